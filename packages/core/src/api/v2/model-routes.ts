@@ -1,0 +1,90 @@
+/**
+ * Model metadata, readiness and inference (Open Inference Protocol), for the default version and for a
+ * specific version or alias: /v2/models/{model}[/versions/{version}][/ready|/infer].
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { SluiceError } from '../../errors.js';
+import { isValidModelName } from '../../models/repository.js';
+import { errorResponseSchema } from '../error-handler.js';
+import { HEADER_LENGTH, decodeInferRequest, encodeInferResponse } from './infer-codec.js';
+import { inferRequestSchema, inferResponseSchema, modelMetadataSchema, modelParamsSchema } from './schemas.js';
+import { withTimeout } from './timeout.js';
+
+type ModelParams = { model: string; version?: string };
+
+export const ONNX_PLATFORM = 'onnx_onnxv1';
+
+function checkName(params: ModelParams): ModelParams {
+  if (!isValidModelName(params.model)) throw new SluiceError('SLUICE_ERR_MODEL_NOT_FOUND', `model "${params.model}" is not in the repository (invalid name)`);
+  return params;
+}
+
+const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 413: errorResponseSchema, 422: errorResponseSchema, 503: errorResponseSchema };
+
+export async function modelRoutes(app: FastifyInstance): Promise<void> {
+  const { registry } = app.sluice;
+
+  async function metadata(request: FastifyRequest<{ Params: ModelParams }>) {
+    const { model, version } = checkName(request.params);
+    const { loaded, versions, config } = registry.describe(model, version);
+    const signature = loaded!.signature;
+    return {
+      name: model,
+      versions: versions.map(String),
+      platform: ONNX_PLATFORM,
+      inputs: signature.inputs,
+      outputs: signature.outputs,
+      parameters: { task: loaded!.task.name, ...(config?.description ? { description: config.description } : {}), ...(version === undefined ? {} : { version: String(loaded!.version) }) },
+    };
+  }
+
+  async function ready(request: FastifyRequest<{ Params: ModelParams }>, reply: FastifyReply) {
+    const { model, version } = checkName(request.params);
+    const isReady = registry.isReady(model, version);
+    if (!isReady) throw new SluiceError('SLUICE_ERR_MODEL_NOT_READY', `model "${model}"${version ? ` version ${version}` : ''} is not ready`);
+    return reply.send({ name: model, ...(version ? { version } : {}), ready: true });
+  }
+
+  const readySchema = { 200: { type: 'object', properties: { name: { type: 'string' }, version: { type: 'string' }, ready: { type: 'boolean' } } }, ...errors };
+  for (const prefix of ['/v2/models/:model', '/v2/models/:model/versions/:version']) {
+    const scope = prefix.includes(':version') ? 'a specific version or alias' : 'the default version';
+    app.get(prefix, { schema: { tags: ['v2'], summary: `Model metadata (${scope})`, params: modelParamsSchema, response: { 200: modelMetadataSchema, ...errors } } }, metadata);
+    app.get(`${prefix}/ready`, { schema: { tags: ['v2'], summary: `Model readiness (${scope}); 503 when not ready`, params: modelParamsSchema, response: readySchema } }, ready);
+  }
+
+  // Inference bodies are raw buffers: JSON, or a JSON header followed by binary tensor data.
+  await app.register(async (inferScope) => {
+    inferScope.removeAllContentTypeParsers();
+    inferScope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: app.sluice.config.maxBodyBytes }, (_request, body, done) => done(null, body));
+
+    async function infer(request: FastifyRequest<{ Params: ModelParams; Body: Buffer }>, reply: FastifyReply) {
+      const { model, version } = checkName(request.params);
+      if (app.sluice.state.shuttingDown) throw new SluiceError('SLUICE_ERR_SHUTTING_DOWN', 'the server is shutting down', { headers: { 'retry-after': '5' } });
+      if (!Buffer.isBuffer(request.body) || request.body.byteLength === 0) throw new SluiceError('SLUICE_ERR_BAD_REQUEST', 'the request needs a JSON body with "inputs"');
+      const headerLength = request.headers[HEADER_LENGTH];
+      const decoded = decodeInferRequest(request.body, Array.isArray(headerLength) ? headerLength[0] : headerLength);
+      const result = await withTimeout(
+        app.sluice.inference.infer({ model, version, inputs: decoded.inputs, outputs: decoded.outputs?.map((o) => o.name) }),
+        app.sluice.config.requestTimeoutMs,
+      );
+      const encoded = encodeInferResponse(result, decoded);
+      if (encoded.headerLength !== undefined) reply.header('Inference-Header-Content-Length', encoded.headerLength);
+      return reply.type(encoded.contentType).send(encoded.body);
+    }
+
+    for (const prefix of ['/v2/models/:model', '/v2/models/:model/versions/:version']) {
+      inferScope.post(`${prefix}/infer`, {
+        schema: {
+          tags: ['v2'],
+          summary: `Inference (${prefix.includes(':version') ? 'a specific version or alias' : 'default version: traffic split, "default" alias or latest'})`,
+          params: modelParamsSchema,
+          body: inferRequestSchema,
+          response: { 200: inferResponseSchema, ...errors },
+        },
+        // The body is a Buffer (JSON or binary); the codec validates it. The schema above is for the docs.
+        validatorCompiler: () => () => true,
+        serializerCompiler: () => (data) => (typeof data === 'string' ? data : JSON.stringify(data)),
+      }, infer);
+    }
+  });
+}

@@ -1,0 +1,100 @@
+/**
+ * buildApp(options) -> a configured fastify instance with models loading in the background. It never listens:
+ * the CLI (server.ts) does that, and tests drive it on an ephemeral loopback port.
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { defaultConfig, type ServerConfig } from './config.js';
+import type { SluiceContext } from './context.js';
+import { registerErrorHandlers } from './api/error-handler.js';
+import { healthRoutes } from './api/health-routes.js';
+import { metricsRoutes } from './api/metrics-routes.js';
+import { registerOpenApi } from './api/openapi.js';
+import { modelRoutes } from './api/v2/model-routes.js';
+import { repositoryRoutes } from './api/v2/repository-routes.js';
+import { serverMetadataRoutes } from './api/v2/server-routes.js';
+import { createInferenceService } from './models/inference-service.js';
+import { ModelRegistry } from './models/model-registry.js';
+import { WorkerPool } from './models/runtime/worker-pool.js';
+import { createServerMetrics } from './observability/server-metrics.js';
+import { loggerOptions } from './observability/logger.js';
+import { startRepositoryPolling } from './models/repository-poller.js';
+
+export interface BuildAppOptions extends Partial<ServerConfig> {
+  /** A pino destination for the logs (tests capture them); stdout when absent. */
+  logStream?: NodeJS.WritableStream;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const { logStream, ...overrides } = options;
+  const config: ServerConfig = { ...defaultConfig(), ...overrides };
+  const app = Fastify({
+    logger: loggerOptions(config.logLevel, logStream),
+    bodyLimit: config.maxBodyBytes,
+    // A caller's x-request-id is kept when it is sane, so logs correlate across services.
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    return503OnClosing: true,
+    ajv: { customOptions: { allowUnionTypes: true } },
+    forceCloseConnections: 'idle',
+  });
+
+  const metrics = createServerMetrics();
+  const pool = new WorkerPool(config.workers);
+  const registry = new ModelRegistry({
+    repository: config.models,
+    pool,
+    logger: app.log,
+    defaultInstances: config.instancesPerModel,
+    defaultThreads: config.threadsPerSession,
+    settleMs: config.pollSettleMs,
+    metrics,
+  });
+  const inference = createInferenceService({ registry, metrics });
+  const state = { loaded: false, shuttingDown: false };
+  let resolveInitialLoad!: () => void;
+  const initialLoad = new Promise<void>((resolve) => (resolveInitialLoad = resolve));
+  const context: SluiceContext = { config, registry, inference, metrics, pool, initialLoad, state };
+  app.decorate('sluice', context);
+
+  registerErrorHandlers(app);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.httpRequests.inc({ route: request.routeOptions.url ?? 'unmatched', method: request.method, status: String(reply.statusCode) });
+  });
+
+  await registerOpenApi(app);
+  await app.register(healthRoutes);
+  await app.register(serverMetadataRoutes);
+  await app.register(modelRoutes);
+  await app.register(repositoryRoutes);
+  await app.register(metricsRoutes);
+
+  let stopPolling: (() => void) | undefined;
+  app.addHook('onReady', async () => {
+    // Load in the background: liveness answers at once, readiness once the start-up models are in.
+    registry.syncAll('explicit').then(
+      () => app.log.info({ models: registry.readyModels().map((m) => m.name) }, 'start-up model loading finished'),
+      (error) => app.log.error({ err: error, repository: config.models }, 'cannot read the model repository'),
+    ).finally(() => {
+      state.loaded = true;
+      resolveInitialLoad();
+      if (config.modelControl === 'poll' && !state.shuttingDown) stopPolling = startRepositoryPolling(registry, config.pollIntervalMs, app.log);
+    });
+  });
+  app.addHook('preClose', async () => {
+    state.shuttingDown = true;
+    stopPolling?.();
+  });
+  app.addHook('onClose', async () => {
+    registry.retireAll();
+    await pool.close();
+  });
+  return app;
+}

@@ -1,0 +1,175 @@
+/**
+ * Server configuration from three sources: command-line flags win over SLUICE_* environment variables, which
+ * win over the JSON config file (--config / SLUICE_CONFIG). Validated once at start; a bad value fails fast
+ * with the key's name.
+ */
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { ConfigError } from './errors.js';
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  /** The model repository directory. */
+  models: string;
+  /** The data directory (database, keys); created when missing. */
+  data: string;
+  modelControl: 'explicit' | 'poll';
+  pollIntervalMs: number;
+  /** Poll mode: a version without a READY marker is loaded once its file has not changed for this long. */
+  pollSettleMs: number;
+  /** ORT worker threads. */
+  workers: number;
+  /** Default ORT intra-op threads per session. */
+  threadsPerSession: number;
+  /** Default sessions per model version. */
+  instancesPerModel: number;
+  maxBodyBytes: number;
+  /** Per-request time limit for inference, after which the client gets 503. */
+  requestTimeoutMs: number;
+  /** How long a graceful shutdown waits for in-flight requests. */
+  shutdownTimeoutMs: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Fastify plugin modules to load at start (e.g. @sluice/enterprise). */
+  plugins: string[];
+}
+
+type Kind = 'string' | 'integer' | 'list';
+
+interface OptionSpec {
+  key: keyof ServerConfig;
+  flag: string;
+  env: string;
+  kind: Kind;
+  description: string;
+  allowed?: readonly string[];
+  min?: number;
+  max?: number;
+}
+
+/** Every option, its flag and its environment variable: the public interface (documented in the README). */
+export const OPTION_SPECS: OptionSpec[] = [
+  { key: 'host', flag: 'host', env: 'SLUICE_HOST', kind: 'string', description: 'address to bind (default 127.0.0.1: loopback only)' },
+  { key: 'port', flag: 'port', env: 'SLUICE_PORT', kind: 'integer', min: 0, max: 65535, description: 'TCP port (default 8080; 0 picks a free port)' },
+  { key: 'models', flag: 'models', env: 'SLUICE_MODELS', kind: 'string', description: 'model repository directory (default ./models)' },
+  { key: 'data', flag: 'data', env: 'SLUICE_DATA', kind: 'string', description: 'data directory for the database (default ./.sluice-data)' },
+  { key: 'modelControl', flag: 'model-control', env: 'SLUICE_MODEL_CONTROL', kind: 'string', allowed: ['explicit', 'poll'], description: 'explicit (load at start, then API) or poll (also watch the repository)' },
+  { key: 'pollIntervalMs', flag: 'poll-interval-ms', env: 'SLUICE_POLL_INTERVAL_MS', kind: 'integer', min: 100, description: 'repository poll interval in poll mode (default 5000)' },
+  { key: 'pollSettleMs', flag: 'poll-settle-ms', env: 'SLUICE_POLL_SETTLE_MS', kind: 'integer', min: 0, description: 'poll mode: file age before a version without a READY marker loads (default 2000)' },
+  { key: 'workers', flag: 'workers', env: 'SLUICE_WORKERS', kind: 'integer', min: 1, max: 64, description: 'ONNX Runtime worker threads (default: min(2, cores))' },
+  { key: 'threadsPerSession', flag: 'threads-per-session', env: 'SLUICE_THREADS_PER_SESSION', kind: 'integer', min: 1, max: 256, description: 'default intra-op threads per session (default: cores / workers)' },
+  { key: 'instancesPerModel', flag: 'instances-per-model', env: 'SLUICE_INSTANCES_PER_MODEL', kind: 'integer', min: 1, max: 64, description: 'default sessions per model version (default: workers)' },
+  { key: 'maxBodyBytes', flag: 'max-body-bytes', env: 'SLUICE_MAX_BODY_BYTES', kind: 'integer', min: 1024, description: 'largest request body accepted (default 67108864 = 64 MiB)' },
+  { key: 'requestTimeoutMs', flag: 'request-timeout-ms', env: 'SLUICE_REQUEST_TIMEOUT_MS', kind: 'integer', min: 1, description: 'inference time limit per request (default 60000)' },
+  { key: 'shutdownTimeoutMs', flag: 'shutdown-timeout-ms', env: 'SLUICE_SHUTDOWN_TIMEOUT_MS', kind: 'integer', min: 0, description: 'graceful shutdown wait for in-flight requests (default 30000)' },
+  { key: 'logLevel', flag: 'log-level', env: 'SLUICE_LOG_LEVEL', kind: 'string', allowed: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], description: 'log level (default info)' },
+  { key: 'plugins', flag: 'plugins', env: 'SLUICE_PLUGINS', kind: 'list', description: 'comma-separated fastify plugin modules to load (e.g. @sluice/enterprise)' },
+];
+
+export function defaultConfig(): ServerConfig {
+  const cores = availableParallelism();
+  const workers = Math.min(2, cores);
+  return {
+    host: '127.0.0.1',
+    port: 8080,
+    models: 'models',
+    data: '.sluice-data',
+    modelControl: 'explicit',
+    pollIntervalMs: 5000,
+    pollSettleMs: 2000,
+    workers,
+    threadsPerSession: Math.max(1, Math.floor(cores / workers)),
+    instancesPerModel: workers,
+    maxBodyBytes: 64 * 1024 * 1024,
+    requestTimeoutMs: 60_000,
+    shutdownTimeoutMs: 30_000,
+    logLevel: 'info',
+    plugins: [],
+  };
+}
+
+function coerce(spec: OptionSpec, raw: unknown, source: string): unknown {
+  const name = `${spec.key} (${source})`;
+  if (spec.kind === 'list') {
+    if (Array.isArray(raw) && raw.every((v) => typeof v === 'string')) return raw;
+    if (typeof raw === 'string') return raw.split(',').map((s) => s.trim()).filter(Boolean);
+    throw new ConfigError(name, 'must be a comma-separated list or an array of strings');
+  }
+  if (spec.kind === 'integer') {
+    const value = typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?[0-9]+$/.test(raw.trim()) ? Number(raw) : NaN;
+    if (!Number.isInteger(value)) throw new ConfigError(name, `must be an integer, got ${JSON.stringify(raw)}`);
+    if (spec.min !== undefined && value < spec.min) throw new ConfigError(name, `must be at least ${spec.min}, got ${value}`);
+    if (spec.max !== undefined && value > spec.max) throw new ConfigError(name, `must be at most ${spec.max}, got ${value}`);
+    return value;
+  }
+  if (typeof raw !== 'string' || raw === '') throw new ConfigError(name, 'must be a non-empty string');
+  if (spec.allowed && !spec.allowed.includes(raw)) throw new ConfigError(name, `must be one of ${spec.allowed.join(', ')}, got "${raw}"`);
+  return raw;
+}
+
+function readConfigFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError('config', `cannot read ${file}: ${(error as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError('config', `${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError('config', `${file} must hold a JSON object`);
+  return parsed as Record<string, unknown>;
+}
+
+export interface ConfigSources {
+  /** Parsed flags, keyed by flag name (e.g. "model-control"). */
+  flags?: Record<string, string | undefined>;
+  env?: NodeJS.ProcessEnv;
+  /** Base directory for relative paths in the config file. */
+  cwd?: string;
+}
+
+/** Merges defaults < config file < environment < flags, validating each value that is set. */
+export function resolveConfig(sources: ConfigSources = {}): ServerConfig {
+  const flags = sources.flags ?? {};
+  const env = sources.env ?? process.env;
+  const cwd = sources.cwd ?? process.cwd();
+  const config = defaultConfig() as unknown as Record<string, unknown>;
+  const explicitlySet = new Set<string>();
+
+  const configFile = flags.config ?? env.SLUICE_CONFIG;
+  if (configFile) {
+    const fileValues = readConfigFile(path.resolve(cwd, configFile));
+    for (const [key, raw] of Object.entries(fileValues)) {
+      const spec = OPTION_SPECS.find((s) => s.key === key);
+      if (!spec) throw new ConfigError(key, `unknown key in ${configFile} (known: ${OPTION_SPECS.map((s) => s.key).join(', ')})`);
+      config[key] = coerce(spec, raw, configFile);
+      explicitlySet.add(key);
+    }
+  }
+  for (const spec of OPTION_SPECS) {
+    const fromEnv = env[spec.env];
+    if (fromEnv !== undefined && fromEnv !== '') {
+      config[spec.key] = coerce(spec, fromEnv, spec.env);
+      explicitlySet.add(spec.key);
+    }
+    const fromFlag = flags[spec.flag];
+    if (fromFlag !== undefined) {
+      config[spec.key] = coerce(spec, fromFlag, `--${spec.flag}`);
+      explicitlySet.add(spec.key);
+    }
+  }
+  const resolved = config as unknown as ServerConfig;
+  // Thread budget follows the worker count unless set: workers x threads should match the cores.
+  if (explicitlySet.has('workers') && !explicitlySet.has('threadsPerSession')) {
+    resolved.threadsPerSession = Math.max(1, Math.floor(availableParallelism() / resolved.workers));
+  }
+  if (explicitlySet.has('workers') && !explicitlySet.has('instancesPerModel')) resolved.instancesPerModel = resolved.workers;
+  resolved.models = path.resolve(cwd, resolved.models);
+  resolved.data = path.resolve(cwd, resolved.data);
+  return resolved;
+}

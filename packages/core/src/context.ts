@@ -1,0 +1,23 @@
+/** What the routes share: the configuration and the services built from it, decorated onto fastify as `sluice`. */
+import type { ServerConfig } from './config.js';
+import type { InferenceService } from './models/inference-service.js';
+import type { ModelRegistry } from './models/model-registry.js';
+import type { WorkerPool } from './models/runtime/worker-pool.js';
+import type { ServerMetrics } from './observability/server-metrics.js';
+
+export interface SluiceContext {
+  config: ServerConfig;
+  registry: ModelRegistry;
+  inference: InferenceService;
+  metrics: ServerMetrics;
+  pool: WorkerPool;
+  /** Settles when the models present at start have been loaded (or failed to). */
+  initialLoad: Promise<void>;
+  state: { loaded: boolean; shuttingDown: boolean };
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    sluice: SluiceContext;
+  }
+}

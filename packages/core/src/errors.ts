@@ -1,0 +1,57 @@
+/**
+ * The one catalogue of core error codes. Every error a client can see carries one of these codes, the HTTP
+ * status that goes with it and a message. `tests/errors-documented.test.ts` checks each code is documented.
+ */
+export const ERROR_CATALOGUE = {
+  SLUICE_ERR_BAD_REQUEST: { status: 400, summary: 'The request is malformed (bad JSON, missing or mistyped field).' },
+  SLUICE_ERR_MODEL_NOT_FOUND: { status: 404, summary: 'No model with that name is in the repository.' },
+  SLUICE_ERR_VERSION_NOT_FOUND: { status: 404, summary: 'The model exists but not that version (or alias).' },
+  SLUICE_ERR_MODEL_NOT_READY: { status: 503, summary: 'The model or version exists but is not loaded (loading, unloading, failed).' },
+  SLUICE_ERR_INPUT_UNKNOWN: { status: 400, summary: 'An input name the model does not have.' },
+  SLUICE_ERR_INPUT_MISSING: { status: 400, summary: 'An input the model needs was not sent.' },
+  SLUICE_ERR_INPUT_DUPLICATE: { status: 400, summary: 'The same input name was sent twice.' },
+  SLUICE_ERR_DATATYPE_MISMATCH: { status: 400, summary: "An input's datatype differs from the model's." },
+  SLUICE_ERR_SHAPE_MISMATCH: { status: 400, summary: "An input's shape is incompatible with the model's." },
+  SLUICE_ERR_ELEMENT_COUNT: { status: 400, summary: 'The number of data elements does not match the shape.' },
+  SLUICE_ERR_INVALID_DATA: { status: 400, summary: 'A data element is not valid for its datatype (e.g. a string in an FP32 tensor).' },
+  SLUICE_ERR_OUTPUT_UNKNOWN: { status: 400, summary: 'A requested output the model does not have.' },
+  SLUICE_ERR_BINARY_DATA: { status: 400, summary: 'The binary tensor data extension was used inconsistently (sizes, header length).' },
+  SLUICE_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, summary: 'The request body has a content type the route does not accept.' },
+  SLUICE_ERR_BODY_TOO_LARGE: { status: 413, summary: 'The request body is larger than the configured limit (--max-body-bytes).' },
+  SLUICE_ERR_FORBIDDEN: { status: 403, summary: 'The caller may not use this route (management routes answer loopback clients only until API keys are configured).' },
+  SLUICE_ERR_ROUTE_NOT_FOUND: { status: 404, summary: 'No route matches the method and path.' },
+  SLUICE_ERR_INFERENCE_FAILED: { status: 422, summary: 'ONNX Runtime rejected the inputs while running the model (e.g. an index out of range).' },
+  SLUICE_ERR_REQUEST_TIMEOUT: { status: 503, summary: 'The inference did not finish within --request-timeout-ms; retry later or raise the limit.' },
+  SLUICE_ERR_SHUTTING_DOWN: { status: 503, summary: 'The server is shutting down and takes no new work.' },
+  SLUICE_ERR_INTERNAL: { status: 500, summary: 'An unexpected server fault; the log has the details under the request id.' },
+} as const satisfies Record<string, { status: number; summary: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** An error meant for the client: its message is safe to show and its code is in the catalogue. */
+export class SluiceError extends Error {
+  readonly code: ErrorCode;
+  readonly statusCode: number;
+  /** Extra headers to send with the error response (e.g. Retry-After). */
+  readonly headers: Record<string, string>;
+
+  constructor(code: ErrorCode, message: string, options: { headers?: Record<string, string>; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'SluiceError';
+    this.code = code;
+    this.statusCode = ERROR_CATALOGUE[code].status;
+    this.headers = options.headers ?? {};
+  }
+}
+
+export function isSluiceError(error: unknown): error is SluiceError {
+  return error instanceof SluiceError;
+}
+
+/** A configuration problem found at start-up; names the offending key so the operator can fix it. */
+export class ConfigError extends Error {
+  constructor(readonly key: string, message: string) {
+    super(`invalid configuration "${key}": ${message}`);
+    this.name = 'ConfigError';
+  }
+}

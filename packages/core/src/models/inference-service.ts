@@ -1,0 +1,99 @@
+/**
+ * Runs one inference request end to end: route to a version, validate against its public signature, run the
+ * task, record metrics, and tell listeners what happened (never what was inferred).
+ */
+import { performance } from 'node:perf_hooks';
+import { SluiceError, isSluiceError } from '../errors.js';
+import type { ServerMetrics } from '../observability/server-metrics.js';
+import type { ModelRegistry } from './model-registry.js';
+import type { Tensor } from './tensors/tensor.js';
+import { validateInputs, validateOutputNames } from './tensors/validate.js';
+import { WorkerLostError } from './runtime/worker-pool.js';
+
+export interface InferenceRequest {
+  model: string;
+  /** A version number or alias; undefined routes to the default (traffic split, "default" alias or latest). */
+  version?: string;
+  inputs: Tensor[];
+  /** Output names to return; undefined returns all. */
+  outputs?: string[];
+}
+
+export interface InferenceResult {
+  modelName: string;
+  modelVersion: string;
+  outputs: Tensor[];
+  items: number;
+  tokens?: number;
+  queueMs: number;
+  computeMs: number;
+  totalMs: number;
+}
+
+/** What an inference listener learns: who, which model, how much, how long. Never inputs or outputs. */
+export interface InferenceOutcome {
+  model: string;
+  version: string | undefined;
+  items: number;
+  tokens?: number;
+  queueMs: number;
+  computeMs: number;
+  totalMs: number;
+  status: 'success' | 'failure';
+  errorCode?: string;
+}
+
+export interface InferenceService {
+  infer(request: InferenceRequest): Promise<InferenceResult>;
+}
+
+function toClientError(error: unknown): SluiceError {
+  if (isSluiceError(error)) return error;
+  if (error instanceof WorkerLostError) return new SluiceError('SLUICE_ERR_INTERNAL', error.message, { cause: error });
+  // Anything ORT raised after our validation passed is about the values (e.g. an index out of range).
+  return new SluiceError('SLUICE_ERR_INFERENCE_FAILED', `ONNX Runtime could not run the model: ${(error as Error).message}`, { cause: error });
+}
+
+export function createInferenceService(deps: { registry: ModelRegistry; metrics: ServerMetrics; onOutcome?: (outcome: InferenceOutcome) => void }): InferenceService {
+  const { registry, metrics } = deps;
+
+  return {
+    async infer(request) {
+      const started = performance.now();
+      let versionLabel: string | undefined;
+      let items = 0;
+      try {
+        const target = registry.acquire(request.model, request.version);
+        versionLabel = String(target.version);
+        try {
+          const signature = target.signature;
+          validateInputs(request.model, signature, request.inputs);
+          const outputNames = request.outputs ?? signature.outputs.map((o) => o.name);
+          validateOutputNames(request.model, signature, outputNames);
+          items = request.inputs[0]?.shape[0] ?? 1;
+          const result = await target.task.run(request.inputs, outputNames, target.runRaw);
+          const totalMs = performance.now() - started;
+          const queueMs = Math.max(0, totalMs - result.computeMs);
+          const labels = { model: request.model, version: versionLabel };
+          metrics.requestSuccess.inc(labels);
+          metrics.inferenceCount.inc(labels, result.items);
+          metrics.requestDuration.observe(labels, totalMs / 1000);
+          metrics.queueDuration.observe(labels, queueMs / 1000);
+          metrics.computeDuration.observe(labels, result.computeMs / 1000);
+          deps.onOutcome?.({ model: request.model, version: versionLabel, items: result.items, tokens: result.tokens, queueMs, computeMs: result.computeMs, totalMs, status: 'success' });
+          return { modelName: request.model, modelVersion: versionLabel, outputs: result.outputs, items: result.items, tokens: result.tokens, queueMs, computeMs: result.computeMs, totalMs };
+        } finally {
+          target.release();
+        }
+      } catch (error) {
+        const clientError = toClientError(error);
+        // Unknown names stay out of the labels: clients must not be able to grow the series without bound.
+        const model = clientError.code === 'SLUICE_ERR_MODEL_NOT_FOUND' ? '' : request.model;
+        metrics.requestFailure.inc({ model, version: versionLabel ?? '', code: clientError.code });
+        const totalMs = performance.now() - started;
+        deps.onOutcome?.({ model: request.model, version: versionLabel, items, queueMs: 0, computeMs: 0, totalMs, status: 'failure', errorCode: clientError.code });
+        throw clientError;
+      }
+    },
+  };
+}

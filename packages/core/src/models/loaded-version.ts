@@ -1,0 +1,113 @@
+/**
+ * One loaded version of a model: its ORT sessions (one per instance) and its task. Immutable once built;
+ * hot swap replaces the whole object. It counts the requests running on it so that, once retired, its
+ * sessions are released only after the last of them ends.
+ */
+import { DATATYPES, v2DatatypeOf } from './tensors/datatypes.js';
+import type { ModelSignature, Tensor } from './tensors/tensor.js';
+import type { ModelTaskHandler, RawRunResult } from './tasks/task.js';
+import type { SessionHandle, WorkerPool } from './runtime/worker-pool.js';
+import type { WireTensor } from './runtime/worker-protocol.js';
+
+export interface RawBatcher {
+  run(feeds: Tensor[], outputNames: string[]): Promise<RawRunResult>;
+  close(): void;
+}
+
+let nextLoadId = 1;
+
+export class LoadedVersion {
+  /** Distinguishes two loads of the same version number (a reload after the file changed). */
+  readonly loadId = nextLoadId++;
+  readonly loadedAt = new Date();
+  private inFlight = 0;
+  private retired = false;
+  private released = false;
+  private readonly sessionLoad: number[];
+  private batcher?: RawBatcher;
+
+  constructor(
+    readonly modelName: string,
+    readonly version: number,
+    readonly rawSignature: ModelSignature,
+    readonly task: ModelTaskHandler,
+    private readonly sessions: SessionHandle[],
+    private readonly pool: WorkerPool,
+    private readonly onReleased: (error?: unknown) => void,
+    /** Told of every ORT execution and how many requests it carried. */
+    private readonly onExecution: (requests: number) => void = () => undefined,
+  ) {
+    this.sessionLoad = sessions.map(() => 0);
+  }
+
+  get signature(): ModelSignature {
+    return this.task.signature;
+  }
+
+  get activeRequests(): number {
+    return this.inFlight;
+  }
+
+  get isRetired(): boolean {
+    return this.retired;
+  }
+
+  usesWorker(workerIndex: number, generation: number): boolean {
+    return this.sessions.some((s) => s.workerIndex === workerIndex && s.generation === generation);
+  }
+
+  /** Lets dynamic batching sit between the task and the sessions (see batching/). */
+  attachBatcher(batcher: RawBatcher): void {
+    this.batcher = batcher;
+  }
+
+  /** Called by the registry when a request is routed here; pair with release(). */
+  acquire(): void {
+    this.inFlight++;
+  }
+
+  release(): void {
+    this.inFlight--;
+    if (this.retired && this.inFlight === 0) this.releaseSessions();
+  }
+
+  /** No new requests will be routed here; sessions go once the running ones finish. */
+  retire(): void {
+    if (this.retired) return;
+    this.retired = true;
+    this.batcher?.close();
+    if (this.inFlight === 0) this.releaseSessions();
+  }
+
+  private releaseSessions(): void {
+    if (this.released) return;
+    this.released = true;
+    Promise.all(this.sessions.map((s) => this.pool.release(s))).then(() => this.onReleased(), (error) => this.onReleased(error));
+  }
+
+  /** Task-level entry: runs the raw graph through the batcher when there is one. */
+  runRaw = (feeds: Tensor[], outputNames: string[]): Promise<RawRunResult> =>
+    this.batcher ? this.batcher.run(feeds, outputNames) : this.runOnSession(feeds, outputNames);
+
+  /** One ORT run on the least busy instance. */
+  async runOnSession(feeds: Tensor[], outputNames: string[], requests = 1): Promise<RawRunResult> {
+    let index = 0;
+    for (let i = 1; i < this.sessions.length; i++) if (this.sessionLoad[i]! < this.sessionLoad[index]!) index = i;
+    this.sessionLoad[index]!++;
+    try {
+      const wireFeeds: Record<string, WireTensor> = {};
+      for (const feed of feeds) wireFeeds[feed.name] = { type: DATATYPES[feed.datatype].ort, dims: feed.shape, data: feed.data };
+      const { outputs, computeMs } = await this.pool.run(this.sessions[index]!, wireFeeds, outputNames);
+      this.onExecution(requests);
+      return {
+        computeMs,
+        outputs: outputNames.map((name) => {
+          const wire = outputs[name]!;
+          return { name, datatype: v2DatatypeOf(wire.type)!, shape: wire.dims, data: wire.data };
+        }),
+      };
+    } finally {
+      this.sessionLoad[index]!--;
+    }
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Reads a Triton-style model repository: <root>/<model>/config.json and <root>/<model>/<version>/model.onnx.
+ * Only reads the file system; loading is the registry's job.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { ModelConfigError, parseModelConfig, type ModelConfig } from './model-config.js';
+
+/** Model names become path segments and metric labels: keep them boring and traversal-proof. */
+export const MODEL_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+
+export function isValidModelName(name: string): boolean {
+  return MODEL_NAME_PATTERN.test(name) && !name.includes('..');
+}
+
+export interface VersionFiles {
+  version: number;
+  modelPath: string;
+  size: number;
+  mtimeMs: number;
+  /** A READY marker file in the version directory declares the copy complete. */
+  hasReadyMarker: boolean;
+}
+
+export interface ModelDirectory {
+  name: string;
+  directory: string;
+  config?: ModelConfig;
+  /** Why config.json could not be used; the model is then reported as UNAVAILABLE. */
+  configError?: string;
+  versions: VersionFiles[];
+}
+
+export const MODEL_FILE = 'model.onnx';
+export const READY_MARKER = 'READY';
+
+async function readConfig(directory: string): Promise<{ config?: ModelConfig; configError?: string }> {
+  let text: string;
+  try {
+    text = await readFile(path.join(directory, 'config.json'), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { config: parseModelConfig(undefined) };
+    return { configError: `cannot read config.json: ${(error as Error).message}` };
+  }
+  try {
+    return { config: parseModelConfig(JSON.parse(text)) };
+  } catch (error) {
+    const reason = error instanceof ModelConfigError ? error.message : `config.json is not valid JSON: ${(error as Error).message}`;
+    return { configError: reason };
+  }
+}
+
+async function readVersions(directory: string): Promise<VersionFiles[]> {
+  const entries = await readdir(directory, { withFileTypes: true });
+  const versions: VersionFiles[] = [];
+  for (const entry of entries) {
+    if (!entry.isDirectory() || !/^[1-9][0-9]{0,8}$/.test(entry.name)) continue;
+    const versionDir = path.join(directory, entry.name);
+    const modelPath = path.join(versionDir, MODEL_FILE);
+    try {
+      const info = await stat(modelPath);
+      if (!info.isFile()) continue;
+      const hasReadyMarker = await stat(path.join(versionDir, READY_MARKER)).then(() => true, () => false);
+      versions.push({ version: Number(entry.name), modelPath, size: info.size, mtimeMs: info.mtimeMs, hasReadyMarker });
+    } catch {
+      // a version directory without model.onnx (yet) is not a version
+    }
+  }
+  return versions.sort((a, b) => a.version - b.version);
+}
+
+/** Reads one model's directory; undefined when it does not exist. */
+export async function readModelDirectory(root: string, name: string): Promise<ModelDirectory | undefined> {
+  if (!isValidModelName(name)) return undefined;
+  const directory = path.join(root, name);
+  const info = await stat(directory).catch(() => undefined);
+  if (!info?.isDirectory()) return undefined;
+  const [{ config, configError }, versions] = await Promise.all([readConfig(directory), readVersions(directory)]);
+  return { name, directory, config, configError, versions };
+}
+
+/** Lists every model directory in the repository, sorted by name. Names that are not valid are skipped. */
+export async function scanRepository(root: string): Promise<ModelDirectory[]> {
+  const entries = await readdir(root, { withFileTypes: true });
+  const names = entries.filter((e) => e.isDirectory() && isValidModelName(e.name) && !e.name.startsWith('.')).map((e) => e.name).sort();
+  const models = await Promise.all(names.map((name) => readModelDirectory(root, name)));
+  return models.filter((m): m is ModelDirectory => m !== undefined);
+}

@@ -1,0 +1,35 @@
+/**
+ * A task sits between the protocol and the raw ONNX graph: it declares the model's public signature and turns
+ * protocol inputs into feeds and raw outputs back into protocol outputs (tokenize, pool, softmax, label...).
+ */
+import type { ModelSignature, Tensor } from '../tensors/tensor.js';
+
+export interface RawRunResult {
+  outputs: Tensor[];
+  computeMs: number;
+}
+
+/** Runs the raw ONNX graph of the resolved version (through batching and the worker pool). */
+export type RawRunner = (feeds: Tensor[], outputNames: string[]) => Promise<RawRunResult>;
+
+export interface TaskResult {
+  outputs: Tensor[];
+  /** Items in the request (the batch dimension); for metering. */
+  items: number;
+  /** Tokens consumed, for text tasks. */
+  tokens?: number;
+  computeMs: number;
+}
+
+export interface ModelTaskHandler {
+  readonly name: string;
+  /** What clients see at /v2/models/{m}: the task's inputs and outputs, not the graph's. */
+  readonly signature: ModelSignature;
+  /** Validated inputs in, requested outputs out. */
+  run(inputs: Tensor[], outputNames: string[], runRaw: RawRunner): Promise<TaskResult>;
+}
+
+/** Tensors by name, for handlers that read specific inputs. */
+export function byName(tensors: Tensor[]): Map<string, Tensor> {
+  return new Map(tensors.map((t) => [t.name, t]));
+}

@@ -1,0 +1,48 @@
+/** Checks a decoded request against a model's declared inputs and outputs before any work is queued. */
+import { SluiceError } from '../../errors.js';
+import { elementCount } from './datatypes.js';
+import type { ModelSignature, Tensor, TensorSpec } from './tensor.js';
+
+function shapeFits(declared: number[], actual: number[]): boolean {
+  // ORT reports scalars as []; a declared rank of 0 only takes [] (or [1] is refused like Triton does).
+  if (declared.length !== actual.length) return false;
+  return declared.every((dim, i) => dim === -1 || dim === actual[i]);
+}
+
+function describeShape(shape: number[]): string {
+  return `[${shape.join(', ')}]`;
+}
+
+export function validateInputs(modelName: string, signature: ModelSignature, inputs: Tensor[]): void {
+  const specs = new Map<string, TensorSpec>(signature.inputs.map((s) => [s.name, s]));
+  const seen = new Set<string>();
+  for (const input of inputs) {
+    const spec = specs.get(input.name);
+    if (!spec) {
+      throw new SluiceError('SLUICE_ERR_INPUT_UNKNOWN', `model "${modelName}" has no input "${input.name}" (inputs: ${[...specs.keys()].join(', ')})`);
+    }
+    if (seen.has(input.name)) throw new SluiceError('SLUICE_ERR_INPUT_DUPLICATE', `input "${input.name}" was sent more than once`);
+    seen.add(input.name);
+    if (input.datatype !== spec.datatype) {
+      throw new SluiceError('SLUICE_ERR_DATATYPE_MISMATCH', `input "${input.name}" must have datatype ${spec.datatype}, got ${input.datatype}`);
+    }
+    if (!shapeFits(spec.shape, input.shape)) {
+      throw new SluiceError('SLUICE_ERR_SHAPE_MISMATCH', `input "${input.name}" must have shape ${describeShape(spec.shape)} (-1 = any), got ${describeShape(input.shape)}`);
+    }
+    const expected = elementCount(input.shape);
+    if (input.data.length !== expected) {
+      throw new SluiceError('SLUICE_ERR_ELEMENT_COUNT', `input "${input.name}" has shape ${describeShape(input.shape)} (${expected} elements) but ${input.data.length} data elements`);
+    }
+  }
+  const missing = signature.inputs.filter((s) => !seen.has(s.name)).map((s) => s.name);
+  if (missing.length > 0) throw new SluiceError('SLUICE_ERR_INPUT_MISSING', `model "${modelName}" needs input(s) ${missing.join(', ')}`);
+}
+
+export function validateOutputNames(modelName: string, signature: ModelSignature, requested: string[]): void {
+  const known = new Set(signature.outputs.map((o) => o.name));
+  for (const name of requested) {
+    if (!known.has(name)) {
+      throw new SluiceError('SLUICE_ERR_OUTPUT_UNKNOWN', `model "${modelName}" has no output "${name}" (outputs: ${[...known].join(', ')})`);
+    }
+  }
+}
