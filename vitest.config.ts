@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+// Real servers and real ORT workers: few files at a time on these 2-core machines, generous timeouts.
+export default defineConfig({
+  test: {
+    include: ['tests/**/*.test.ts', 'packages/*/src/**/*.test.ts'],
+    globalSetup: ['tests/helpers/global-setup.ts'],
+    pool: 'forks',
+    maxWorkers: 2,
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    reporters: ['default'],
+  },
+});
