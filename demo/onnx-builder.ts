@@ -14,7 +14,9 @@ export const proto: typeof onnx = onnxProto.onnx;
 export type { onnx };
 
 /** Element types we build models with (ORT/Open Inference Protocol names in lower case). */
-export type ElementType = "float32" | "float64" | "int32" | "int64" | "bool" | "uint8" | "int8";
+export type ElementType =
+  | "float32" | "float64" | "float16" | "int32" | "int64" | "int16" | "int8"
+  | "uint8" | "uint16" | "uint32" | "uint64" | "bool" | "string";
 
 const DATA_TYPE: Record<ElementType, number> = {
   float32: proto.TensorProto.DataType.FLOAT,
@@ -24,6 +26,12 @@ const DATA_TYPE: Record<ElementType, number> = {
   bool: proto.TensorProto.DataType.BOOL,
   uint8: proto.TensorProto.DataType.UINT8,
   int8: proto.TensorProto.DataType.INT8,
+  int16: proto.TensorProto.DataType.INT16,
+  uint16: proto.TensorProto.DataType.UINT16,
+  uint32: proto.TensorProto.DataType.UINT32,
+  uint64: proto.TensorProto.DataType.UINT64,
+  float16: proto.TensorProto.DataType.FLOAT16,
+  string: proto.TensorProto.DataType.STRING,
 };
 
 /** ONNX TensorProto.DataType code for an element type (e.g. for Cast's `to`). */
@@ -82,7 +90,9 @@ type TensorValues = ArrayLike<number> | ArrayLike<bigint> | ArrayLike<boolean>;
 /** Little-endian raw bytes (ONNX raw_data is little-endian whatever the host). */
 function toRawData(type: ElementType, values: TensorValues): Uint8Array {
   const n = values.length;
-  const width = { float32: 4, float64: 8, int32: 4, int64: 8, bool: 1, uint8: 1, int8: 1 }[type];
+  const widths: Partial<Record<ElementType, number>> = { float32: 4, float64: 8, int32: 4, int64: 8, bool: 1, uint8: 1, int8: 1 };
+  const width = widths[type];
+  if (width === undefined) throw new Error(`initializers of type ${type} are not supported by this builder`);
   const view = new DataView(new ArrayBuffer(n * width));
   for (let i = 0; i < n; i++) {
     const v = values[i];

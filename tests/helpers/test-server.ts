@@ -16,6 +16,8 @@ export interface TestServer {
   url: string;
   /** Every log line the server wrote, parsed. */
   logs: Record<string, unknown>[];
+  /** Headers that authenticate as an admin (empty while the server runs without auth). */
+  auth?: Record<string, string>;
   close(): Promise<void>;
 }
 

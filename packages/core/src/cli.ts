@@ -45,7 +45,8 @@ export async function main(argv: string[]): Promise<void> {
 
 function isMainModule(): boolean {
   const entry = process.argv[1] ?? '';
-  return /(?:^|[\\/])(cli\.(?:ts|js)|sluice(?:\.js)?)$/.test(entry);
+  // bin/sluice.js imports this module and calls main() itself.
+  return /(?:^|[\\/])cli\.(?:ts|js)$/.test(entry);
 }
 
 if (isMainModule()) {

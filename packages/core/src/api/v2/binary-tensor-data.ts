@@ -34,8 +34,10 @@ export function binaryToTensorData(bytes: Uint8Array, datatype: V2Datatype, elem
     throw new SluiceError('SLUICE_ERR_ELEMENT_COUNT', `input "${inputName}": ${elements} ${datatype} elements need ${expected} bytes, binary_data_size is ${bytes.byteLength}`);
   }
   // Copy into a fresh, aligned buffer: the body's buffer may be pooled and unaligned, and this one is transferred to the worker.
-  const aligned = bytes.slice().buffer;
-  return info.view!(aligned, 0, elements);
+  // (Buffer#slice would return a view, so copy explicitly.)
+  const aligned = new Uint8Array(bytes.byteLength);
+  aligned.set(bytes);
+  return info.view!(aligned.buffer, 0, elements);
 }
 
 /** Encodes one output's data as the extension's raw bytes. */
