@@ -13,6 +13,8 @@ import { registerOpenApi } from './api/openapi.js';
 import { modelRoutes } from './api/v2/model-routes.js';
 import { repositoryRoutes } from './api/v2/repository-routes.js';
 import { serverMetadataRoutes } from './api/v2/server-routes.js';
+import { openAiRoutes } from './api/openai/openai-routes.js';
+import { queueDeadlineHook } from './api/queue-deadline-hook.js';
 import { createInferenceService } from './models/inference-service.js';
 import { ModelRegistry } from './models/model-registry.js';
 import { WorkerPool } from './models/runtime/worker-pool.js';
@@ -64,17 +66,21 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   registerErrorHandlers(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // While draining, close each connection after its response so shutdown need not wait for keep-alive.
+    if (state.shuttingDown) reply.header('connection', 'close');
   });
   app.addHook('onResponse', async (request, reply) => {
     metrics.httpRequests.inc({ route: request.routeOptions.url ?? 'unmatched', method: request.method, status: String(reply.statusCode) });
   });
 
   await registerOpenApi(app);
+  await app.register(queueDeadlineHook);
   await app.register(healthRoutes);
   await app.register(serverMetadataRoutes);
   await app.register(modelRoutes);
   await app.register(repositoryRoutes);
   await app.register(metricsRoutes);
+  await app.register(openAiRoutes);
 
   let stopPolling: (() => void) | undefined;
   app.addHook('onReady', async () => {

@@ -2,7 +2,8 @@
  * Runs the server: build the app, listen, and shut down gracefully on SIGTERM/SIGINT (stop accepting, let
  * in-flight requests finish, release the models, exit 0).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
+import { ConfigError } from './errors.js';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type BuildAppOptions } from './app.js';
 import type { ServerConfig } from './config.js';
@@ -16,6 +17,9 @@ export interface RunningServer {
 }
 
 export async function startServer(config: ServerConfig, options: Pick<BuildAppOptions, 'logStream'> = {}): Promise<RunningServer> {
+  if (!statSync(config.models, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new ConfigError('models', `the model repository ${config.models} is not a directory (set --models or SLUICE_MODELS)`);
+  }
   mkdirSync(config.data, { recursive: true });
   const app = await buildApp({ ...config, ...options });
   await loadPlugins(app, config.plugins);

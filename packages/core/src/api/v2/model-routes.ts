@@ -59,7 +59,6 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
 
     async function infer(request: FastifyRequest<{ Params: ModelParams; Body: Buffer }>, reply: FastifyReply) {
       const { model, version } = checkName(request.params);
-      if (app.sluice.state.shuttingDown) throw new SluiceError('SLUICE_ERR_SHUTTING_DOWN', 'the server is shutting down', { headers: { 'retry-after': '5' } });
       if (!Buffer.isBuffer(request.body) || request.body.byteLength === 0) throw new SluiceError('SLUICE_ERR_BAD_REQUEST', 'the request needs a JSON body with "inputs"');
       const headerLength = request.headers[HEADER_LENGTH];
       const decoded = decodeInferRequest(request.body, Array.isArray(headerLength) ? headerLength[0] : headerLength);

@@ -1,0 +1,71 @@
+/**
+ * Runs the real `sluice` CLI in a child process (through tsx, as `npm start` does) and finds its address in
+ * the JSON logs.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+export const ROOT = path.resolve(import.meta.dirname, '..', '..');
+export const CLI = path.join(ROOT, 'packages', 'core', 'src', 'cli.ts');
+
+export interface CliProcess {
+  child: ChildProcess;
+  lines: Record<string, any>[];
+  stderr: string[];
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Resolves with the first log line that matches. */
+  waitFor(predicate: (line: Record<string, any>) => boolean, timeoutMs?: number): Promise<Record<string, any>>;
+}
+
+export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; command?: string[] } = {}): CliProcess {
+  const command = options.command ?? [process.execPath, '--import', 'tsx', CLI];
+  const child = spawn(command[0]!, [...command.slice(1), ...args], { cwd: ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: Record<string, any>[] = [];
+  const stderr: string[] = [];
+  const waiters: { predicate: (line: Record<string, any>) => boolean; resolve: (line: Record<string, any>) => void }[] = [];
+  let buffered = '';
+  child.stdout!.on('data', (chunk) => {
+    buffered += String(chunk);
+    const parts = buffered.split('\n');
+    buffered = parts.pop()!;
+    for (const part of parts) {
+      if (!part.trim()) continue;
+      let line: Record<string, any>;
+      try {
+        line = JSON.parse(part);
+      } catch {
+        line = { raw: part };
+      }
+      lines.push(line);
+      for (const waiter of [...waiters]) if (waiter.predicate(line)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(line);
+      }
+    }
+  });
+  child.stderr!.on('data', (chunk) => stderr.push(String(chunk)));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return {
+    child,
+    lines,
+    stderr,
+    exited,
+    waitFor(predicate, timeoutMs = 60_000) {
+      const found = lines.find(predicate);
+      if (found) return Promise.resolve(found);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`timed out waiting for a log line; stderr: ${stderr.join('')}; last lines: ${JSON.stringify(lines.slice(-5))}`)), timeoutMs);
+        waiters.push({ predicate, resolve: (line) => { clearTimeout(timer); resolve(line); } });
+        exited.then(({ code }) => { clearTimeout(timer); reject(new Error(`the server exited (code ${code}) before the expected log line; stderr: ${stderr.join('')}`)); });
+      });
+    },
+  };
+}
+
+/** Starts `sluice serve` on an ephemeral port and waits until start-up loading finished. */
+export async function serveCli(args: string[], options: { env?: NodeJS.ProcessEnv; command?: string[] } = {}) {
+  const cli = runCli(['serve', '--port', '0', ...args], options);
+  const listening = await cli.waitFor((line) => line.msg === 'sluice listening');
+  await cli.waitFor((line) => line.msg === 'start-up model loading finished');
+  return { ...cli, url: String(listening.address) };
+}
