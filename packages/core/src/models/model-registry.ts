@@ -15,6 +15,7 @@ import type { WorkerPool } from './runtime/worker-pool.js';
 import type { ServerMetrics } from '../observability/server-metrics.js';
 import { signatureFromSession } from './signature.js';
 import { createTask } from './tasks/create-task.js';
+import { attachDynamicBatching } from './batching/attach-dynamic-batching.js';
 
 export type VersionState = 'UNKNOWN' | 'READY' | 'UNAVAILABLE' | 'LOADING' | 'UNLOADING';
 
@@ -25,6 +26,8 @@ interface VersionSlot {
   serving?: LoadedVersion;
   /** size:mtime:config of what `serving` was loaded from; a change means reload. */
   loadedStamp?: string;
+  /** The stamp of the files that last failed to load: not retried until they change (or an API load). */
+  failedStamp?: string;
 }
 
 interface ModelSlot {
@@ -114,10 +117,15 @@ export class ModelRegistry extends EventEmitter<RegistryEvents> {
       if (!directory) throw new SluiceError('SLUICE_ERR_MODEL_NOT_FOUND', `model "${name}" is not in the repository`);
       const slot = this.slotFor(name);
       if (override) slot.configOverride = override;
+      for (const version of slot.versions.values()) version.failedStamp = undefined; // an explicit load retries
       await this.syncModel(name, directory, 'explicit');
-      const failures = [...slot.versions.values()].filter((v) => v.state !== 'READY' && v.reason.startsWith('load failed'));
-      if (slot.reason && !this.hasReadyVersion(slot)) throw new SluiceError('SLUICE_ERR_MODEL_NOT_READY', slot.reason);
-      if (failures.length > 0 && !this.hasReadyVersion(slot)) throw new SluiceError('SLUICE_ERR_MODEL_NOT_READY', failures.map((f) => `version ${f.version}: ${f.reason}`).join('; '));
+      const failures = [...slot.versions.values()].filter((v) => v.reason.startsWith('load failed'));
+      if (slot.reason) throw new SluiceError('SLUICE_ERR_MODEL_LOAD_FAILED', slot.reason);
+      if (failures.length > 0) {
+        const serving = [...slot.versions.values()].filter((v) => v.serving).map((v) => v.version);
+        const still = serving.length > 0 ? `; still serving version(s) ${serving.join(', ')}` : '; no version is serving';
+        throw new SluiceError('SLUICE_ERR_MODEL_LOAD_FAILED', `${failures.map((f) => `version ${f.version}: ${f.reason}`).join('; ')}${still}`);
+      }
     });
   }
 
@@ -173,11 +181,15 @@ export class ModelRegistry extends EventEmitter<RegistryEvents> {
     if (wanted.size === 0 && directory.versions.length === 0) slot.reason = 'no version directory with a model.onnx';
 
     await Promise.all(complete.filter((v) => wanted.has(v.version)).map((files) => this.ensureLoaded(name, slot, files, slot.config!)));
+    // A wanted version that failed to load must not take the current one down with it: the versions it would
+    // replace keep serving until it loads.
+    const failedVersion = [...wanted].find((v) => !slot.versions.get(v)?.serving);
     for (const version of slot.versions.values()) {
-      if (!wanted.has(version.version) && version.serving) {
-        const gone = !directory.versions.some((v) => v.version === version.version);
-        this.retireVersion(name, version, gone ? 'version removed from the repository' : 'not selected by the version policy');
-      }
+      if (wanted.has(version.version) || !version.serving) continue;
+      const gone = !directory.versions.some((v) => v.version === version.version);
+      if (gone) this.retireVersion(name, version, 'version removed from the repository');
+      else if (failedVersion === undefined) this.retireVersion(name, version, 'not selected by the version policy');
+      else version.reason = `kept serving: version ${failedVersion} failed to load`;
     }
     for (const files of directory.versions) {
       if (!slot.versions.has(files.version)) {
@@ -194,6 +206,7 @@ export class ModelRegistry extends EventEmitter<RegistryEvents> {
     }
     const stamp = stampOf(files, config);
     if (version.serving && version.loadedStamp === stamp) return;
+    if (!version.serving && version.failedStamp === stamp) return; // same broken files: don't retry on every poll
     if (!version.serving) this.setState(name, version, 'LOADING', '');
     const started = Date.now();
     try {
@@ -201,6 +214,7 @@ export class ModelRegistry extends EventEmitter<RegistryEvents> {
       const previous = version.serving;
       version.serving = loaded; // the swap: one assignment
       version.loadedStamp = stamp;
+      version.failedStamp = undefined;
       this.setState(name, version, 'READY', '');
       previous?.retire();
       this.options.logger.info({ model: name, version: files.version, file: files.modelPath, loadMs: Date.now() - started, swapped: previous !== undefined }, 'model version ready');
@@ -213,7 +227,7 @@ export class ModelRegistry extends EventEmitter<RegistryEvents> {
       } else {
         this.setState(name, version, 'UNAVAILABLE', reason);
       }
-      version.loadedStamp = stamp; // don't retry the same broken file on every poll
+      version.failedStamp = stamp;
     }
   }
 
@@ -233,7 +247,7 @@ export class ModelRegistry extends EventEmitter<RegistryEvents> {
     try {
       const raw = signatureFromSession(sessions[0]!.inputs, sessions[0]!.outputs);
       const task = await createTask(config, raw, directory);
-      return new LoadedVersion(name, files.version, raw, task, sessions, this.options.pool, (error) => {
+      const loaded = new LoadedVersion(name, files.version, raw, task, sessions, this.options.pool, (error) => {
         if (error) this.options.logger.warn({ model: name, version: files.version, err: error }, 'releasing sessions failed');
         const slot = this.models.get(name)?.versions.get(files.version);
         if (slot?.state === 'UNLOADING' && !slot.serving) this.setState(name, slot, 'UNAVAILABLE', slot.reason);
@@ -243,6 +257,8 @@ export class ModelRegistry extends EventEmitter<RegistryEvents> {
         this.options.metrics.executionCount.inc(labels);
         this.options.metrics.batchSize.observe(labels, requests);
       });
+      await attachDynamicBatching(loaded, config, directory, sessions.length, this.options.logger);
+      return loaded;
     } catch (error) {
       await releaseAll();
       throw error;
