@@ -185,7 +185,12 @@ export class ModelRegistry extends EventEmitter<RegistryEvents> {
     // replace keep serving until it loads.
     const failedVersion = [...wanted].find((v) => !slot.versions.get(v)?.serving);
     for (const version of slot.versions.values()) {
-      if (wanted.has(version.version) || !version.serving) continue;
+      if (wanted.has(version.version)) continue;
+      if (!version.serving) {
+        // A failure of a version that is no longer wanted is history, not a current problem.
+        if (version.reason.startsWith('load failed')) version.reason = 'not selected by the version policy';
+        continue;
+      }
       const gone = !directory.versions.some((v) => v.version === version.version);
       if (gone) this.retireVersion(name, version, 'version removed from the repository');
       else if (failedVersion === undefined) this.retireVersion(name, version, 'not selected by the version policy');
