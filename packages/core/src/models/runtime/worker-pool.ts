@@ -158,7 +158,7 @@ export class WorkerPool extends EventEmitter {
 
   async release(handle: SessionHandle): Promise<void> {
     const slot = this.slots[handle.workerIndex]!;
-    if (slot.generation !== handle.generation) return; // the session died with its worker
+    if (slot.generation !== handle.generation || this.closing) return; // gone with its worker, or about to be
     slot.sessions = Math.max(0, slot.sessions - 1);
     const response = await this.call(slot, { kind: 'release', id: this.nextRequestId++, sessionId: handle.sessionId });
     if (response.kind === 'failed') throw new Error(response.message);
