@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { defaultConfig, type ServerConfig } from './config.js';
+import { SluiceError } from './errors.js';
 import type { SluiceContext } from './context.js';
 import { registerErrorHandlers } from './api/error-handler.js';
 import { healthRoutes } from './api/health-routes.js';
@@ -12,6 +13,7 @@ import { metricsRoutes } from './api/metrics-routes.js';
 import { registerOpenApi } from './api/openapi.js';
 import { modelRoutes } from './api/v2/model-routes.js';
 import { repositoryRoutes } from './api/v2/repository-routes.js';
+import { routingRoutes } from './api/v2/routing-routes.js';
 import { serverMetadataRoutes } from './api/v2/server-routes.js';
 import { openAiRoutes } from './api/openai/openai-routes.js';
 import { queueDeadlineHook } from './api/queue-deadline-hook.js';
@@ -21,6 +23,16 @@ import { WorkerPool } from './models/runtime/worker-pool.js';
 import { createServerMetrics } from './observability/server-metrics.js';
 import { loggerOptions } from './observability/logger.js';
 import { startRepositoryPolling } from './models/repository-poller.js';
+import { adminKeyRoutes } from './api/admin/key-routes.js';
+import { createApiKeyService } from './auth/api-key-service.js';
+import { createApiKeyStrategy } from './auth/api-key-strategy.js';
+import { authentication } from './auth/auth-plugin.js';
+import { coreRouteRules } from './auth/route-rules.js';
+import { openCoreDatabase } from './db/open.js';
+import { inferenceCompletedEvent } from './events/inference-events.js';
+import { createExtensions } from './extensions.js';
+import { rateLimiting } from './rate-limit/rate-limit-plugin.js';
+import { security } from './security/security-plugin.js';
 
 export interface BuildAppOptions extends Partial<ServerConfig> {
   /** A pino destination for the logs (tests capture them); stdout when absent. */
@@ -40,11 +52,15 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    return503OnClosing: true,
+    return503OnClosing: false, // our own hook below answers with the catalogue's error shape
     ajv: { customOptions: { allowUnionTypes: true } },
     forceCloseConnections: 'idle',
   });
 
+  // Storage first: migrations are applied before anything can serve a request.
+  const database = openCoreDatabase(config.data);
+  app.addHook('onClose', async () => database.close());
+  if (database.migrations.applied.length > 0) app.log.info({ applied: database.migrations.applied, file: database.file }, 'database migrated');
   const metrics = createServerMetrics();
   const pool = new WorkerPool(config.workers);
   const registry = new ModelRegistry({
@@ -56,14 +72,21 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     settleMs: config.pollSettleMs,
     metrics,
   });
-  const inference = createInferenceService({ registry, metrics });
+  const extensions = createExtensions({ logger: app.log });
+  const apiKeys = createApiKeyService({ database });
+  extensions.auth.register(createApiKeyStrategy(apiKeys));
+  const inference = createInferenceService({ registry, metrics, onOutcome: (outcome) => extensions.events.emit('inference.completed', inferenceCompletedEvent(outcome)) });
   const state = { loaded: false, shuttingDown: false };
   let resolveInitialLoad!: () => void;
   const initialLoad = new Promise<void>((resolve) => (resolveInitialLoad = resolve));
-  const context: SluiceContext = { config, registry, inference, metrics, pool, initialLoad, state };
+  const context: SluiceContext = { config, registry, inference, metrics, pool, initialLoad, state, database, apiKeys, extensions };
   app.decorate('sluice', context);
 
   registerErrorHandlers(app);
+  // New requests on kept-alive connections while draining: refuse them clearly; accepted ones still finish.
+  app.addHook('onRequest', async () => {
+    if (state.shuttingDown) throw new SluiceError('SLUICE_ERR_SHUTTING_DOWN', 'the server is shutting down', { headers: { 'retry-after': '5' } });
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
     // While draining, close each connection after its response so shutdown need not wait for keep-alive.
@@ -73,14 +96,20 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     metrics.httpRequests.inc({ route: request.routeOptions.url ?? 'unmatched', method: request.method, status: String(reply.statusCode) });
   });
 
+  // Before any route: these plugins hook every route registered after them (plugins' routes included).
+  await app.register(security);
+  await app.register(authentication, { rules: coreRouteRules({ metricsAuth: config.metricsAuth }) });
+  await app.register(rateLimiting);
   await registerOpenApi(app);
   await app.register(queueDeadlineHook);
   await app.register(healthRoutes);
   await app.register(serverMetadataRoutes);
   await app.register(modelRoutes);
   await app.register(repositoryRoutes);
+  await app.register(routingRoutes);
   await app.register(metricsRoutes);
   await app.register(openAiRoutes);
+  await app.register(adminKeyRoutes);
 
   let stopPolling: (() => void) | undefined;
   app.addHook('onReady', async () => {
