@@ -2,6 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 // Real servers and real ORT workers: few files at a time on these 2-core machines, generous timeouts.
 export default defineConfig({
+  // Workspace packages resolve to their TypeScript sources (the "source" export condition), not to dist/.
+  resolve: { conditions: ['source'] },
+  ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
   test: {
     include: ['tests/**/*.test.ts', 'packages/*/src/**/*.test.ts'],
     globalSetup: ['tests/helpers/global-setup.ts'],

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeBinaryRequest } from './helpers/binary-protocol.js';
-import { CLI, runCli } from './helpers/cli-process.js';
+import { CLI, SOURCE_FLAGS, runCli } from './helpers/cli-process.js';
 import { nonLoopbackCalls, parseSocketCalls } from './helpers/network-trace.js';
 import { DEMO_MODELS, postJson } from './helpers/test-server.js';
 import { renderText } from './helpers/text-image.js';
@@ -44,7 +44,7 @@ describe('privacy: no connection leaves the machine', () => {
     expect(straceAvailable(), 'strace is required for this test (.ci/run installs it with apt-get)').toBe(true);
     const traceFile = path.join(scratch, 'trace.txt');
     const server = runCli(['serve', '--port', '0', '--models', DEMO_MODELS, '--data', path.join(scratch, 'data')], {
-      command: ['strace', '-f', '-qq', '-e', 'trace=connect,sendto,sendmsg,bind', '-e', 'signal=none', '-o', traceFile, process.execPath, '--import', 'tsx', CLI],
+      command: ['strace', '-f', '-qq', '-e', 'trace=connect,sendto,sendmsg,bind', '-e', 'signal=none', '-o', traceFile, process.execPath, ...SOURCE_FLAGS, CLI],
     });
     const listening = await server.waitFor((line) => line.msg === 'sluice listening');
     await server.waitFor((line) => line.msg === 'start-up model loading finished');

@@ -7,6 +7,8 @@ import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const CLI = path.join(ROOT, 'packages', 'core', 'src', 'cli.ts');
+/** Node flags to run the TypeScript sources: tsx, and workspace packages resolved to src/ ("source" condition). */
+export const SOURCE_FLAGS = ['--conditions=source', '--import', 'tsx'];
 
 export interface CliProcess {
   child: ChildProcess;
@@ -18,7 +20,7 @@ export interface CliProcess {
 }
 
 export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; command?: string[] } = {}): CliProcess {
-  const command = options.command ?? [process.execPath, '--import', 'tsx', CLI];
+  const command = options.command ?? [process.execPath, ...SOURCE_FLAGS, CLI];
   const child = spawn(command[0]!, [...command.slice(1), ...args], { cwd: ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: Record<string, any>[] = [];
   const stderr: string[] = [];
@@ -67,5 +69,7 @@ export async function serveCli(args: string[], options: { env?: NodeJS.ProcessEn
   const cli = runCli(['serve', '--port', '0', ...args], options);
   const listening = await cli.waitFor((line) => line.msg === 'sluice listening');
   await cli.waitFor((line) => line.msg === 'start-up model loading finished');
-  return { ...cli, url: String(listening.address) };
+  // On a fresh data directory the first start prints an admin key once on stderr (before it listens).
+  const adminToken = /sk_sluice_[0-9a-f]{12}_[A-Za-z0-9_-]{43}/.exec(cli.stderr.join(''))?.[0];
+  return { ...cli, url: String(listening.address), adminToken, auth: adminToken ? { authorization: `Bearer ${adminToken}` } : {} };
 }
