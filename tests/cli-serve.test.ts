@@ -22,7 +22,7 @@ describe('sluice serve', () => {
     const { body, headerLength } = encodeBinaryRequest({ inputs: [{ name: 'x', shape: [1, 3, size, size], datatype: 'FP32', values: [...image.chw] }] });
     const inFlight = fetch(`${server.url}/v2/models/ocr-detector/infer`, {
       method: 'POST',
-      headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(headerLength) },
+      headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(headerLength), ...server.auth },
       body,
     });
     // Wait until the server has the request, then ask it to stop.

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type BuildAppOptions } from '../../packages/core/src/app.js';
+import { withApiKeys } from '../../packages/core/src/auth/with-api-keys.js';
 import { DEFAULT_MODELS_DIR } from '../../demo/build-demo-repository.js';
 
 export const DEMO_MODELS = DEFAULT_MODELS_DIR;
@@ -16,8 +17,10 @@ export interface TestServer {
   url: string;
   /** Every log line the server wrote, parsed. */
   logs: Record<string, unknown>[];
-  /** Headers that authenticate as an admin (empty while the server runs without auth). */
-  auth?: Record<string, string>;
+  /** Headers that authenticate as an admin: `{ authorization: 'Bearer sk_sluice_...' }`. */
+  auth: Record<string, string>;
+  /** The admin key's id (as audit and inference events report it). */
+  adminKeyId: string;
   close(): Promise<void>;
 }
 
@@ -30,6 +33,8 @@ export async function startTestServer(options: BuildAppOptions = {}): Promise<Te
     },
   });
   const dataDir = options.data ?? mkdtempSync(path.join(tmpdir(), 'sluice-data-'));
+  // The same path as `sluice keys create --admin`: a real key in the data directory's database.
+  const admin = withApiKeys(dataDir, (keys) => keys.create({ name: 'test-admin', scopes: ['admin'] }));
   const app = await buildApp({ models: DEMO_MODELS, workers: 1, logLevel: 'info', ...options, data: dataDir, logStream });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   await app.sluice.initialLoad;
@@ -37,6 +42,8 @@ export async function startTestServer(options: BuildAppOptions = {}): Promise<Te
     app,
     url,
     logs,
+    auth: { authorization: `Bearer ${admin.token}` },
+    adminKeyId: admin.key.id,
     async close() {
       await app.close();
       if (!options.data) rmSync(dataDir, { recursive: true, force: true });

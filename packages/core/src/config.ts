@@ -33,6 +33,13 @@ export interface ServerConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Fastify plugin modules to load at start (e.g. @sluice/enterprise). */
   plugins: string[];
+  /** 'on': GET /metrics needs a key with the metrics:read scope; 'off' (default): it is public like the probes. */
+  metricsAuth: 'on' | 'off';
+  /** Browser origins allowed by CORS; empty (default) means no CORS headers at all. */
+  corsOrigins: string[];
+  /** Default requests per window for a key without its own limit; 0 (default) means no default limit. */
+  rateLimitMax: number;
+  rateLimitWindowMs: number;
 }
 
 type Kind = 'string' | 'integer' | 'list';
@@ -65,6 +72,10 @@ export const OPTION_SPECS: OptionSpec[] = [
   { key: 'shutdownTimeoutMs', flag: 'shutdown-timeout-ms', env: 'SLUICE_SHUTDOWN_TIMEOUT_MS', kind: 'integer', min: 0, description: 'graceful shutdown wait for in-flight requests (default 30000)' },
   { key: 'logLevel', flag: 'log-level', env: 'SLUICE_LOG_LEVEL', kind: 'string', allowed: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], description: 'log level (default info)' },
   { key: 'plugins', flag: 'plugins', env: 'SLUICE_PLUGINS', kind: 'list', description: 'comma-separated fastify plugin modules to load (e.g. @sluice/enterprise)' },
+  { key: 'metricsAuth', flag: 'metrics-auth', env: 'SLUICE_METRICS_AUTH', kind: 'string', allowed: ['on', 'off'], description: 'on: /metrics needs a key with the metrics:read scope (default off: public)' },
+  { key: 'corsOrigins', flag: 'cors-origins', env: 'SLUICE_CORS_ORIGINS', kind: 'list', description: 'comma-separated browser origins allowed by CORS (default none: CORS off)' },
+  { key: 'rateLimitMax', flag: 'rate-limit-max', env: 'SLUICE_RATE_LIMIT_MAX', kind: 'integer', min: 0, description: 'default requests per window for keys without their own limit (default 0: none)' },
+  { key: 'rateLimitWindowMs', flag: 'rate-limit-window-ms', env: 'SLUICE_RATE_LIMIT_WINDOW_MS', kind: 'integer', min: 1000, description: 'the default rate-limit window (default 60000)' },
 ];
 
 export function defaultConfig(): ServerConfig {
@@ -86,6 +97,10 @@ export function defaultConfig(): ServerConfig {
     shutdownTimeoutMs: 30_000,
     logLevel: 'info',
     plugins: [],
+    metricsAuth: 'off',
+    corsOrigins: [],
+    rateLimitMax: 0,
+    rateLimitWindowMs: 60_000,
   };
 }
 

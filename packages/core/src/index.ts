@@ -6,3 +6,33 @@ export { ERROR_CATALOGUE, SluiceError, ConfigError, type ErrorCode } from './err
 export type { SluiceContext } from './context.js';
 export type { Tensor, TensorSpec, ModelSignature } from './models/tensors/tensor.js';
 export type { V2Datatype } from './models/tensors/datatypes.js';
+// The extension contract (see README "Extension contract") and the storage plugins build on.
+export {
+  createExtensions,
+  COMMUNITY_ENTITLEMENTS,
+  SCOPES,
+  type Scope,
+  type SluiceExtensions,
+  type Principal,
+  type Credentials,
+  type AuthStrategy,
+  type AuthOutcome,
+  type RouteAccess,
+  type EntitlementProvider,
+  type EventBus,
+  type EventListener,
+  type SluiceEvents,
+  type AuditEvent,
+  type AuditActor,
+  type InferenceCompletedEvent,
+  type RateLimit,
+  type RateLimitContext,
+  type RateLimitDecision,
+  type RateLimitPolicy,
+  type RateLimitStore,
+} from './extensions.js';
+export { emitAudit, audited, actorOf, type AuditFields } from './auth/audit.js';
+export { openDatabase, DATABASE_FILE, type SluiceDatabase } from './db/client.js';
+export { runMigrations, CORE_MIGRATIONS_FOLDER, CORE_MIGRATIONS_TABLE, type MigrationSet, type MigrationResult } from './db/migrate.js';
+export { openCoreDatabase } from './db/open.js';
+export type { ApiKeyService, ApiKeyInfo, NewApiKey } from './auth/api-key-service.js';

@@ -3,6 +3,7 @@
  * task, record metrics, and tell listeners what happened (never what was inferred).
  */
 import { performance } from 'node:perf_hooks';
+import type { InferenceCaller } from '../auth/caller.js';
 import { SluiceError, isSluiceError } from '../errors.js';
 import type { ServerMetrics } from '../observability/server-metrics.js';
 import type { ModelRegistry } from './model-registry.js';
@@ -17,6 +18,8 @@ export interface InferenceRequest {
   inputs: Tensor[];
   /** Output names to return; undefined returns all. */
   outputs?: string[];
+  /** Who asked (key id or subject, request id), passed on to outcome listeners. */
+  caller?: InferenceCaller;
 }
 
 export interface InferenceResult {
@@ -41,6 +44,7 @@ export interface InferenceOutcome {
   totalMs: number;
   status: 'success' | 'failure';
   errorCode?: string;
+  caller?: InferenceCaller;
 }
 
 export interface InferenceService {
@@ -80,7 +84,7 @@ export function createInferenceService(deps: { registry: ModelRegistry; metrics:
           metrics.requestDuration.observe(labels, totalMs / 1000);
           metrics.queueDuration.observe(labels, queueMs / 1000);
           metrics.computeDuration.observe(labels, result.computeMs / 1000);
-          deps.onOutcome?.({ model: request.model, version: versionLabel, items: result.items, tokens: result.tokens, queueMs, computeMs: result.computeMs, totalMs, status: 'success' });
+          deps.onOutcome?.({ model: request.model, version: versionLabel, items: result.items, tokens: result.tokens, queueMs, computeMs: result.computeMs, totalMs, status: 'success', caller: request.caller });
           return { modelName: request.model, modelVersion: versionLabel, outputs: result.outputs, items: result.items, tokens: result.tokens, queueMs, computeMs: result.computeMs, totalMs };
         } finally {
           target.release();
@@ -91,7 +95,7 @@ export function createInferenceService(deps: { registry: ModelRegistry; metrics:
         const model = clientError.code === 'SLUICE_ERR_MODEL_NOT_FOUND' ? '' : request.model;
         metrics.requestFailure.inc({ model, version: versionLabel ?? '', code: clientError.code });
         const totalMs = performance.now() - started;
-        deps.onOutcome?.({ model: request.model, version: versionLabel, items, queueMs: 0, computeMs: 0, totalMs, status: 'failure', errorCode: clientError.code });
+        deps.onOutcome?.({ model: request.model, version: versionLabel, items, queueMs: 0, computeMs: 0, totalMs, status: 'failure', errorCode: clientError.code, caller: request.caller });
         throw clientError;
       }
     },

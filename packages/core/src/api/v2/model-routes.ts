@@ -3,6 +3,7 @@
  * specific version or alias: /v2/models/{model}[/versions/{version}][/ready|/infer].
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { callerOf } from '../../auth/caller.js';
 import { SluiceError } from '../../errors.js';
 import { isValidModelName } from '../../models/repository.js';
 import { errorResponseSchema } from '../error-handler.js';
@@ -63,7 +64,7 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
       const headerLength = request.headers[HEADER_LENGTH];
       const decoded = decodeInferRequest(request.body, Array.isArray(headerLength) ? headerLength[0] : headerLength);
       const result = await withTimeout(
-        app.sluice.inference.infer({ model, version, inputs: decoded.inputs, outputs: decoded.outputs?.map((o) => o.name) }),
+        app.sluice.inference.infer({ model, version, inputs: decoded.inputs, outputs: decoded.outputs?.map((o) => o.name), caller: callerOf(request) }),
         app.sluice.config.requestTimeoutMs,
       );
       const encoded = encodeInferResponse(result, decoded);

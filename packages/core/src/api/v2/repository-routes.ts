@@ -1,11 +1,11 @@
 /**
  * The model repository extension: index, load (optionally with a config override) and unload, plus aliases
- * and weighted traffic splits. Management routes: they answer loopback clients only until API keys exist.
+ * and weighted traffic splits. Management routes (scopes in auth/route-rules.ts); every change is audited.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { audited } from '../../auth/audit.js';
 import { SluiceError } from '../../errors.js';
 import { errorResponseSchema } from '../error-handler.js';
-import { requireLoopback } from '../loopback-guard.js';
 
 type ModelParams = { model: string };
 
@@ -37,7 +37,6 @@ function configOverrideOf(body: unknown): unknown {
 
 export async function repositoryRoutes(app: FastifyInstance): Promise<void> {
   const { registry } = app.sluice;
-  app.addHook('onRequest', requireLoopback);
 
   app.post('/v2/repository/index', {
     schema: {
@@ -60,7 +59,7 @@ export async function repositoryRoutes(app: FastifyInstance): Promise<void> {
       response: { 200: { type: 'object', properties: { name: { type: 'string' }, loaded: { type: 'boolean' } } }, ...errors },
     },
   }, async (request: FastifyRequest<{ Params: ModelParams; Body: unknown }>) => {
-    await registry.load(request.params.model, configOverrideOf(request.body));
+    await audited(request, { action: 'model.load', resource: { type: 'model', id: request.params.model } }, () => registry.load(request.params.model, configOverrideOf(request.body)));
     return { name: request.params.model, loaded: true };
   });
 
@@ -72,7 +71,7 @@ export async function repositoryRoutes(app: FastifyInstance): Promise<void> {
       response: { 200: { type: 'object', properties: { name: { type: 'string' }, unloaded: { type: 'boolean' } } }, ...errors },
     },
   }, async (request: FastifyRequest<{ Params: ModelParams }>) => {
-    await registry.unload(request.params.model);
+    await audited(request, { action: 'model.unload', resource: { type: 'model', id: request.params.model } }, () => registry.unload(request.params.model));
     return { name: request.params.model, unloaded: true };
   });
 }

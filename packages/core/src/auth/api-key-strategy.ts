@@ -1,0 +1,34 @@
+/** The built-in auth strategy: `Authorization: Bearer sk_sluice_...` checked against the api_keys table. */
+import type { AuthStrategy } from '../extensions.js';
+import type { ApiKeyService } from './api-key-service.js';
+import { isApiKeyToken } from './api-key-token.js';
+
+const REASONS = {
+  malformed: 'the API key is malformed',
+  unknown: 'the API key is not valid',
+  revoked: 'the API key has been revoked',
+  expired: 'the API key has expired',
+} as const;
+
+export function createApiKeyStrategy(apiKeys: ApiKeyService): AuthStrategy {
+  return {
+    name: 'api-key',
+    authenticate({ bearer }) {
+      if (!isApiKeyToken(bearer)) return undefined;
+      const result = apiKeys.verify(bearer);
+      if (!result.ok) return { result: 'rejected', reason: REASONS[result.reason], principalId: result.id };
+      const { key } = result;
+      return {
+        result: 'authenticated',
+        principal: {
+          kind: 'api-key',
+          id: key.id,
+          name: key.name,
+          scopes: key.scopes,
+          ...(key.models ? { models: key.models } : {}),
+          ...(key.rateLimit ? { rateLimit: key.rateLimit } : {}),
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * Authentication and authorisation for every route, in onRequest (before a body is read):
+ * 1. find the route's rule (route-rules.ts, or the route's own `config.auth`); public routes pass;
+ * 2. read `Authorization: Bearer <token>` and ask each registered strategy in turn (API keys first);
+ * 3. check the scopes, the model allow-list (path parameter here, JSON body field in preValidation) and any
+ *    entitlement the route `requires`.
+ * Every refusal is a 401/403 with the catalogue's code and an `audit` event; credentials are never logged.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { SluiceError } from '../errors.js';
+import type { Principal } from '../extensions.js';
+import { emitAudit } from './audit.js';
+import { resolveRouteRule, UNDECLARED_ROUTE_RULE, type RouteRule } from './route-rules.js';
+import { grants } from './scopes.js';
+
+export interface RouteRuleEntry {
+  method: string;
+  url: string;
+  /** undefined when the route declared nothing (it then answers admins only). */
+  rule: RouteRule | undefined;
+}
+
+const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
+const ruleOfRequest = new WeakMap<FastifyRequest, RouteRule>();
+
+/** The rule applied to this request (undefined for unmatched routes); the rate limiter reads it. */
+export function routeRuleOf(request: FastifyRequest): RouteRule | undefined {
+  return ruleOfRequest.get(request);
+}
+
+function unauthenticated(message: string): SluiceError {
+  return new SluiceError('SLUICE_ERR_UNAUTHENTICATED', message, { headers: { 'www-authenticate': 'Bearer realm="sluice"' } });
+}
+
+async function authPlugin(app: FastifyInstance, options: { rules: Record<string, RouteRule> }): Promise<void> {
+  const { extensions } = app.sluice;
+  const routes: RouteRuleEntry[] = [];
+  const undeclaredWarned = new Set<string>();
+
+  app.decorateRequest('principal', undefined);
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) routes.push({ method, url: route.url, rule: resolveRouteRule(options.rules, method, route.url, route.config) });
+  });
+  app.decorate('sluiceRouteRules', () => routes.slice());
+
+  function ruleFor(request: FastifyRequest): RouteRule | undefined {
+    const url = request.routeOptions.url;
+    if (url === undefined) return undefined; // no route matched: the 404 handler answers
+    const rule = resolveRouteRule(options.rules, request.method, url, request.routeOptions.config);
+    if (rule) return rule;
+    const name = `${request.method} ${url}`;
+    if (!undeclaredWarned.has(name)) {
+      undeclaredWarned.add(name);
+      request.log.error({ route: name }, 'route has no auth rule; answering admins only (add it to auth/route-rules.ts or config.auth)');
+    }
+    return UNDECLARED_ROUTE_RULE;
+  }
+
+  function refuse(request: FastifyRequest, action: 'auth.failure' | 'auth.denied', error: SluiceError, principalId?: string): never {
+    emitAudit(request, {
+      action,
+      outcome: action === 'auth.failure' ? 'failure' : 'denied',
+      resource: { type: 'route', id: `${request.method} ${request.routeOptions.url ?? request.url}` },
+      reason: error.message,
+      ...(principalId && !request.principal ? { actor: { kind: 'api-key', id: principalId } } : {}),
+    });
+    throw error;
+  }
+
+  async function authenticate(request: FastifyRequest): Promise<Principal> {
+    const header = request.headers.authorization;
+    if (header === undefined || header === '') refuse(request, 'auth.failure', unauthenticated('this route needs an API key: send "Authorization: Bearer <key>"'));
+    const match = BEARER.exec(header);
+    if (!match) refuse(request, 'auth.failure', unauthenticated('the Authorization header must be "Bearer <key>"'));
+    const credentials = { bearer: match[1]! };
+    for (const strategy of extensions.auth.strategies()) {
+      const outcome = await strategy.authenticate(credentials, request);
+      if (outcome === undefined) continue;
+      if (outcome.result === 'authenticated') return outcome.principal;
+      refuse(request, 'auth.failure', unauthenticated(outcome.reason), outcome.principalId);
+    }
+    return refuse(request, 'auth.failure', unauthenticated('the bearer token is not a credential this server accepts'));
+  }
+
+  function checkModel(request: FastifyRequest, given: unknown): void {
+    const allowed = request.principal?.models;
+    if (!allowed || typeof given !== 'string') return;
+    const model = given.split(':')[0]!; // OpenAI-style "model:version"; model names never contain ':'
+    if (!allowed.includes(model)) refuse(request, 'auth.denied', new SluiceError('SLUICE_ERR_FORBIDDEN', `this key may not use model "${model}"`));
+  }
+
+  app.addHook('onRequest', async (request) => {
+    const rule = ruleFor(request);
+    if (!rule) return;
+    ruleOfRequest.set(request, rule);
+    const { access } = rule;
+    if (access === 'public') return;
+    request.principal = await authenticate(request);
+    if (access !== 'authenticated') {
+      if (!grants(request.principal.scopes, access.scopes)) {
+        refuse(request, 'auth.denied', new SluiceError('SLUICE_ERR_FORBIDDEN', `this route needs one of the scopes: ${access.scopes.join(', ')}`));
+      }
+      if (access.modelParam) checkModel(request, (request.params as Record<string, unknown> | undefined)?.[access.modelParam]);
+    }
+    const feature = request.routeOptions.config?.requires;
+    if (feature && !extensions.entitlements.has(feature)) {
+      refuse(request, 'auth.denied', new SluiceError('SLUICE_ERR_NOT_ENTITLED', `this route needs the "${feature}" feature, which the ${extensions.entitlements.plan()} plan does not include`));
+    }
+  });
+
+  app.addHook('preValidation', async (request) => {
+    const rule = ruleOfRequest.get(request);
+    if (!rule || typeof rule.access !== 'object' || !rule.access.modelBodyField) return;
+    const body = request.body;
+    if (body && typeof body === 'object' && !Buffer.isBuffer(body)) checkModel(request, (body as Record<string, unknown>)[rule.access.modelBodyField]);
+  });
+}
+
+export const authentication = fp(authPlugin, { name: 'sluice-auth', fastify: '5.x' });
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered so far with the auth rule it resolved to (the route-scope test reads this). */
+    sluiceRouteRules(): RouteRuleEntry[];
+  }
+}

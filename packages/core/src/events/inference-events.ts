@@ -1,0 +1,23 @@
+/** Maps the inference service's outcome onto the public `inference.completed` event (no payloads exist to leak). */
+import type { InferenceCompletedEvent } from '../extensions.js';
+import type { InferenceOutcome } from '../models/inference-service.js';
+
+export function inferenceCompletedEvent(outcome: InferenceOutcome): InferenceCompletedEvent {
+  const { caller } = outcome;
+  const isKey = caller?.principalKind === 'api-key';
+  return {
+    time: new Date().toISOString(),
+    ...(caller?.principalId ? (isKey ? { keyId: caller.principalId } : { subject: caller.principalId }) : {}),
+    ...(caller?.principalKind ? { principalKind: caller.principalKind } : {}),
+    model: outcome.model,
+    ...(outcome.version !== undefined ? { version: outcome.version } : {}),
+    items: outcome.items,
+    ...(outcome.tokens !== undefined ? { tokens: outcome.tokens } : {}),
+    queueMs: outcome.queueMs,
+    computeMs: outcome.computeMs,
+    totalMs: outcome.totalMs,
+    status: outcome.status,
+    ...(outcome.errorCode ? { errorCode: outcome.errorCode } : {}),
+    ...(caller?.requestId ? { requestId: caller.requestId } : {}),
+  };
+}

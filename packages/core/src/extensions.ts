@@ -1,0 +1,245 @@
+/**
+ * The PUBLIC extension contract: what an outside package (@sluice/enterprise, third parties) can plug into.
+ * A plugin is a fastify plugin named in SLUICE_PLUGINS / `plugins`; it reaches these points through
+ * `app.sluice.extensions`. Every point has a community default, so core works with no plugin at all.
+ *
+ * - auth strategies: API keys are built in; a plugin adds e.g. OIDC/JWT bearer tokens.
+ * - entitlements: `has(feature)`; the community default has none; routes declare `config.requires`.
+ * - events: a typed bus with `audit` and `inference.completed`; listeners run off the request path, their
+ *   errors are logged and swallowed, and they never see request or response payloads.
+ * - rate limits: a per-principal policy function and a store with @fastify/rate-limit's store contract.
+ *
+ * Routes declare who may call them with `config.auth` (see RouteAccess); core's own routes are listed in
+ * auth/route-rules.ts. A route with no rule answers admins only, and the test suite fails on it.
+ * Documented in packages/core/README.md ("Extension contract"). Changing a type here is a breaking change.
+ */
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import type { Scope } from './auth/scopes.js';
+import { createEventBus } from './events/event-bus.js';
+
+export { SCOPES, type Scope } from './auth/scopes.js';
+
+// ---- principals and auth strategies ------------------------------------------------------------------------
+
+/** Who is calling: an API key, or a user/machine identified by another strategy. */
+export interface Principal {
+  /** The strategy's kind: 'api-key' for core keys; plugins choose their own ('oidc', 'jwt', ...). */
+  kind: string;
+  /** Stable identifier: the API key id, or the token's subject. Safe to log; never a secret. */
+  id: string;
+  /** A human label (key name, e-mail) for logs and audit. */
+  name?: string;
+  scopes: readonly Scope[];
+  /** Models this principal may use; undefined means every model. */
+  models?: readonly string[];
+  /** A limit that overrides the route and server defaults (stored with an API key). */
+  rateLimit?: RateLimit;
+}
+
+/** The credentials core extracted from the request (today: `Authorization: Bearer <token>`). */
+export interface Credentials {
+  bearer: string;
+}
+
+export type AuthOutcome =
+  | { result: 'authenticated'; principal: Principal }
+  /** The credentials were this strategy's kind but are not valid; `reason` is shown to the client. */
+  | { result: 'rejected'; reason: string; principalId?: string };
+
+export interface AuthStrategy {
+  name: string;
+  /**
+   * Decide on the credentials. Return undefined when they are not this strategy's kind (e.g. not a JWT), so the
+   * next strategy is asked; a rejection ends the chain with 401. Must not log the credentials.
+   */
+  authenticate(credentials: Credentials, request: FastifyRequest): AuthOutcome | undefined | Promise<AuthOutcome | undefined>;
+}
+
+/**
+ * What a route requires: 'public' (no credentials: liveness, readiness, docs), 'authenticated' (any valid
+ * principal), or one of `scopes` (admin always qualifies). `modelParam` / `modelBodyField` name where the
+ * model is, checked against the principal's model allow-list.
+ */
+export type RouteAccess =
+  | 'public'
+  | 'authenticated'
+  | { scopes: readonly Scope[]; modelParam?: string; /** A JSON body field holding the model name (e.g. OpenAI's `model`). */ modelBodyField?: string };
+
+// ---- entitlements ------------------------------------------------------------------------------------------
+
+export interface EntitlementProvider {
+  /** The plan's name, e.g. 'community' or 'enterprise'. */
+  plan: string;
+  has(feature: string): boolean;
+}
+
+export const COMMUNITY_ENTITLEMENTS: EntitlementProvider = Object.freeze({ plan: 'community', has: () => false });
+
+// ---- events -------------------------------------------------------------------------------------------------
+
+export interface AuditActor {
+  /** 'api-key', another strategy's kind, 'anonymous' (no valid credentials) or 'system'. */
+  kind: string;
+  id?: string;
+  name?: string;
+}
+
+/** One security-relevant action. Emitted for every admin action, key change, model change and auth failure. */
+export interface AuditEvent {
+  /** ISO 8601. */
+  time: string;
+  /** e.g. 'key.create', 'key.revoke', 'model.load', 'model.unload', 'auth.failure', 'auth.denied'. */
+  action: string;
+  outcome: 'success' | 'failure' | 'denied';
+  actor: AuditActor;
+  resource: { type: string; id?: string };
+  /** Why it failed or was denied; never a credential. */
+  reason?: string;
+  ip?: string;
+  requestId?: string;
+}
+
+/** One inference request's outcome: who, which model, how much, how long. Never inputs or outputs. */
+export interface InferenceCompletedEvent {
+  time: string;
+  /** The API key id when an API key called. */
+  keyId?: string;
+  /** The subject when another strategy authenticated the caller. */
+  subject?: string;
+  principalKind?: string;
+  model: string;
+  version?: string;
+  items: number;
+  tokens?: number;
+  queueMs: number;
+  computeMs: number;
+  totalMs: number;
+  status: 'success' | 'failure';
+  errorCode?: string;
+  requestId?: string;
+}
+
+export interface SluiceEvents {
+  audit: AuditEvent;
+  'inference.completed': InferenceCompletedEvent;
+}
+
+export type EventListener<E extends keyof SluiceEvents> = (event: Readonly<SluiceEvents[E]>) => void | Promise<void>;
+
+export interface EventBus {
+  /** Subscribe; returns the unsubscribe function. Listeners run later, never inside the emitting request. */
+  on<E extends keyof SluiceEvents>(event: E, listener: EventListener<E>): () => void;
+  /** Queue the event for the listeners and return at once. */
+  emit<E extends keyof SluiceEvents>(event: E, payload: SluiceEvents[E]): void;
+}
+
+// ---- rate limits --------------------------------------------------------------------------------------------
+
+export interface RateLimit {
+  /** Requests allowed per window. */
+  max: number;
+  windowMs: number;
+}
+
+export interface RateLimitContext {
+  principal: Principal;
+  method: string;
+  /** The route pattern, e.g. '/v2/models/:model/infer'. */
+  route: string;
+  /** What core would apply: the principal's own limit, else the route default, else the server default. */
+  coreDefault: RateLimitDecision | null;
+}
+
+export interface RateLimitDecision extends RateLimit {
+  /** Requests sharing a bucket share one counter (per principal). */
+  bucket: string;
+}
+
+/** Returns a decision, null for "no limit", or undefined to keep core's default. */
+export type RateLimitPolicy = (context: RateLimitContext) => RateLimitDecision | null | undefined;
+
+/** @fastify/rate-limit's store contract, so its Redis store (or any shared store) can be used for replicas. */
+export interface RateLimitStore {
+  incr(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow: number, max: number): void;
+}
+
+// ---- the registry plugins see -----------------------------------------------------------------------------
+
+export interface SluiceExtensions {
+  auth: {
+    /** Add a strategy; strategies are asked in registration order (API keys first). */
+    register(strategy: AuthStrategy): void;
+    strategies(): readonly AuthStrategy[];
+  };
+  entitlements: {
+    /** Replace the community default (the enterprise plugin does this once a license is verified). */
+    provide(provider: EntitlementProvider): void;
+    has(feature: string): boolean;
+    plan(): string;
+  };
+  events: EventBus;
+  rateLimit: {
+    /** Install (or with undefined, remove) the policy. */
+    setPolicy(policy: RateLimitPolicy | undefined): void;
+    policy(): RateLimitPolicy | undefined;
+    /** Replace the in-process store (counters are per process) with a shared one; undefined restores it. */
+    setStore(store: RateLimitStore | undefined): void;
+    store(): RateLimitStore | undefined;
+  };
+}
+
+export function createExtensions(deps: { logger: FastifyBaseLogger }): SluiceExtensions {
+  const strategies: AuthStrategy[] = [];
+  let entitlements: EntitlementProvider = COMMUNITY_ENTITLEMENTS;
+  let policy: RateLimitPolicy | undefined;
+  let store: RateLimitStore | undefined;
+  return {
+    auth: {
+      register(strategy) {
+        if (strategies.some((s) => s.name === strategy.name)) throw new Error(`an auth strategy named "${strategy.name}" is already registered`);
+        strategies.push(strategy);
+      },
+      strategies: () => strategies,
+    },
+    entitlements: {
+      provide(provider) {
+        entitlements = provider;
+      },
+      has(feature) {
+        try {
+          return entitlements.has(feature) === true;
+        } catch (error) {
+          deps.logger.error({ err: error, feature }, 'entitlement check failed; treating the feature as unavailable');
+          return false;
+        }
+      },
+      plan: () => entitlements.plan,
+    },
+    events: createEventBus({ logger: deps.logger }),
+    rateLimit: {
+      setPolicy(next) {
+        policy = next;
+      },
+      policy: () => policy,
+      setStore(next) {
+        store = next;
+      },
+      store: () => store,
+    },
+  };
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated caller; undefined on public routes. */
+    principal?: Principal;
+  }
+  interface FastifyContextConfig {
+    /** Who may call this route (see RouteAccess). Overrides core's route table. */
+    auth?: RouteAccess;
+    /** An entitlement the route needs, e.g. 'audit'; without it the route answers 403 SLUICE_ERR_NOT_ENTITLED. */
+    requires?: string;
+    /** This route's default rate limit (a principal's own limit still wins). */
+    rateLimitDefault?: RateLimit;
+  }
+}
