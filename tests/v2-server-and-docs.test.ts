@@ -76,6 +76,15 @@ describe('server endpoints', () => {
     expect(text).toContain('sluice_model_version_ready{model="ocr-detector",version="1"} 1');
   });
 
+  it('the repository index shows a model-limited key only its models', async () => {
+    const created = await postJson(`${server.url}/admin/keys`, { name: 'sentiment-reader', scopes: ['models:read'], models: ['sentiment'] }, auth());
+    expect(created.status).toBe(201);
+    const limited = await postJson(`${server.url}/v2/repository/index`, {}, { authorization: `Bearer ${created.json.token}` });
+    expect(limited.json.map((e: any) => e.name)).toEqual(['sentiment']);
+    const everything = await postJson(`${server.url}/v2/repository/index`, {}, auth());
+    expect(everything.json.length).toBe(4);
+  });
+
   it('logs JSON lines carrying the request id it returns (and keeps a caller-supplied one)', async () => {
     const response = await fetch(`${server.url}/v2/models/sentiment`, { headers: { 'x-request-id': 'trace-abc-123', ...auth() } });
     expect(response.headers.get('x-request-id')).toBe('trace-abc-123');

@@ -46,7 +46,9 @@ export async function repositoryRoutes(app: FastifyInstance): Promise<void> {
       response: { 200: { type: 'array', items: indexEntrySchema }, ...errors },
     },
   }, async (request: FastifyRequest<{ Body: { ready?: boolean } | null }>) => {
-    const entries = registry.index();
+    // A key limited to some models sees only those: the listing must not reveal the others.
+    const allowed = request.principal?.models;
+    const entries = registry.index().filter((e) => !allowed || allowed.includes(e.name));
     return request.body?.ready === true ? entries.filter((e) => e.state === 'READY') : entries;
   });
 
