@@ -164,8 +164,17 @@ export class WorkerPool extends EventEmitter {
     if (response.kind === 'failed') throw new Error(response.message);
   }
 
-  async close(): Promise<void> {
+  /**
+   * Stops the workers once their calls have settled: terminating a worker inside session.run() aborts the
+   * whole process (a native exception), so runs in flight (e.g. of requests that already timed out) finish
+   * first, up to `drainTimeoutMs`.
+   */
+  async close(drainTimeoutMs = 30_000): Promise<void> {
     this.closing = true;
+    const deadline = Date.now() + drainTimeoutMs;
+    while (this.slots.some((slot) => slot.pending.size > 0) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     await Promise.all(this.slots.map((slot) => slot.worker?.terminate()));
   }
 }

@@ -48,11 +48,13 @@ export function createTextEmbeddingTask(raw: ModelSignature, config: ModelConfig
     async run(inputs, _outputNames, runRaw) {
       const texts = textsOf(inputs);
       const batch = tokenizer.encodeBatch(texts);
+      // The feeds' buffers are transferred to the ORT worker (detached here), so pool with a copy of the mask.
+      const attentionMask = batch.attentionMask.slice();
       const { outputs: rawOutputs, computeMs } = await runRaw(tokenFeeds(raw, batch), [statesSpec.name]);
       const states = rawOutputs[0]!;
       const width = states.shape[states.shape.length - 1]!;
       const vectors = states.shape.length === 3
-        ? meanPool(states.data as Float32Array, batch.attentionMask, batch.batchSize, batch.sequenceLength, width)
+        ? meanPool(states.data as Float32Array, attentionMask, batch.batchSize, batch.sequenceLength, width)
         : Float32Array.from(states.data as Float32Array);
       if (config.normalize) l2Normalize(vectors, width);
       return {

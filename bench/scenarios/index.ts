@@ -1,0 +1,7 @@
+/** Every bench scenario, by name. `npm run bench -- <name> ...` runs a selection; no names runs them all. */
+import type { Scenario } from '../lib/scenario.js';
+import { embeddingThroughput } from './embedding-throughput.js';
+import { hotSwapScenario } from './hot-swap.js';
+import { tinyModelOverhead } from './tiny-model-overhead.js';
+
+export const SCENARIOS: Scenario[] = [embeddingThroughput, tinyModelOverhead, hotSwapScenario];

@@ -1,0 +1,84 @@
+/**
+ * The OpenAI-compatible API: GET /v1/models[/{model}] and POST /v1/embeddings for text-embedding models, so
+ * the official `openai` client works by changing only baseURL (and apiKey). Errors use OpenAI's shape.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { SluiceError } from '../../errors.js';
+import { isValidModelName } from '../../models/repository.js';
+import { withTimeout } from '../v2/timeout.js';
+import { encodeEmbedding } from './embedding-encoding.js';
+import { parseEmbeddingsRequest } from './embeddings-request.js';
+import { OpenAiParamError, registerOpenAiErrorHandler } from './openai-errors.js';
+import { embeddingsBodySchema, embeddingsResponseSchema, modelListSchema, modelObjectResponseSchema, openAiErrors } from './schemas.js';
+
+type EmbeddingsBody = { input?: unknown; model: string; encoding_format?: 'float' | 'base64'; dimensions?: number };
+
+const EMBEDDING_TASK = 'text-embedding';
+
+export async function openAiRoutes(app: FastifyInstance): Promise<void> {
+  const { registry, inference, config, state } = app.sluice;
+  registerOpenAiErrorHandler(app);
+
+  function modelObject(name: string) {
+    const loaded = registry.describe(name).loaded!;
+    return { id: name, object: 'model' as const, created: Math.floor(loaded.loadedAt.getTime() / 1000), owned_by: 'sluice' };
+  }
+
+  /** The serving version, with lookup failures reported against the "model" field. */
+  function describeModel(model: string, version?: string) {
+    try {
+      return registry.describe(model, version).loaded!;
+    } catch (error) {
+      if (error instanceof SluiceError && error.statusCode === 404) throw new OpenAiParamError('model', error.message, error.code);
+      throw error;
+    }
+  }
+
+  app.get('/v1/models', {
+    schema: { tags: ['openai'], summary: 'Models with a ready version (OpenAI-compatible list)', response: { 200: modelListSchema, ...openAiErrors } },
+  }, async () => ({ object: 'list', data: registry.readyModels().map((m) => modelObject(m.name)) }));
+
+  app.get('/v1/models/:model', {
+    schema: { tags: ['openai'], summary: 'One model (OpenAI-compatible)', params: { type: 'object', properties: { model: { type: 'string' } }, required: ['model'] }, response: { 200: modelObjectResponseSchema, ...openAiErrors } },
+  }, async (request: FastifyRequest<{ Params: { model: string } }>) => {
+    const { model } = request.params;
+    if (!isValidModelName(model)) throw new SluiceError('SLUICE_ERR_MODEL_NOT_FOUND', `model "${model}" is not in the repository`);
+    return modelObject(model);
+  });
+
+  app.post('/v1/embeddings', {
+    schema: { tags: ['openai'], summary: 'Embeddings of strings with a text-embedding model (OpenAI-compatible)', body: embeddingsBodySchema, response: { 200: embeddingsResponseSchema, ...openAiErrors } },
+    // Embeddings are long float arrays: plain JSON.stringify beats a generated serializer here. The schema is for the docs.
+    serializerCompiler: () => (data) => JSON.stringify(data),
+  }, async (request: FastifyRequest<{ Body: EmbeddingsBody }>) => {
+    if (state.shuttingDown) throw new SluiceError('SLUICE_ERR_SHUTTING_DOWN', 'the server is shutting down', { headers: { 'retry-after': '5' } });
+    const parsed = parseEmbeddingsRequest(request.body);
+    if (!isValidModelName(parsed.model)) throw new OpenAiParamError('model', `model "${parsed.model}" is not in the repository`, 'SLUICE_ERR_MODEL_NOT_FOUND');
+    const task = describeModel(parsed.model, parsed.version).task;
+    if (task.name !== EMBEDDING_TASK) {
+      throw new OpenAiParamError('model', `model "${parsed.model}" has task "${task.name}"; /v1/embeddings needs a ${EMBEDDING_TASK} model`, 'SLUICE_ERR_TASK_MISMATCH');
+    }
+    const width = task.signature.outputs[0]!.shape[1]!;
+    if (parsed.dimensions !== undefined && parsed.dimensions !== width) {
+      throw new OpenAiParamError('dimensions', `model "${parsed.model}" returns ${width}-dimensional embeddings and cannot shorten them (it does not declare Matryoshka training); omit "dimensions" or send ${width}`);
+    }
+    const result = await withTimeout(
+      inference.infer({ model: parsed.model, version: parsed.version, inputs: [{ name: 'text', datatype: 'BYTES', shape: [parsed.texts.length], data: parsed.texts }] }),
+      config.requestTimeoutMs,
+    );
+    const output = result.outputs[0]!;
+    const rowWidth = output.shape[1]!;
+    const vectors = output.data as Float32Array;
+    const tokens = result.tokens ?? 0;
+    return {
+      object: 'list',
+      data: parsed.texts.map((_, index) => ({
+        object: 'embedding',
+        index,
+        embedding: encodeEmbedding(vectors.subarray(index * rowWidth, (index + 1) * rowWidth), parsed.encodingFormat),
+      })),
+      model: parsed.version ? `${parsed.model}:${parsed.version}` : parsed.model,
+      usage: { prompt_tokens: tokens, total_tokens: tokens },
+    };
+  });
+}
