@@ -6,15 +6,12 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildSentimentModel } from '../demo/build-demo-repository.js';
-import { PROBE_TEXT, expectedPositive, publishVersion, sentimentRepository } from './helpers/sentiment-versions.js';
+import { expectedPositive, probeSentiment, publishVersion, sentimentRepository } from './helpers/sentiment-versions.js';
 import { postJson, startTestServer, type TestServer } from './helpers/test-server.js';
 
 async function probe(server: TestServer) {
-  const { status, json } = await postJson(`${server.url}/v2/models/sentiment/infer`, {
-    inputs: [{ name: 'text', shape: [1], datatype: 'BYTES', data: [PROBE_TEXT] }],
-    outputs: [{ name: 'probabilities' }],
-  }, server.auth);
-  return { status, version: Number(json?.model_version), positive: json?.outputs?.[0]?.data[1] };
+  const { status, version, positive } = await probeSentiment(server);
+  return { status, version, positive };
 }
 
 async function indexEntry(server: TestServer, version: number) {

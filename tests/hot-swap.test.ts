@@ -6,7 +6,7 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PROBE_TEXT, expectedPositive, publishVersion, sentimentRepository } from './helpers/sentiment-versions.js';
+import { expectedPositive, probeSentiment, publishVersion, sentimentRepository } from './helpers/sentiment-versions.js';
 import { postJson, startTestServer, type TestServer } from './helpers/test-server.js';
 
 const SWAPS = 50;
@@ -20,14 +20,9 @@ function driveLoad(server: TestServer, shouldStop: () => boolean): Promise<Sampl
     const samples: Sample[] = [];
     while (!shouldStop()) {
       const start = performance.now();
-      const { status, json, text } = await postJson(`${server.url}/v2/models/sentiment/infer`, {
-        inputs: [{ name: 'text', shape: [1], datatype: 'BYTES', data: [PROBE_TEXT] }],
-        outputs: [{ name: 'probabilities' }],
-      }, server.auth);
+      const { status, text, version, positive } = await probeSentiment(server);
       const end = performance.now();
-      samples.push(status === 200
-        ? { start, end, status, version: Number(json.model_version), positive: json.outputs[0].data[1] }
-        : { start, end, status, error: text });
+      samples.push(status === 200 ? { start, end, status, version, positive } : { start, end, status, error: text });
     }
     return samples;
   };

@@ -3,20 +3,16 @@
  * when one is set (90/10 canary), the "default" alias, else the latest. The served version is always reported.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROBE_TEXT, expectedPositive, publishVersion, sentimentRepository } from './helpers/sentiment-versions.js';
+import { expectedPositive, probeSentiment, publishVersion, sentimentRepository } from './helpers/sentiment-versions.js';
 import { getJson, postJson, startTestServer, type TestServer } from './helpers/test-server.js';
 
 describe('versions, aliases and traffic splits', () => {
   let server: TestServer;
   let repository: ReturnType<typeof sentimentRepository>;
   const infer = async (path = '') => {
-    const { status, json, text } = await postJson(`${server.url}/v2/models/sentiment${path}/infer`, {
-      inputs: [{ name: 'text', shape: [1], datatype: 'BYTES', data: [PROBE_TEXT] }],
-      outputs: [{ name: 'probabilities' }],
-    }, server.auth);
+    const { status, text, version, positive } = await probeSentiment(server, path);
     expect(status, text).toBe(200);
-    const version = Number(json.model_version);
-    expect(json.outputs[0].data[1]).toBeCloseTo(expectedPositive(version), 5); // the reported version answered
+    expect(positive).toBeCloseTo(expectedPositive(version), 5); // the reported version answered
     return version;
   };
   const manage = (method: string, path: string, body?: unknown) => fetch(`${server.url}/v2/repository/models/sentiment${path}`, {

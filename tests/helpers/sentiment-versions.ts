@@ -6,7 +6,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildSentimentModel } from '../../demo/build-demo-repository.js';
-import { DEMO_MODELS } from './test-server.js';
+import { DEMO_MODELS, postJson, type TestServer } from './test-server.js';
 
 export const PROBE_TEXT = 'I love this';
 
@@ -30,4 +30,13 @@ export function publishVersion(modelDir: string, version: number, bytes: Uint8Ar
   writeFileSync(path.join(staging, 'model.onnx'), bytes);
   writeFileSync(path.join(staging, 'READY'), '');
   renameSync(staging, path.join(modelDir, String(version)));
+}
+
+/** Asks the server which version answers PROBE_TEXT, and what it answered. */
+export async function probeSentiment(server: TestServer, path = '') {
+  const { status, json, text } = await postJson(`${server.url}/v2/models/sentiment${path}/infer`, {
+    inputs: [{ name: 'text', shape: [1], datatype: 'BYTES', data: [PROBE_TEXT] }],
+    outputs: [{ name: 'probabilities' }],
+  }, server.auth);
+  return { status, text, version: Number(json?.model_version), positive: json?.outputs?.[0]?.data[1] as number | undefined };
 }

@@ -5,6 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import type { InferenceCaller } from '../auth/caller.js';
 import { SluiceError, isSluiceError } from '../errors.js';
+import type { InferenceCompletedEvent } from '../extensions.js';
 import type { ServerMetrics } from '../observability/server-metrics.js';
 import type { ModelRegistry } from './model-registry.js';
 import type { Tensor } from './tensors/tensor.js';
@@ -34,18 +35,9 @@ export interface InferenceResult {
 }
 
 /** What an inference listener learns: who, which model, how much, how long. Never inputs or outputs. */
-export interface InferenceOutcome {
-  model: string;
-  version: string | undefined;
-  items: number;
-  tokens?: number;
-  queueMs: number;
-  computeMs: number;
-  totalMs: number;
-  status: 'success' | 'failure';
-  errorCode?: string;
+export type InferenceOutcome = Pick<InferenceCompletedEvent, 'model' | 'version' | 'items' | 'tokens' | 'queueMs' | 'computeMs' | 'totalMs' | 'status' | 'errorCode'> & {
   caller?: InferenceCaller;
-}
+};
 
 export interface InferenceService {
   infer(request: InferenceRequest): Promise<InferenceResult>;
