@@ -24,7 +24,12 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(options: BuildAppOptions = {}): Promise<TestServer> {
+export interface TestServerHooks {
+  /** Runs after buildApp and before listen: register plugins here. */
+  beforeListen?: (app: FastifyInstance) => unknown;
+}
+
+export async function startTestServer(options: BuildAppOptions = {}, hooks: TestServerHooks = {}): Promise<TestServer> {
   const logs: Record<string, unknown>[] = [];
   const logStream = new Writable({
     write(chunk, _encoding, done) {
@@ -36,6 +41,7 @@ export async function startTestServer(options: BuildAppOptions = {}): Promise<Te
   // The same path as `sluice keys create --admin`: a real key in the data directory's database.
   const admin = withApiKeys(dataDir, (keys) => keys.create({ name: 'test-admin', scopes: ['admin'] }));
   const app = await buildApp({ models: DEMO_MODELS, workers: 1, logLevel: 'info', ...options, data: dataDir, logStream });
+  await hooks.beforeListen?.(app);
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   await app.sluice.initialLoad;
   return {

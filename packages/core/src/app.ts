@@ -47,6 +47,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   const app = Fastify({
     logger: loggerOptions(config.logLevel, logStream),
     bodyLimit: config.maxBodyBytes,
+    trustProxy: config.trustProxy.length > 0 ? config.trustProxy.join(',') : false,
     // A caller's x-request-id is kept when it is sane, so logs correlate across services.
     genReqId: (request) => {
       const given = request.headers['x-request-id'];

@@ -32,6 +32,8 @@ export interface ServerConfig {
   shutdownTimeoutMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Fastify plugin modules to load at start (e.g. @sluice/enterprise). */
+  /** Reverse proxies whose X-Forwarded-* headers are believed (client ip, https); none by default. */
+  trustProxy: string[];
   plugins: string[];
   /** 'on': GET /metrics needs a key with the metrics:read scope; 'off' (default): it is public like the probes. */
   metricsAuth: 'on' | 'off';
@@ -72,6 +74,7 @@ export const OPTION_SPECS: OptionSpec[] = [
   { key: 'shutdownTimeoutMs', flag: 'shutdown-timeout-ms', env: 'SLUICE_SHUTDOWN_TIMEOUT_MS', kind: 'integer', min: 0, description: 'graceful shutdown wait for in-flight requests (default 30000)' },
   { key: 'logLevel', flag: 'log-level', env: 'SLUICE_LOG_LEVEL', kind: 'string', allowed: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], description: 'log level (default info)' },
   { key: 'plugins', flag: 'plugins', env: 'SLUICE_PLUGINS', kind: 'list', description: 'comma-separated fastify plugin modules to load (e.g. @sluice/enterprise)' },
+  { key: 'trustProxy', flag: 'trust-proxy', env: 'SLUICE_TRUST_PROXY', kind: 'list', description: 'comma-separated addresses/CIDRs of reverse proxies whose X-Forwarded-For/-Proto are trusted (default none)' },
   { key: 'metricsAuth', flag: 'metrics-auth', env: 'SLUICE_METRICS_AUTH', kind: 'string', allowed: ['on', 'off'], description: 'on: /metrics needs a key with the metrics:read scope (default off: public)' },
   { key: 'corsOrigins', flag: 'cors-origins', env: 'SLUICE_CORS_ORIGINS', kind: 'list', description: 'comma-separated browser origins allowed by CORS (default none: CORS off)' },
   { key: 'rateLimitMax', flag: 'rate-limit-max', env: 'SLUICE_RATE_LIMIT_MAX', kind: 'integer', min: 0, description: 'default requests per window for keys without their own limit (default 0: none)' },
@@ -96,6 +99,7 @@ export function defaultConfig(): ServerConfig {
     requestTimeoutMs: 60_000,
     shutdownTimeoutMs: 30_000,
     logLevel: 'info',
+    trustProxy: [],
     plugins: [],
     metricsAuth: 'off',
     corsOrigins: [],

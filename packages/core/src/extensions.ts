@@ -53,6 +53,13 @@ export interface AuthStrategy {
    * next strategy is asked; a rejection ends the chain with 401. Must not log the credentials.
    */
   authenticate(credentials: Credentials, request: FastifyRequest): AuthOutcome | undefined | Promise<AuthOutcome | undefined>;
+  /**
+   * Optional: credentials the browser sends by itself (e.g. a session cookie), asked only when the request has
+   * no Authorization header. Same contract as authenticate(). Because a browser attaches such credentials to
+   * cross-site requests too, core refuses them on unsafe methods unless the request is same-origin
+   * (Sec-Fetch-Site: same-origin, or an Origin that matches the Host).
+   */
+  fromRequest?(request: FastifyRequest): AuthOutcome | undefined | Promise<AuthOutcome | undefined>;
 }
 
 /**

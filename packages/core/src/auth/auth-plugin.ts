@@ -9,7 +9,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { SluiceError } from '../errors.js';
-import type { Principal } from '../extensions.js';
+import type { AuthOutcome, AuthStrategy, Principal } from '../extensions.js';
 import { emitAudit } from './audit.js';
 import { resolveRouteRule, UNDECLARED_ROUTE_RULE, type RouteRule } from './route-rules.js';
 import { grants } from './scopes.js';
@@ -22,6 +22,20 @@ export interface RouteRuleEntry {
 }
 
 const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Same-origin per the browser (Fetch Metadata), or an Origin header naming this host. */
+function isSameOrigin(request: FastifyRequest): boolean {
+  const site = request.headers['sec-fetch-site'];
+  if (site !== undefined) return site === 'same-origin';
+  const origin = request.headers.origin;
+  if (origin === undefined) return false;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}
 const ruleOfRequest = new WeakMap<FastifyRequest, RouteRule>();
 
 /** The rule applied to this request (undefined for unmatched routes); the rate limiter reads it. */
@@ -58,28 +72,49 @@ async function authPlugin(app: FastifyInstance, options: { rules: Record<string,
     return UNDECLARED_ROUTE_RULE;
   }
 
-  function refuse(request: FastifyRequest, action: 'auth.failure' | 'auth.denied', error: SluiceError, principalId?: string): never {
+  /** `claimed` names who the refused credentials said they were (a key id, a subject) and which strategy saw them. */
+  function refuse(request: FastifyRequest, action: 'auth.failure' | 'auth.denied', error: SluiceError, claimed?: { kind: string; id: string }): never {
     emitAudit(request, {
       action,
       outcome: action === 'auth.failure' ? 'failure' : 'denied',
       resource: { type: 'route', id: `${request.method} ${request.routeOptions.url ?? request.url}` },
       reason: error.message,
-      ...(principalId && !request.principal ? { actor: { kind: 'api-key', id: principalId } } : {}),
+      ...(claimed && !request.principal ? { actor: claimed } : {}),
     });
     throw error;
   }
 
+  function settle(request: FastifyRequest, strategy: AuthStrategy, outcome: AuthOutcome): Principal {
+    if (outcome.result === 'authenticated') return outcome.principal;
+    return refuse(request, 'auth.failure', unauthenticated(outcome.reason), outcome.principalId ? { kind: strategy.name, id: outcome.principalId } : undefined);
+  }
+
+  /** Credentials the browser attaches by itself: never on a cross-site state-changing request (CSRF). */
+  async function authenticateAmbient(request: FastifyRequest): Promise<Principal | undefined> {
+    for (const strategy of extensions.auth.strategies()) {
+      const outcome = await strategy.fromRequest?.(request);
+      if (outcome === undefined) continue;
+      if (outcome.result === 'authenticated' && !SAFE_METHODS.has(request.method) && !isSameOrigin(request)) {
+        refuse(request, 'auth.denied', new SluiceError('SLUICE_ERR_FORBIDDEN', 'a cross-site request cannot use session credentials; send "Authorization: Bearer <key>"'));
+      }
+      return settle(request, strategy, outcome);
+    }
+    return undefined;
+  }
+
   async function authenticate(request: FastifyRequest): Promise<Principal> {
     const header = request.headers.authorization;
-    if (header === undefined || header === '') refuse(request, 'auth.failure', unauthenticated('this route needs an API key: send "Authorization: Bearer <key>"'));
+    if (header === undefined || header === '') {
+      const ambient = await authenticateAmbient(request);
+      if (ambient) return ambient;
+      refuse(request, 'auth.failure', unauthenticated('this route needs an API key: send "Authorization: Bearer <key>"'));
+    }
     const match = BEARER.exec(header);
     if (!match) refuse(request, 'auth.failure', unauthenticated('the Authorization header must be "Bearer <key>"'));
     const credentials = { bearer: match[1]! };
     for (const strategy of extensions.auth.strategies()) {
       const outcome = await strategy.authenticate(credentials, request);
-      if (outcome === undefined) continue;
-      if (outcome.result === 'authenticated') return outcome.principal;
-      refuse(request, 'auth.failure', unauthenticated(outcome.reason), outcome.principalId);
+      if (outcome !== undefined) return settle(request, strategy, outcome);
     }
     return refuse(request, 'auth.failure', unauthenticated('the bearer token is not a credential this server accepts'));
   }
@@ -95,6 +130,11 @@ async function authPlugin(app: FastifyInstance, options: { rules: Record<string,
     const rule = ruleFor(request);
     if (!rule) return;
     ruleOfRequest.set(request, rule);
+    // The plan comes first, public routes included: a locked feature is locked for everyone.
+    const feature = request.routeOptions.config?.requires;
+    if (feature && !extensions.entitlements.has(feature)) {
+      refuse(request, 'auth.denied', new SluiceError('SLUICE_ERR_NOT_ENTITLED', `this route needs the "${feature}" feature, which the ${extensions.entitlements.plan()} plan does not include`));
+    }
     const { access } = rule;
     if (access === 'public') return;
     request.principal = await authenticate(request);
@@ -103,10 +143,6 @@ async function authPlugin(app: FastifyInstance, options: { rules: Record<string,
         refuse(request, 'auth.denied', new SluiceError('SLUICE_ERR_FORBIDDEN', `this route needs one of the scopes: ${access.scopes.join(', ')}`));
       }
       if (access.modelParam) checkModel(request, (request.params as Record<string, unknown> | undefined)?.[access.modelParam]);
-    }
-    const feature = request.routeOptions.config?.requires;
-    if (feature && !extensions.entitlements.has(feature)) {
-      refuse(request, 'auth.denied', new SluiceError('SLUICE_ERR_NOT_ENTITLED', `this route needs the "${feature}" feature, which the ${extensions.entitlements.plan()} plan does not include`));
     }
   });
 
