@@ -4,7 +4,7 @@
  * thread (ONNX Runtime's native code included); any address outside 127.0.0.0/8 and ::1 fails the test.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -43,8 +43,12 @@ describe('privacy: no connection leaves the machine', () => {
   it('start-up, loading every demo model and inference on each make only loopback socket calls', async () => {
     expect(straceAvailable(), 'strace is required for this test (.ci/run installs it with apt-get)').toBe(true);
     const traceFile = path.join(scratch, 'trace.txt');
+    // A fresh HOME: whatever the server (or a library in it) stores for later upload would land there.
+    const home = path.join(scratch, 'home');
+    mkdirSync(home);
     const server = runCli(['serve', '--port', '0', '--models', DEMO_MODELS, '--data', path.join(scratch, 'data')], {
       command: ['strace', '-f', '-qq', '-e', 'trace=connect,sendto,sendmsg,bind', '-e', 'signal=none', '-o', traceFile, process.execPath, ...SOURCE_FLAGS, CLI],
+      env: { HOME: home, XDG_CACHE_HOME: '' },
     });
     const listening = await server.waitFor((line) => line.msg === 'sluice listening');
     await server.waitFor((line) => line.msg === 'start-up model loading finished');
@@ -75,6 +79,9 @@ describe('privacy: no connection leaves the machine', () => {
     // The trace really recorded the server's sockets: its own listening socket was bound on loopback.
     expect(calls.some((c) => c.call === 'bind' && c.address === '127.0.0.1')).toBe(true);
     expect(nonLoopbackCalls(calls).map((c) => c.line)).toEqual([]);
+    // ONNX Runtime's built-in telemetry (a device id and an event database queued for upload to Microsoft)
+    // must stay off: nothing may be written under HOME.
+    expect(readdirSync(home, { recursive: true })).toEqual([]);
     // Status last, so a failed inference cannot hide a leak in the report; but every inference must have run.
     expect(statuses).toEqual([200, 200, 200, 200]);
   });

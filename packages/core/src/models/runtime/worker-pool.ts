@@ -43,6 +43,10 @@ export class WorkerLostError extends Error {}
  * tsx or vitest) this module is a .ts file, and the worker registers tsx's loader before importing its code.
  */
 function startWorker(): Worker {
+  // onnxruntime-node embeds Microsoft's telemetry client: it would store a device id and queue events for
+  // upload. Sluice promises that nothing phones home, so it is always off. ORT reads the variable natively
+  // (getenv), so it must be in the process environment, which only the main thread's process.env sets.
+  process.env.ORT_DISABLE_TELEMETRY = '1';
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./ort-worker.js', import.meta.url));
   const entry = new URL('./ort-worker.ts', import.meta.url).href;
   const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
