@@ -2,6 +2,7 @@
 import type { Scenario } from '../lib/scenario.js';
 import { embeddingThroughput } from './embedding-throughput.js';
 import { hotSwapScenario } from './hot-swap.js';
+import { meteringOverhead } from './metering.js';
 import { tinyModelOverhead } from './tiny-model-overhead.js';
 
-export const SCENARIOS: Scenario[] = [embeddingThroughput, tinyModelOverhead, hotSwapScenario];
+export const SCENARIOS: Scenario[] = [embeddingThroughput, tinyModelOverhead, hotSwapScenario, meteringOverhead];

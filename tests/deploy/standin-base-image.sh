@@ -55,8 +55,14 @@ install -D -m 0644 "$CA_BUNDLE" "$ROOT/etc/ssl/certs/ca-certificates.crt"
 # Like the official image: a `node` user (uid/gid 1000).
 chroot "$ROOT" groupadd --gid 1000 node
 chroot "$ROOT" useradd --uid 1000 --gid node --shell /bin/bash --create-home node
-# Slim like the official image: no apt lists, docs or man pages.
-rm -rf "$ROOT"/var/lib/apt/lists/* "$ROOT"/var/cache/apt/*.bin "$ROOT"/usr/share/doc/* "$ROOT"/usr/share/man/*
+# Slim like the official image: no apt lists, caches, docs or man pages, and debian:*-slim's docker-clean.
+rm -rf "$ROOT"/var/lib/apt/lists/* "$ROOT"/var/cache/apt/*.bin "$ROOT"/var/cache/apt/archives/*.deb "$ROOT"/usr/share/doc/* "$ROOT"/usr/share/man/*
+cat >"$ROOT/etc/apt/apt.conf.d/docker-clean" <<'APT'
+DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+Dir::Cache::pkgcache "";
+Dir::Cache::srcpkgcache "";
+APT
 
 echo "standin-base-image: docker import as $TAG"
 tar -C "$ROOT" --numeric-owner -c . | "$DOCKER" import \

@@ -133,9 +133,18 @@ export interface SluiceEvents {
 
 export type EventListener<E extends keyof SluiceEvents> = (event: Readonly<SluiceEvents[E]>) => void | Promise<void>;
 
+export interface ListenerOptions {
+  /**
+   * Run synchronously inside emit(), before the emitting request goes on (and so before its response): for a
+   * record that must survive a crash right after the action, such as an audit log's committed insert. A durable
+   * listener must be quick and synchronous; its exceptions are logged and swallowed like any listener's.
+   */
+  durable?: boolean;
+}
+
 export interface EventBus {
-  /** Subscribe; returns the unsubscribe function. Listeners run later, never inside the emitting request. */
-  on<E extends keyof SluiceEvents>(event: E, listener: EventListener<E>): () => void;
+  /** Subscribe; returns the unsubscribe function. Listeners run later, never inside the emitting request, unless durable. */
+  on<E extends keyof SluiceEvents>(event: E, listener: EventListener<E>, options?: ListenerOptions): () => void;
   /** Queue the event for the listeners and return at once. */
   emit<E extends keyof SluiceEvents>(event: E, payload: SluiceEvents[E]): void;
 }

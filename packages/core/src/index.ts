@@ -21,6 +21,7 @@ export {
   type EntitlementProvider,
   type EventBus,
   type EventListener,
+  type ListenerOptions,
   type SluiceEvents,
   type AuditEvent,
   type AuditActor,

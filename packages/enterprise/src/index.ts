@@ -1,13 +1,124 @@
 /**
- * @sluice/enterprise: loaded by core through SLUICE_PLUGINS=@sluice/enterprise. It plugs into core only
- * through core's public API. Its features (license, SSO, audit, metering) arrive in their own folders; until a
- * license unlocks them the plugin is inert apart from telling the operator what it would unlock.
+ * @sluice/enterprise: loaded by core through SLUICE_PLUGINS=@sluice/enterprise (or registered programmatically
+ * with options). It plugs into core only through core's public API: the extension contract (entitlements,
+ * events), fastify hooks, the shared database with its own migrations, and core's metrics registry.
+ *
+ * Without a license it loads, records nothing, and its routes answer 402 naming the entitlement that would
+ * unlock them. Inference never depends on the license.
  */
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { createAuditRecorder } from './audit/audit-recorder.js';
+import { applyRetention } from './audit/audit-retention.js';
+import { auditRoutes } from './audit/audit-routes.js';
+import { createAuditStore } from './audit/audit-store.js';
+import { verifyAuditChain } from './audit/audit-verify.js';
+import { createSiemForwarder } from './audit/siem-forwarder.js';
+import { attachEnterpriseDatabase } from './db/enterprise-database.js';
+import { registerLicenseMetrics } from './license/license-metrics.js';
+import { licenseRoutes } from './license/license-routes.js';
+import { createLicenseService } from './license/license-service.js';
+import { loadTrustedKeys } from './license/trusted-keys.js';
+import { createMeteringService } from './metering/metering-service.js';
+import { installQuotaHook } from './metering/quota-hook.js';
+import { createQuotaService } from './metering/quota-service.js';
+import { usageRoutes } from './metering/usage-routes.js';
+import { resolveOptions, type EnterprisePluginOptions } from './options.js';
+import { lockedError } from './http/feature-gate.js';
+import { ssoPlugin } from './sso/index.js';
+import type { EnterpriseApi } from './enterprise-api.js';
 
-async function enterprisePlugin(app: FastifyInstance): Promise<void> {
-  app.log.info({ plugin: '@sluice/enterprise' }, 'enterprise plugin loaded: no license key, enterprise features are off');
+export type { EnterprisePluginOptions } from './options.js';
+export type { EnterpriseApi } from './enterprise-api.js';
+export { EE_ERROR_CATALOGUE, type EeErrorCode } from './errors.js';
+export { LICENSE_AUDIENCE, LICENSE_ISSUER, FEATURES } from './license/claims.js';
+export type { LicenseState } from './license/license-state.js';
+
+const RETENTION_INTERVAL_MS = 6 * 3_600_000;
+
+async function enterprisePlugin(app: FastifyInstance, pluginOptions: EnterprisePluginOptions): Promise<void> {
+  const options = resolveOptions(pluginOptions, process.env);
+  const { clock } = options;
+  const { extensions, database, metrics } = app.sluice;
+  const db = attachEnterpriseDatabase(database);
+  if (db.migrations.applied.length > 0) app.log.info({ applied: db.migrations.applied }, 'enterprise database migrated');
+
+  // Audit storage first: the license service records its changes there.
+  const store = createAuditStore(db);
+  const forwarder = options.audit.siem ? createSiemForwarder({ sqlite: database.sqlite, settings: options.audit.siem, logger: app.log }) : undefined;
+  let licenses: ReturnType<typeof createLicenseService> | undefined;
+  const recorder = createAuditRecorder({ store, recording: () => licenses?.isActive('audit') ?? false, inferenceAudit: options.audit.inference, ...(forwarder ? { forwarder } : {}), logger: app.log });
+
+  const keys = await loadTrustedKeys(options.trustedPublicKeys);
+  licenses = createLicenseService({
+    orm: db.orm, keys, clock, logger: app.log, policy: options.licensePolicy, sources: options.license, audit: recorder.sink,
+    filePollMs: options.licenseFilePollMs, tickMs: options.licenseTickMs,
+  });
+  const license = licenses;
+  await license.start();
+  extensions.entitlements.provide(license.entitlements);
+  registerLicenseMetrics(metrics, license);
+
+  // Audit: core's events in (durable listeners: committed before the response), optional retention.
+  const unsubscribe = recorder.subscribe(extensions.events);
+  let retentionTimer: NodeJS.Timeout | undefined;
+  if (options.audit.retentionDays > 0) {
+    const prune = () => {
+      if (!license.isActive('audit')) return;
+      const result = applyRetention(db, store, options.audit.retentionDays, clock());
+      if (result.deleted > 0) app.log.info({ deleted: result.deleted, anchorSeq: result.anchorSeq }, 'audit retention applied');
+    };
+    prune();
+    retentionTimer = setInterval(prune, RETENTION_INTERVAL_MS);
+    retentionTimer.unref();
+  }
+
+  // Metering and quotas.
+  const metering = createMeteringService({ db, clock, logger: app.log, settings: options.metering });
+  const quotas = createQuotaService({ db, clock, metering });
+  const offInference = extensions.events.on('inference.completed', (event) => {
+    if (!license.isActive('metering')) return;
+    quotas.completed(event); // before record(): a first quota read then flushes usage without this event
+    metering.record(event);
+  });
+  metering.start();
+  installQuotaHook(app, { quotas, active: () => license.isActive('metering'), clock });
+
+  await app.register(licenseRoutes, { licenses: license, audit: recorder.sink, clock });
+  await app.register(auditRoutes, { db, store, licenses: license, clock });
+  await app.register(usageRoutes, { db, metering, quotas, licenses: license, clock });
+  // Single sign-on (src/sso, its own README): gated by the `sso` entitlement at request time.
+  await app.register(ssoPlugin, { ...pluginOptions.sso, lockedError: () => lockedError(license, 'sso') });
+
+  const api: EnterpriseApi = {
+    license,
+    audit: { store, sink: recorder.sink, verify: () => verifyAuditChain(database.sqlite), applyRetention: (days) => applyRetention(db, store, days, clock()), ...(forwarder ? { forwarder } : {}) },
+    metering,
+    quotas,
+  };
+  app.decorate('sluiceEnterprise', api);
+
+  app.addHook('onClose', async () => {
+    unsubscribe();
+    offInference();
+    license.stop();
+    if (retentionTimer) clearInterval(retentionTimer);
+    metering.stop();
+    await forwarder?.stop();
+  });
+
+  const status = license.status();
+  const active = status.features.filter((f) => f.active).map((f) => f.name);
+  app.log.info({ plugin: '@sluice/enterprise', license: status.state, features: active }, active.length > 0
+    ? `enterprise plugin loaded: ${active.join(', ')} active`
+    : `enterprise plugin loaded: no license unlocks features (state ${status.state}); enterprise routes answer 402 until one is installed`);
 }
 
 export default fp(enterprisePlugin, { name: '@sluice/enterprise', fastify: '5.x' });
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The enterprise services (programmatic API; present once the plugin is registered). */
+    sluiceEnterprise: EnterpriseApi;
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * License administration (scope admin; available without a license, so one can be installed):
+ * GET /admin/license shows the state, licensee, entitlements and expiry (never the key); PUT installs a new
+ * key without a restart; DELETE removes the installed key (an environment/file key then applies).
+ */
+import { actorOf } from '@sluice/core';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AuditSink } from '../audit/audit-record.js';
+import type { Clock } from '../clock.js';
+import { EnterpriseError } from '../errors.js';
+import { ADMIN_ROUTE, answerEnterpriseErrors, doc } from '../http/route-scope.js';
+import type { LicenseService } from './license-service.js';
+
+function tokenOf(body: unknown): string {
+  if (typeof body === 'string') return body;
+  if (body && typeof body === 'object' && typeof (body as { key?: unknown }).key === 'string') return (body as { key: string }).key;
+  throw new EnterpriseError('SLUICE_EE_ERR_BAD_REQUEST', 'send the license key as {"key": "<license JWT>"} (application/json) or as the text/plain body');
+}
+
+export async function licenseRoutes(app: FastifyInstance, options: { licenses: LicenseService; audit: AuditSink; clock: Clock }): Promise<void> {
+  const { licenses, audit, clock } = options;
+  answerEnterpriseErrors(app);
+  app.addContentTypeParser('text/plain', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) => done(null, body));
+
+  const record = (request: FastifyRequest, action: string, outcome: 'success' | 'failure', extra: { reason?: string; licenseId?: string; state?: string } = {}) =>
+    audit({
+      time: clock().toISOString(), action, outcome, actor: actorOf(request), ip: request.ip, requestId: request.id,
+      resource: { type: 'license', ...(extra.licenseId ? { id: extra.licenseId } : {}) },
+      ...(extra.reason ? { reason: extra.reason } : {}),
+      ...(extra.state ? { detail: { state: extra.state } } : {}),
+    }, { always: true });
+
+  app.get('/admin/license', { ...ADMIN_ROUTE, schema: doc('The license state, licensee, entitlements and expiry (never the key itself)') }, async () => licenses.status());
+
+  app.put('/admin/license', { ...ADMIN_ROUTE, bodyLimit: 64 * 1024, schema: doc('Install a license key (takes effect at once, no restart)') }, async (request) => {
+    const token = tokenOf(request.body);
+    try {
+      const status = await licenses.install(token, request.principal?.id);
+      record(request, 'license.install', 'success', { ...(status.licenseId ? { licenseId: status.licenseId } : {}), state: status.state });
+      return status;
+    } catch (error) {
+      if (error instanceof EnterpriseError) record(request, 'license.install', 'failure', { reason: error.message });
+      throw error;
+    }
+  });
+
+  app.delete('/admin/license', { ...ADMIN_ROUTE, schema: doc('Remove the installed license key (an environment or file key then applies)') }, async (request) => {
+    const before = licenses.status();
+    const status = await licenses.uninstall();
+    record(request, 'license.uninstall', 'success', { ...(before.licenseId ? { licenseId: before.licenseId } : {}), state: status.state });
+    return status;
+  });
+}

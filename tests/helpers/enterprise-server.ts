@@ -1,0 +1,106 @@
+/**
+ * A real Sluice server with @sluice/enterprise registered programmatically (so a test can inject its own
+ * trusted key pair and a fake clock), on an ephemeral loopback port with a temp data directory and an admin key.
+ * Also: test vendor key pairs, licenses signed with them, and a settable clock.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { generateKeyPair, type CryptoKey, type JWK, exportJWK } from 'jose';
+import { buildApp, type BuildAppOptions } from '../../packages/core/src/app.js';
+import { withApiKeys } from '../../packages/core/src/auth/with-api-keys.js';
+import enterprisePlugin, { type EnterprisePluginOptions } from '../../packages/enterprise/src/index.js';
+import { issueLicense, type LicenseTerms } from '../../packages/enterprise/src/license/issue-license.js';
+import { DEMO_MODELS } from './test-server.js';
+
+export const DAY_MS = 86_400_000;
+
+export interface TestVendor {
+  privateKey: CryptoKey;
+  publicKey: CryptoKey;
+  publicJwk: JWK;
+  issue(terms: Partial<LicenseTerms> & { expiresAt: Date }): Promise<string>;
+}
+
+export async function createTestVendor(): Promise<TestVendor> {
+  const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+  return {
+    privateKey,
+    publicKey,
+    publicJwk: await exportJWK(publicKey),
+    issue: (terms) => issueLicense(privateKey, { licensee: 'Test Customer', entitlements: ['audit', 'metering'], ...terms }),
+  };
+}
+
+export interface TestClock {
+  (): Date;
+  set(date: Date): void;
+  advance(ms: number): void;
+}
+
+/** A clock that starts at `start` and moves only when told to. */
+export function createTestClock(start: Date): TestClock {
+  let now = start.getTime();
+  const clock = (() => new Date(now)) as TestClock;
+  clock.set = (date) => (now = date.getTime());
+  clock.advance = (ms) => (now += ms);
+  return clock;
+}
+
+export interface EnterpriseTestServer {
+  app: FastifyInstance;
+  url: string;
+  dataDir: string;
+  logs: Record<string, any>[];
+  auth: Record<string, string>;
+  adminKeyId: string;
+  close(): Promise<void>;
+}
+
+export async function startEnterpriseServer(options: { plugin?: EnterprisePluginOptions; core?: BuildAppOptions; keepData?: boolean } = {}): Promise<EnterpriseTestServer> {
+  const logs: Record<string, any>[] = [];
+  const logStream = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n')) if (line.trim()) logs.push(JSON.parse(line) as Record<string, any>);
+      done();
+    },
+  });
+  const dataDir = options.core?.data ?? mkdtempSync(path.join(tmpdir(), 'sluice-ee-data-'));
+  const admin = withApiKeys(dataDir, (keys) => keys.create({ name: 'test-admin', scopes: ['admin'] }));
+  const app = await buildApp({ models: DEMO_MODELS, workers: 1, logLevel: 'info', ...options.core, data: dataDir, logStream });
+  await app.register(enterprisePlugin, options.plugin ?? {});
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  await app.sluice.initialLoad;
+  return {
+    app,
+    url,
+    dataDir,
+    logs,
+    auth: { authorization: `Bearer ${admin.token}` },
+    adminKeyId: admin.key.id,
+    async close() {
+      await app.close();
+      if (!options.core?.data && !options.keepData) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function request(url: string, init: { method?: string; headers?: Record<string, string>; body?: unknown } = {}) {
+  const response = await fetch(url, {
+    method: init.method ?? 'GET',
+    headers: { ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },
+    ...(init.body !== undefined ? { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) } : {}),
+  });
+  const text = await response.text();
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, json, text };
+}
+
+export const SENTIMENT_BODY = { inputs: [{ name: 'text', shape: [1], datatype: 'BYTES', data: ['I love this'] }] };
