@@ -8,7 +8,6 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type BuildAppOptions } from '../../packages/core/src/app.js';
 import { withApiKeys } from '../../packages/core/src/auth/with-api-keys.js';
-import { loadPlugins } from '../../packages/core/src/plugins.js';
 import { DEFAULT_MODELS_DIR } from '../../demo/build-demo-repository.js';
 
 export const DEMO_MODELS = DEFAULT_MODELS_DIR;
@@ -41,10 +40,10 @@ export async function startTestServer(options: BuildAppOptions = {}, hooks: Test
   const dataDir = options.data ?? mkdtempSync(path.join(tmpdir(), 'sluice-data-'));
   // The same path as `sluice keys create --admin`: a real key in the data directory's database.
   const admin = withApiKeys(dataDir, (keys) => keys.create({ name: 'test-admin', scopes: ['admin'] }));
-  const app = await buildApp({ models: DEMO_MODELS, workers: 1, logLevel: 'info', ...options, data: dataDir, logStream });
   // SLUICE_TEST_PLUGINS (tests only; `npm run test:with-enterprise`) loads plugins into every test server as
   // `sluice serve` loads SLUICE_PLUGINS, so the whole suite can run with e.g. @sluice/enterprise and no license.
-  await loadPlugins(app, testPlugins());
+  const plugins = [...(options.plugins ?? []), ...testPlugins()];
+  const app = await buildApp({ models: DEMO_MODELS, workers: 1, logLevel: 'info', ...options, plugins, data: dataDir, logStream });
   await hooks.beforeListen?.(app);
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   await app.sluice.initialLoad;

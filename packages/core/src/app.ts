@@ -11,6 +11,7 @@ import { registerErrorHandlers } from './api/error-handler.js';
 import { healthRoutes } from './api/health-routes.js';
 import { metricsRoutes } from './api/metrics-routes.js';
 import { registerOpenApi } from './api/openapi.js';
+import { loadPlugins } from './plugins.js';
 import { modelRoutes } from './api/v2/model-routes.js';
 import { repositoryRoutes } from './api/v2/repository-routes.js';
 import { routingRoutes } from './api/v2/routing-routes.js';
@@ -111,6 +112,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   await app.register(metricsRoutes);
   await app.register(openAiRoutes);
   await app.register(adminKeyRoutes);
+  // Plugins last: they build on everything above (app.sluice, the auth table, the routes).
+  await loadPlugins(app, config.plugins);
 
   let stopPolling: (() => void) | undefined;
   app.addHook('onReady', async () => {

@@ -37,3 +37,5 @@ export { openDatabase, DATABASE_FILE, type SluiceDatabase } from './db/client.js
 export { runMigrations, CORE_MIGRATIONS_FOLDER, CORE_MIGRATIONS_TABLE, type MigrationSet, type MigrationResult } from './db/migrate.js';
 export { openCoreDatabase } from './db/open.js';
 export type { ApiKeyService, ApiKeyInfo, NewApiKey } from './auth/api-key-service.js';
+// Metrics: plugins add their own series to `app.sluice.metrics.registry`.
+export { Counter, Gauge, Histogram, MetricsRegistry } from './observability/prometheus.js';

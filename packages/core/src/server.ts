@@ -7,7 +7,6 @@ import { ConfigError } from './errors.js';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type BuildAppOptions } from './app.js';
 import type { ServerConfig } from './config.js';
-import { loadPlugins } from './plugins.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -22,7 +21,6 @@ export async function startServer(config: ServerConfig, options: Pick<BuildAppOp
   }
   mkdirSync(config.data, { recursive: true });
   const app = await buildApp({ ...config, ...options });
-  await loadPlugins(app, config.plugins);
   const address = await app.listen({ host: config.host, port: config.port });
   app.log.info({ address, models: config.models, data: config.data, modelControl: config.modelControl, workers: config.workers }, 'sluice listening');
 
