@@ -18,13 +18,14 @@ import { copyDemoModels } from './helpers/test-server.js';
 import { createTestClock, createTestVendor, DAY_MS, request, SENTIMENT_BODY, startEnterpriseServer, type EnterpriseTestServer } from './helpers/enterprise-server.js';
 
 const run = promisify(execFile);
-const EE_CLI = path.join(ROOT, 'packages', 'enterprise', 'src', 'cli', 'sluice-ee.ts');
+// The issue's command names: core's `sluice` runs the enterprise plugin's commands when SLUICE_PLUGINS names it.
+const CORE_CLI = path.join(ROOT, 'packages', 'core', 'src', 'cli.ts');
 const ROBOT_NAME = 'ci robot';
 const SECRET_TEXT = 'PRIVATE-PAYLOAD-9c1e my card number is 4111111111111111';
 
-async function sluiceEe(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function sluiceCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [...SOURCE_FLAGS, EE_CLI, ...args], { cwd: ROOT });
+    const { stdout, stderr } = await run(process.execPath, [...SOURCE_FLAGS, CORE_CLI, ...args], { cwd: ROOT, env: { ...process.env, SLUICE_PLUGINS: '@sluice/enterprise' } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -144,14 +145,14 @@ describe('the audit log', () => {
     const edited = fromCsv.map((e) => (e.seq === 3 ? { ...e, outcome: e.outcome === 'success' ? 'failure' : 'success' } : e));
     expect(verifyExportedEntries(edited)).toMatchObject({ seq: 3 });
     // The CLI exports the same thing from the data directory.
-    const cli = await sluiceEe(['audit', 'export', '--data', server.dataDir, '--format', 'jsonl']);
+    const cli = await sluiceCli(['audit', 'export', '--data', server.dataDir, '--format', 'jsonl']);
     expect(cli.code).toBe(0);
     expect(parseAuditJsonl(cli.stdout).slice(0, entries.length)).toEqual(entries);
   });
 
   it('detects an entry edited directly in SQLite and names it (route and CLI)', async () => {
     expect((await api('/admin/audit/verify')).json).toMatchObject({ ok: true });
-    expect((await sluiceEe(['audit', 'verify', '--data', server.dataDir])).code).toBe(0);
+    expect((await sluiceCli(['audit', 'verify', '--data', server.dataDir])).code).toBe(0);
     const sqlite = new Database(path.join(server.dataDir, 'sluice.db'));
     try {
       sqlite.prepare("UPDATE enterprise_audit_log SET actor_id = 'somebody-else' WHERE seq = 4").run();
@@ -160,7 +161,7 @@ describe('the audit log', () => {
     }
     const verify = (await api('/admin/audit/verify')).json;
     expect(verify).toMatchObject({ ok: false, firstBad: { seq: 4, kind: 'edited' } });
-    const cli = await sluiceEe(['audit', 'verify', '--data', server.dataDir]);
+    const cli = await sluiceCli(['audit', 'verify', '--data', server.dataDir]);
     expect(cli.code).toBe(1);
     expect(cli.stdout).toMatch(/first bad entry seq 4 \(edited\)/);
   });
@@ -185,7 +186,7 @@ describe('the audit log', () => {
       } finally {
         db.close();
       }
-      return sluiceEe(['audit', 'verify', '--data', dir, '--json']);
+      return sluiceCli(['audit', 'verify', '--data', dir, '--json']);
     }
 
     it('the untouched copy verifies', async () => {

@@ -13,7 +13,8 @@ import { ROOT, SOURCE_FLAGS } from './helpers/cli-process.js';
 import { createTestClock, createTestVendor, DAY_MS, request, SENTIMENT_BODY, startEnterpriseServer, type EnterpriseTestServer, type TestVendor } from './helpers/enterprise-server.js';
 
 const run = promisify(execFile);
-const EE_CLI = path.join(ROOT, 'packages', 'enterprise', 'src', 'cli', 'sluice-ee.ts');
+// The issue's command names: core's `sluice` runs the enterprise plugin's commands when SLUICE_PLUGINS names it.
+const CORE_CLI = path.join(ROOT, 'packages', 'core', 'src', 'cli.ts');
 const T0 = new Date('2030-06-10T10:15:00Z');
 
 describe('metering and quotas', () => {
@@ -93,9 +94,9 @@ describe('metering and quotas', () => {
     expect(json.rows.length).toBe(rows.length - 1);
     for (const row of json.rows) expect(rows).toContainEqual([row.key, row.keyKind, row.model, String(row.requests), String(row.items), String(row.tokens), String(row.computeMs), String(row.errors)]);
     await new Promise((resolve) => setTimeout(resolve, 120)); // the flush interval: counters reach the file
-    const cli = await run(process.execPath, [...SOURCE_FLAGS, EE_CLI, 'usage', 'export', '--data', server.dataDir, '--from', '2030-06-01', '--to', '2030-07-01', '--format', 'json'], { cwd: ROOT });
+    const cli = await run(process.execPath, [...SOURCE_FLAGS, CORE_CLI, 'usage', 'export', '--data', server.dataDir, '--from', '2030-06-01', '--to', '2030-07-01', '--format', 'json'], { cwd: ROOT, env: { ...process.env, SLUICE_PLUGINS: '@sluice/enterprise' } });
     expect(JSON.parse(cli.stdout).rows).toEqual(json.rows);
-    const cliCsv = await run(process.execPath, [...SOURCE_FLAGS, EE_CLI, 'usage', 'export', '--data', server.dataDir, '--from', '2030-06-01', '--to', '2030-07-01', '--format', 'csv'], { cwd: ROOT });
+    const cliCsv = await run(process.execPath, [...SOURCE_FLAGS, CORE_CLI, 'usage', 'export', '--data', server.dataDir, '--from', '2030-06-01', '--to', '2030-07-01', '--format', 'csv'], { cwd: ROOT, env: { ...process.env, SLUICE_PLUGINS: '@sluice/enterprise' } });
     expect(parseCsv(cliCsv.stdout)).toEqual(rows);
   });
 

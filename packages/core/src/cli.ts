@@ -13,6 +13,7 @@ import { withApiKeys } from './auth/with-api-keys.js';
 import { dbCommand } from './cli/db-command.js';
 import { keysCommand } from './cli/keys-command.js';
 import { RemoteError, modelsCommand } from './cli/models-command.js';
+import { findPluginCommand } from './cli/plugin-commands.js';
 
 const USAGE = `sluice ${SERVER_VERSION} — self-hosted ONNX model serving
 
@@ -21,6 +22,8 @@ Usage:
   sluice keys create|list|revoke   manage API keys in the data directory (sluice keys --help)
   sluice db migrate          apply database migrations to the data directory
   sluice models list|load|unload   manage the models of a running server (sluice models --help)
+  sluice <verb> ...          a command of a plugin listed in SLUICE_PLUGINS (e.g. @sluice/enterprise:
+                             sluice audit verify|export, sluice usage export)
 
 Options (flags win over environment variables, which win over the config file):
   --config FILE              JSON config file (env SLUICE_CONFIG)
@@ -53,7 +56,13 @@ export async function main(argv: string[]): Promise<void> {
   if (command === 'keys') return keysCommand(rest);
   if (command === 'db') return dbCommand(rest);
   if (command === 'models') return modelsCommand(rest);
-  throw new ConfigError('command', `unknown command "${command}" (try: sluice --help)`);
+  const found = await findPluginCommand(command);
+  if ('command' in found) {
+    process.exitCode = await found.command(rest);
+    return;
+  }
+  const more = found.available.length > 0 ? `; plugin commands: ${found.available.join(', ')}` : '';
+  throw new ConfigError('command', `unknown command "${command}" (try: sluice --help${more})`);
 }
 
 function isMainModule(): boolean {

@@ -39,3 +39,4 @@ export { openCoreDatabase } from './db/open.js';
 export type { ApiKeyService, ApiKeyInfo, NewApiKey } from './auth/api-key-service.js';
 // Metrics: plugins add their own series to `app.sluice.metrics.registry`.
 export { Counter, Gauge, Histogram, MetricsRegistry } from './observability/prometheus.js';
+export type { PluginCommand, PluginCommandModule } from './cli/plugin-commands.js';

@@ -122,3 +122,23 @@ declare module 'fastify' {
     sluiceEnterprise: EnterpriseApi;
   }
 }
+
+/**
+ * `sluice audit ...` and `sluice usage ...`: core's CLI runs these when SLUICE_PLUGINS names this package
+ * (`sluice-ee audit ...` is the same without it).
+ */
+export const cliCommands: Record<string, (argv: string[]) => Promise<number>> = {
+  audit: (argv) => runEnterpriseCommand(['audit', ...argv]),
+  usage: (argv) => runEnterpriseCommand(['usage', ...argv]),
+};
+
+async function runEnterpriseCommand(argv: string[]): Promise<number> {
+  const [{ main }, { UsageError }] = await Promise.all([import('./cli/sluice-ee.js'), import('./cli/cli-support.js')]);
+  try {
+    return await main(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`sluice: ${error.message}\n`);
+    return 2;
+  }
+}
