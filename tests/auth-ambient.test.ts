@@ -56,4 +56,11 @@ describe('ambient credentials', () => {
     server.app.sluice.extensions.entitlements.provide({ plan: 'test', has: (feature) => feature === 'demo-feature' });
     expect((await fetch(`${server.url}/demo/locked-public`)).status).toBe(200);
   });
+
+  it("a plugin's own error code and status pass through core's error handler", async () => {
+    const response = await fetch(`${server.url}/demo/conflict`);
+    expect(response.status).toBe(409);
+    expect(response.headers.get('retry-after')).toBe('3');
+    expect(await response.json()).toEqual({ error: 'the demo resource is busy', code: 'SLUICE_DEMO_ERR_BUSY' });
+  });
 });

@@ -3,17 +3,11 @@
  * trusted key pair and a fake clock), on an ephemeral loopback port with a temp data directory and an admin key.
  * Also: test vendor key pairs, licenses signed with them, and a settable clock.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { Writable } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
 import { generateKeyPair, type CryptoKey, type JWK, exportJWK } from 'jose';
-import { buildApp, type BuildAppOptions } from '../../packages/core/src/app.js';
-import { withApiKeys } from '../../packages/core/src/auth/with-api-keys.js';
+import type { BuildAppOptions } from '../../packages/core/src/app.js';
 import enterprisePlugin, { type EnterprisePluginOptions } from '../../packages/enterprise/src/index.js';
 import { issueLicense, type LicenseTerms } from '../../packages/enterprise/src/license/issue-license.js';
-import { DEMO_MODELS } from './test-server.js';
+import { startTestServer, type TestServer } from './test-server.js';
 
 export const DAY_MS = 86_400_000;
 
@@ -49,42 +43,15 @@ export function createTestClock(start: Date): TestClock {
   return clock;
 }
 
-export interface EnterpriseTestServer {
-  app: FastifyInstance;
-  url: string;
-  dataDir: string;
-  logs: Record<string, any>[];
-  auth: Record<string, string>;
-  adminKeyId: string;
-  close(): Promise<void>;
-}
+export type EnterpriseTestServer = TestServer & { logs: Record<string, any>[] };
 
+/** startTestServer with the enterprise plugin registered programmatically (test keys, a test clock). */
 export async function startEnterpriseServer(options: { plugin?: EnterprisePluginOptions; core?: BuildAppOptions; keepData?: boolean } = {}): Promise<EnterpriseTestServer> {
-  const logs: Record<string, any>[] = [];
-  const logStream = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n')) if (line.trim()) logs.push(JSON.parse(line) as Record<string, any>);
-      done();
-    },
-  });
-  const dataDir = options.core?.data ?? mkdtempSync(path.join(tmpdir(), 'sluice-ee-data-'));
-  const admin = withApiKeys(dataDir, (keys) => keys.create({ name: 'test-admin', scopes: ['admin'] }));
-  const app = await buildApp({ models: DEMO_MODELS, workers: 1, logLevel: 'info', ...options.core, data: dataDir, logStream });
-  await app.register(enterprisePlugin, options.plugin ?? {});
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  await app.sluice.initialLoad;
-  return {
-    app,
-    url,
-    dataDir,
-    logs,
-    auth: { authorization: `Bearer ${admin.token}` },
-    adminKeyId: admin.key.id,
-    async close() {
-      await app.close();
-      if (!options.core?.data && !options.keepData) rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  return startTestServer(options.core, {
+    keepData: options.keepData,
+    ownPlugins: true,
+    beforeListen: (app) => app.register(enterprisePlugin, options.plugin ?? {}),
+  }) as Promise<EnterpriseTestServer>;
 }
 
 export async function request(url: string, init: { method?: string; headers?: Record<string, string>; body?: unknown } = {}) {

@@ -21,12 +21,17 @@ export interface TestServer {
   auth: Record<string, string>;
   /** The admin key's id (as audit and inference events report it). */
   adminKeyId: string;
+  dataDir: string;
   close(): Promise<void>;
 }
 
 export interface TestServerHooks {
   /** Runs after buildApp and before listen: register plugins here. */
   beforeListen?: (app: FastifyInstance) => unknown;
+  /** Keep the temporary data directory after close (to reopen it, e.g. after a restart). */
+  keepData?: boolean;
+  /** The test registers its own plugins: don't add SLUICE_TEST_PLUGINS' (they would register twice). */
+  ownPlugins?: boolean;
 }
 
 export async function startTestServer(options: BuildAppOptions = {}, hooks: TestServerHooks = {}): Promise<TestServer> {
@@ -42,7 +47,7 @@ export async function startTestServer(options: BuildAppOptions = {}, hooks: Test
   const admin = withApiKeys(dataDir, (keys) => keys.create({ name: 'test-admin', scopes: ['admin'] }));
   // SLUICE_TEST_PLUGINS (tests only; `npm run test:with-enterprise`) loads plugins into every test server as
   // `sluice serve` loads SLUICE_PLUGINS, so the whole suite can run with e.g. @sluice/enterprise and no license.
-  const plugins = [...(options.plugins ?? []), ...testPlugins()];
+  const plugins = [...(options.plugins ?? []), ...(hooks.ownPlugins ? [] : testPlugins())];
   const app = await buildApp({ models: DEMO_MODELS, workers: 1, logLevel: 'info', ...options, plugins, data: dataDir, logStream });
   await hooks.beforeListen?.(app);
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -53,9 +58,10 @@ export async function startTestServer(options: BuildAppOptions = {}, hooks: Test
     logs,
     auth: { authorization: `Bearer ${admin.token}` },
     adminKeyId: admin.key.id,
+    dataDir,
     async close() {
       await app.close();
-      if (!options.data) rmSync(dataDir, { recursive: true, force: true });
+      if (!options.data && !hooks.keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -31,8 +31,28 @@ export function toSluiceError(error: FastifyError | Error): SluiceError {
   return new SluiceError('SLUICE_ERR_INTERNAL', `internal error (request id in the x-request-id header)`, { cause: error });
 }
 
+/**
+ * An error from a plugin's own catalogue (e.g. SLUICE_EE_ERR_*): a SLUICE_*ERR_* code and an HTTP status. Core
+ * answers it in the same shape instead of folding it into its own codes, so plugins may simply throw.
+ */
+interface CatalogueError extends Error {
+  code: string;
+  statusCode: number;
+  headers?: Record<string, string>;
+}
+
+function isCatalogueError(error: unknown): error is CatalogueError {
+  const { code, statusCode } = error as Partial<CatalogueError>;
+  return typeof code === 'string' && /^SLUICE_(?:[A-Z]+_)?ERR_[A-Z0-9_]+$/.test(code) && typeof statusCode === 'number' && statusCode >= 400 && statusCode < 600;
+}
+
 export function registerErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (!isSluiceError(error) && isCatalogueError(error)) {
+      if (error.statusCode >= 500) request.log.error({ err: error, code: error.code }, 'request failed');
+      for (const [name, value] of Object.entries(error.headers ?? {})) reply.header(name, value);
+      return reply.code(error.statusCode).type('application/json; charset=utf-8').send({ error: error.message, code: error.code });
+    }
     const sluiceError = toSluiceError(error);
     if (sluiceError.statusCode >= 500) request.log.error({ err: error, code: sluiceError.code }, 'request failed');
     else request.log.info({ code: sluiceError.code, reason: sluiceError.message }, 'request refused');
