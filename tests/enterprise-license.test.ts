@@ -13,19 +13,11 @@ import { loadTrustedKeys } from '../packages/enterprise/src/license/trusted-keys
 import { verifyLicense } from '../packages/enterprise/src/license/verify-license.js';
 import { LICENSE_AUDIENCE, LICENSE_ISSUER } from '../packages/enterprise/src/license/claims.js';
 import { createTestClock, createTestVendor, DAY_MS, request, SENTIMENT_BODY, startEnterpriseServer, type EnterpriseTestServer, type TestVendor } from './helpers/enterprise-server.js';
+import { until } from './helpers/until.js';
 
 const T0 = new Date('2030-01-01T00:00:00Z');
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
-async function until<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 describe('license verification refuses forgeries', () => {
   let vendor: TestVendor;

@@ -6,6 +6,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestVendor, DAY_MS, request, startEnterpriseServer, type EnterpriseTestServer } from './helpers/enterprise-server.js';
+import { until } from './helpers/until.js';
 
 interface Receiver {
   url: string;
@@ -35,15 +36,6 @@ async function startReceiver(options: { failFirst?: number; port?: number } = {}
   return Object.assign(receiver, { port, url: `http://127.0.0.1:${port}/ingest`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
 }
 
-async function until<T>(probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 const cleanup: (() => Promise<void>)[] = [];
 afterAll(async () => {

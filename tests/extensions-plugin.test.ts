@@ -14,20 +14,12 @@ import { withApiKeys } from '../packages/core/src/auth/with-api-keys.js';
 import { runCli } from './helpers/cli-process.js';
 import { copyDemoModels, postJson } from './helpers/test-server.js';
 import { EXAMPLE_TOKEN } from './fixtures/example-plugin/index.js';
+import { until } from './helpers/until.js';
 
 const PLUGIN = path.resolve(import.meta.dirname, 'fixtures', 'example-plugin', 'index.ts');
 const THROWING_PLUGIN = path.resolve(import.meta.dirname, 'fixtures', 'throwing-plugin.ts');
 const SECRET_TEXT = 'PRIVATE-PAYLOAD-7f3a21 my bank password is hunter2';
 
-async function until<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 describe('the example plugin, loaded through the plugins option', () => {
   const models = copyDemoModels(['sentiment']);

@@ -54,20 +54,6 @@ export async function startEnterpriseServer(options: { plugin?: EnterprisePlugin
   }) as Promise<EnterpriseTestServer>;
 }
 
-export async function request(url: string, init: { method?: string; headers?: Record<string, string>; body?: unknown } = {}) {
-  const response = await fetch(url, {
-    method: init.method ?? 'GET',
-    headers: { ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },
-    ...(init.body !== undefined ? { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) } : {}),
-  });
-  const text = await response.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, headers: response.headers, json, text };
-}
+export { request } from './test-server.js';
 
 export const SENTIMENT_BODY = { inputs: [{ name: 'text', shape: [1], datatype: 'BYTES', data: ['I love this'] }] };

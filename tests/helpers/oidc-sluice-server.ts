@@ -73,12 +73,5 @@ export async function startSsoSluice(options: { port: number; models: string; ss
 }
 
 /** Waits until `probe` returns something (events are delivered off the request path). */
-export async function eventually<T>(probe: () => T | undefined, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+/** Waits for a condition (the shared polling helper, under the name the SSO tests use). */
+export { until as eventually } from './until.js';

@@ -77,9 +77,13 @@ export function copyDemoModels(names: string[]): { dir: string; remove(): void }
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** JSON POST helper returning status, headers and parsed body. */
-export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+/** One HTTP request with an optional JSON body; returns status, headers, the text and the parsed JSON if any. */
+export async function request(url: string, init: { method?: string; headers?: Record<string, string>; body?: unknown } = {}) {
+  const response = await fetch(url, {
+    method: init.method ?? 'GET',
+    headers: { ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },
+    ...(init.body !== undefined ? { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) } : {}),
+  });
   const text = await response.text();
   let json: any;
   try {
@@ -90,14 +94,10 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
   return { status: response.status, headers: response.headers, json, text };
 }
 
-export async function getJson(url: string, headers: Record<string, string> = {}) {
-  const response = await fetch(url, { headers });
-  const text = await response.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, headers: response.headers, json, text };
+export function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
+  return request(url, { method: 'POST', headers, body: JSON.stringify(body) });
+}
+
+export function getJson(url: string, headers: Record<string, string> = {}) {
+  return request(url, { headers });
 }
