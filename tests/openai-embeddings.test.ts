@@ -5,7 +5,8 @@
  */
 import { Tokenizer } from '@huggingface/tokenizers';
 import OpenAI from 'openai';
-import { rmSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWordPieceTokenizerConfig, buildWordPieceTokenizerJson } from '../demo/minilm-encoder.js';
 import { writeEncoderModel } from './helpers/batching-models.js';
@@ -32,6 +33,10 @@ describe('OpenAI-compatible embeddings with the official client', () => {
   beforeAll(async () => {
     repository = copyDemoModels(['sentiment']);
     writeEncoderModel(repository.dir, 'encoder', { hiddenSize: HIDDEN, dynamicBatching: { enabled: true, max_batch_size: 32 } });
+    // The same encoder declared as Matryoshka-trained, so `dimensions` may shorten it.
+    cpSync(path.join(repository.dir, 'encoder'), path.join(repository.dir, 'encoder-mrl'), { recursive: true });
+    const mrlConfig = path.join(repository.dir, 'encoder-mrl', 'config.json');
+    writeFileSync(mrlConfig, JSON.stringify({ ...JSON.parse(readFileSync(mrlConfig, 'utf8')), matryoshka_dimensions: [32, 16] }));
     server = await startTestServer({ models: repository.dir, workers: 2 });
     const bearer = auth().authorization ?? auth().Authorization;
     client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: bearer?.replace(/^Bearer\s+/i, '') ?? 'sk-no-auth-configured' });
@@ -91,6 +96,36 @@ describe('OpenAI-compatible embeddings with the official client', () => {
     const error = await client.embeddings.create({ model: 'encoder', input: 'x', dimensions: 16 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     expect(error).toMatchObject({ status: 400, code: 'SLUICE_ERR_BAD_REQUEST', param: 'dimensions', type: 'invalid_request_error' });
+  });
+
+  it('shortens Matryoshka embeddings to a declared width and renormalises them', async () => {
+    const full = await client.embeddings.create({ model: 'encoder-mrl', input: 'a quiet river' });
+    const short = await client.embeddings.create({ model: 'encoder-mrl', input: 'a quiet river', dimensions: 16 });
+    const vector = short.data[0]!.embedding;
+    expect(vector).toHaveLength(16);
+    expect(Math.hypot(...vector)).toBeCloseTo(1, 5);
+    const head = full.data[0]!.embedding.slice(0, 16);
+    const norm = Math.hypot(...head);
+    vector.forEach((value, i) => expect(value).toBeCloseTo(head[i]! / norm, 5));
+    const refused = await client.embeddings.create({ model: 'encoder-mrl', input: 'x', dimensions: 20 }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ status: 400, param: 'dimensions', message: expect.stringContaining(`${HIDDEN}, 32, 16`) });
+  });
+
+  it('reports who called in the inference.completed event (metering sees OpenAI traffic too)', async () => {
+    const events: { keyId?: string; model: string }[] = [];
+    const off = server.app.sluice.extensions.events.on('inference.completed', (event) => void events.push(event));
+    await client.embeddings.create({ model: 'encoder', input: 'who am I' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    off();
+    expect(events).toContainEqual(expect.objectContaining({ model: 'encoder', keyId: server.adminKeyId }));
+  });
+
+  it('lists to a model-limited key only the models it may use', async () => {
+    const created = await postJson(`${server.url}/admin/keys`, { name: 'encoder-only', scopes: ['infer'], models: ['encoder'] }, auth());
+    const limited = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: created.json.token });
+    const ids = [];
+    for await (const model of limited.models.list()) ids.push(model.id);
+    expect(ids).toEqual(['encoder']);
   });
 
   it('answers an unknown model with 404 in OpenAI\'s error shape', async () => {

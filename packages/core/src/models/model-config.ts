@@ -34,6 +34,11 @@ export interface ModelConfig {
   aliases: Record<string, number>;
   /** text-embedding: L2-normalise the pooled vectors. */
   normalize: boolean;
+  /**
+   * text-embedding: shorter widths the model was trained to be cut to (Matryoshka representation learning);
+   * OpenAI's `dimensions` may ask for one of them.
+   */
+  matryoshkaDimensions?: number[];
   source?: string;
   license?: string;
 }
@@ -50,7 +55,7 @@ export class ModelConfigError extends Error {}
 
 const KNOWN_KEYS = new Set([
   'task', 'description', 'labels', 'tokenizer', 'max_sequence_length', 'version_policy', 'threads', 'instances',
-  'dynamic_batching', 'aliases', 'normalize', 'source', 'license',
+  'dynamic_batching', 'aliases', 'normalize', 'matryoshka_dimensions', 'source', 'license',
 ]);
 
 type Json = Record<string, unknown>;
@@ -102,6 +107,11 @@ function parseAliases(value: unknown): Record<string, number> {
   return aliases;
 }
 
+function parseDimensions(value: unknown): number[] {
+  if (!Array.isArray(value) || value.length === 0) fail('matryoshka_dimensions', 'must be a non-empty array of widths, e.g. [256, 128, 64]');
+  return value.map((width, i) => positiveInteger(width, `matryoshka_dimensions[${i}]`));
+}
+
 function optionalString(value: unknown, key: string): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string') fail(key, 'must be a string');
@@ -131,6 +141,7 @@ export function parseModelConfig(raw: unknown): ModelConfig {
     dynamicBatching: raw.dynamic_batching === undefined ? undefined : parseDynamicBatching(raw.dynamic_batching),
     aliases: raw.aliases === undefined ? {} : parseAliases(raw.aliases),
     normalize: (raw.normalize as boolean | undefined) ?? true,
+    matryoshkaDimensions: raw.matryoshka_dimensions === undefined ? undefined : parseDimensions(raw.matryoshka_dimensions),
     source: optionalString(raw.source, 'source'),
     license: optionalString(raw.license, 'license'),
   };

@@ -5,7 +5,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { SluiceError } from '../../errors.js';
 import { isValidModelName } from '../../models/repository.js';
+import { callerOf } from '../../auth/caller.js';
 import { withTimeout } from '../v2/timeout.js';
+import { truncateEmbeddings } from './matryoshka.js';
 import { encodeEmbedding } from './embedding-encoding.js';
 import { parseEmbeddingsRequest } from './embeddings-request.js';
 import { OpenAiParamError, registerOpenAiErrorHandler } from './openai-errors.js';
@@ -16,7 +18,7 @@ type EmbeddingsBody = { input?: unknown; model: string; encoding_format?: 'float
 const EMBEDDING_TASK = 'text-embedding';
 
 export async function openAiRoutes(app: FastifyInstance): Promise<void> {
-  const { registry, inference, config, state } = app.sluice;
+  const { registry, inference, config } = app.sluice;
   registerOpenAiErrorHandler(app);
 
   function modelObject(name: string) {
@@ -24,10 +26,10 @@ export async function openAiRoutes(app: FastifyInstance): Promise<void> {
     return { id: name, object: 'model' as const, created: Math.floor(loaded.loadedAt.getTime() / 1000), owned_by: 'sluice' };
   }
 
-  /** The serving version, with lookup failures reported against the "model" field. */
+  /** The serving version and the model's config, with lookup failures reported against the "model" field. */
   function describeModel(model: string, version?: string) {
     try {
-      return registry.describe(model, version).loaded!;
+      return registry.describe(model, version);
     } catch (error) {
       if (error instanceof SluiceError && error.statusCode === 404) throw new OpenAiParamError('model', error.message, error.code);
       throw error;
@@ -36,7 +38,11 @@ export async function openAiRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/v1/models', {
     schema: { tags: ['openai'], summary: 'Models with a ready version (OpenAI-compatible list)', response: { 200: modelListSchema, ...openAiErrors } },
-  }, async () => ({ object: 'list', data: registry.readyModels().map((m) => modelObject(m.name)) }));
+  }, async (request) => {
+    // A key limited to some models sees only those.
+    const allowed = request.principal?.models;
+    return { object: 'list', data: registry.readyModels().filter((m) => !allowed || allowed.includes(m.name)).map((m) => modelObject(m.name)) };
+  });
 
   app.get('/v1/models/:model', {
     schema: { tags: ['openai'], summary: 'One model (OpenAI-compatible)', params: { type: 'object', properties: { model: { type: 'string' } }, required: ['model'] }, response: { 200: modelObjectResponseSchema, ...openAiErrors } },
@@ -51,31 +57,34 @@ export async function openAiRoutes(app: FastifyInstance): Promise<void> {
     // Embeddings are long float arrays: plain JSON.stringify beats a generated serializer here. The schema is for the docs.
     serializerCompiler: () => (data) => JSON.stringify(data),
   }, async (request: FastifyRequest<{ Body: EmbeddingsBody }>) => {
-    if (state.shuttingDown) throw new SluiceError('SLUICE_ERR_SHUTTING_DOWN', 'the server is shutting down', { headers: { 'retry-after': '5' } });
     const parsed = parseEmbeddingsRequest(request.body);
     if (!isValidModelName(parsed.model)) throw new OpenAiParamError('model', `model "${parsed.model}" is not in the repository`, 'SLUICE_ERR_MODEL_NOT_FOUND');
-    const task = describeModel(parsed.model, parsed.version).task;
+    const described = describeModel(parsed.model, parsed.version);
+    const task = described.loaded!.task;
     if (task.name !== EMBEDDING_TASK) {
       throw new OpenAiParamError('model', `model "${parsed.model}" has task "${task.name}"; /v1/embeddings needs a ${EMBEDDING_TASK} model`, 'SLUICE_ERR_TASK_MISMATCH');
     }
     const width = task.signature.outputs[0]!.shape[1]!;
-    if (parsed.dimensions !== undefined && parsed.dimensions !== width) {
-      throw new OpenAiParamError('dimensions', `model "${parsed.model}" returns ${width}-dimensional embeddings and cannot shorten them (it does not declare Matryoshka training); omit "dimensions" or send ${width}`);
+    const shorter = described.config?.matryoshkaDimensions ?? [];
+    if (parsed.dimensions !== undefined && parsed.dimensions !== width && !shorter.includes(parsed.dimensions)) {
+      const allowed = [width, ...shorter].join(', ');
+      throw new OpenAiParamError('dimensions', `model "${parsed.model}" returns ${width}-dimensional embeddings; "dimensions" may be ${allowed} (shorter widths need "matryoshka_dimensions" in its config.json)`);
     }
     const result = await withTimeout(
-      inference.infer({ model: parsed.model, version: parsed.version, inputs: [{ name: 'text', datatype: 'BYTES', shape: [parsed.texts.length], data: parsed.texts }] }),
+      inference.infer({ model: parsed.model, version: parsed.version, inputs: [{ name: 'text', datatype: 'BYTES', shape: [parsed.texts.length], data: parsed.texts }], caller: callerOf(request) }),
       config.requestTimeoutMs,
     );
     const output = result.outputs[0]!;
     const rowWidth = output.shape[1]!;
-    const vectors = output.data as Float32Array;
+    const keptWidth = Math.min(parsed.dimensions ?? rowWidth, rowWidth);
+    const vectors = truncateEmbeddings(output.data as Float32Array, rowWidth, keptWidth, described.config?.normalize ?? true);
     const tokens = result.tokens ?? 0;
     return {
       object: 'list',
       data: parsed.texts.map((_, index) => ({
         object: 'embedding',
         index,
-        embedding: encodeEmbedding(vectors.subarray(index * rowWidth, (index + 1) * rowWidth), parsed.encodingFormat),
+        embedding: encodeEmbedding(vectors.subarray(index * keptWidth, (index + 1) * keptWidth), parsed.encodingFormat),
       })),
       model: parsed.version ? `${parsed.model}:${parsed.version}` : parsed.model,
       usage: { prompt_tokens: tokens, total_tokens: tokens },

@@ -49,7 +49,7 @@ export const embeddingsBodySchema = {
     },
     model: { type: 'string', minLength: 1, description: 'A model whose task is text-embedding, optionally "name:version"' },
     encoding_format: { type: 'string', enum: ['float', 'base64'], description: 'float (default) or base64 of little-endian float32' },
-    dimensions: { type: 'integer', minimum: 1, description: "Must equal the model's embedding width (no Matryoshka truncation yet)" },
+    dimensions: { type: 'integer', minimum: 1, description: "The model's embedding width, or one of the shorter widths its config.json lists in matryoshka_dimensions" },
     user: { type: 'string', description: 'Accepted for compatibility; not stored' },
   },
 } as const;
