@@ -35,19 +35,30 @@ export const ERROR_CATALOGUE = {
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 
-/** An error meant for the client: its message is safe to show and its code is in the catalogue. */
-export class SluiceError extends Error {
-  readonly code: ErrorCode;
-  readonly statusCode: number;
+export interface CatalogueErrorOptions {
   /** Extra headers to send with the error response (e.g. Retry-After). */
+  headers?: Record<string, string>;
+  cause?: unknown;
+}
+
+/**
+ * An error meant for the client, from some catalogue (core's SLUICE_ERR_*, a plugin's SLUICE_<X>_ERR_*): its
+ * message is safe to show. Core's error handler answers any of them as {"error", "code"} with their status.
+ */
+export class CatalogueError<Code extends string = string> extends Error {
   readonly headers: Record<string, string>;
 
-  constructor(code: ErrorCode, message: string, options: { headers?: Record<string, string>; cause?: unknown } = {}) {
+  constructor(readonly code: Code, readonly statusCode: number, message: string, options: CatalogueErrorOptions = {}) {
     super(message, { cause: options.cause });
-    this.name = 'SluiceError';
-    this.code = code;
-    this.statusCode = ERROR_CATALOGUE[code].status;
     this.headers = options.headers ?? {};
+  }
+}
+
+/** An error from core's catalogue. */
+export class SluiceError extends CatalogueError<ErrorCode> {
+  constructor(code: ErrorCode, message: string, options: CatalogueErrorOptions = {}) {
+    super(code, ERROR_CATALOGUE[code].status, message, options);
+    this.name = 'SluiceError';
   }
 }
 

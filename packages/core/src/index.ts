@@ -2,7 +2,7 @@
 export { buildApp, type BuildAppOptions } from './app.js';
 export { startServer, type RunningServer } from './server.js';
 export { resolveConfig, defaultConfig, OPTION_SPECS, type ServerConfig } from './config.js';
-export { ERROR_CATALOGUE, SluiceError, ConfigError, type ErrorCode } from './errors.js';
+export { ERROR_CATALOGUE, CatalogueError, SluiceError, ConfigError, type ErrorCode, type CatalogueErrorOptions } from './errors.js';
 export type { SluiceContext } from './context.js';
 export type { Tensor, TensorSpec, ModelSignature } from './models/tensors/tensor.js';
 export type { V2Datatype } from './models/tensors/datatypes.js';

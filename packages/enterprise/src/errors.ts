@@ -3,7 +3,7 @@
  * HTTP status and a message. Core's catalogue (SLUICE_ERR_*) stays core's; these are SLUICE_EE_ERR_*.
  * packages/enterprise/README.md documents each code and tests/enterprise-errors-documented.test.ts checks it.
  */
-import type { FastifyReply } from 'fastify';
+import { CatalogueError, type CatalogueErrorOptions } from '@sluice/core';
 
 export const EE_ERROR_CATALOGUE = {
   SLUICE_EE_ERR_LICENSE_REQUIRED: { status: 402, summary: 'The route belongs to an enterprise feature and no license currently unlocks it (none installed, invalid, or expired past its grace period). The message names the entitlement.' },
@@ -16,28 +16,12 @@ export const EE_ERROR_CATALOGUE = {
 
 export type EeErrorCode = keyof typeof EE_ERROR_CATALOGUE;
 
-/** An error meant for the client: its message is safe to show and its code is in the catalogue. */
-export class EnterpriseError extends Error {
-  readonly code: EeErrorCode;
-  readonly statusCode: number;
-  readonly headers: Record<string, string>;
-
-  constructor(code: EeErrorCode, message: string, options: { headers?: Record<string, string> } = {}) {
-    super(message);
+/** An error meant for the client: core's error handler answers it as {"error", "code"} with its status. */
+export class EnterpriseError extends CatalogueError<EeErrorCode> {
+  constructor(code: EeErrorCode, message: string, options: CatalogueErrorOptions = {}) {
+    super(code, EE_ERROR_CATALOGUE[code].status, message, options);
     this.name = 'EnterpriseError';
-    this.code = code;
-    this.statusCode = EE_ERROR_CATALOGUE[code].status;
-    this.headers = options.headers ?? {};
   }
-}
-
-/**
- * Sends the error in core's shape ({error, code}). Enterprise code answers errors itself rather than throwing
- * them, because core's error handler only knows core's catalogue (it would turn these into SLUICE_ERR_*).
- */
-export function sendEnterpriseError(reply: FastifyReply, error: EnterpriseError): FastifyReply {
-  for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
-  return reply.code(error.statusCode).type('application/json; charset=utf-8').send({ error: error.message, code: error.code });
 }
 
 /** The error response schema enterprise routes document. */

@@ -14,8 +14,8 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_VALIDATION: 'SLUICE_ERR_BAD_REQUEST',
 };
 
-export function sendError(reply: FastifyReply, error: SluiceError): FastifyReply {
-  for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
+export function sendError(reply: FastifyReply, error: CatalogueLike): FastifyReply {
+  for (const [name, value] of Object.entries(error.headers ?? {})) reply.header(name, value);
   return reply.code(error.statusCode).type('application/json; charset=utf-8').send({ error: error.message, code: error.code });
 }
 
@@ -32,31 +32,26 @@ export function toSluiceError(error: FastifyError | Error): SluiceError {
 }
 
 /**
- * An error from a plugin's own catalogue (e.g. SLUICE_EE_ERR_*): a SLUICE_*ERR_* code and an HTTP status. Core
- * answers it in the same shape instead of folding it into its own codes, so plugins may simply throw.
+ * An error from any catalogue (core's, or a plugin's SLUICE_<X>_ERR_*): a code and an HTTP status. Checked by
+ * shape rather than by class, so a plugin built against another copy of core (or none) may simply throw one.
  */
-interface CatalogueError extends Error {
+interface CatalogueLike extends Error {
   code: string;
   statusCode: number;
   headers?: Record<string, string>;
 }
 
-function isCatalogueError(error: unknown): error is CatalogueError {
-  const { code, statusCode } = error as Partial<CatalogueError>;
+function isCatalogueError(error: unknown): error is CatalogueLike {
+  const { code, statusCode } = error as Partial<CatalogueLike>;
   return typeof code === 'string' && /^SLUICE_(?:[A-Z]+_)?ERR_[A-Z0-9_]+$/.test(code) && typeof statusCode === 'number' && statusCode >= 400 && statusCode < 600;
 }
 
 export function registerErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (!isSluiceError(error) && isCatalogueError(error)) {
-      if (error.statusCode >= 500) request.log.error({ err: error, code: error.code }, 'request failed');
-      for (const [name, value] of Object.entries(error.headers ?? {})) reply.header(name, value);
-      return reply.code(error.statusCode).type('application/json; charset=utf-8').send({ error: error.message, code: error.code });
-    }
-    const sluiceError = toSluiceError(error);
-    if (sluiceError.statusCode >= 500) request.log.error({ err: error, code: sluiceError.code }, 'request failed');
-    else request.log.info({ code: sluiceError.code, reason: sluiceError.message }, 'request refused');
-    return sendError(reply, sluiceError);
+    const answer = isCatalogueError(error) ? error : toSluiceError(error);
+    if (answer.statusCode >= 500) request.log.error({ err: error, code: answer.code }, 'request failed');
+    else request.log.info({ code: answer.code, reason: answer.message }, 'request refused');
+    return sendError(reply, answer);
   });
   app.setNotFoundHandler((request, reply) => {
     return sendError(reply, new SluiceError('SLUICE_ERR_ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`));

@@ -10,7 +10,7 @@ import type { EnterpriseDatabase } from '../db/enterprise-database.js';
 import { EnterpriseError } from '../errors.js';
 import { featureGate } from '../http/feature-gate.js';
 import { parseChoice, parseLimit, parseTime } from '../http/params.js';
-import { ADMIN_ROUTE, answerEnterpriseErrors, doc } from '../http/route-scope.js';
+import { ADMIN_ROUTE, doc } from '../http/route-scope.js';
 import type { LicenseService } from '../license/license-service.js';
 import { auditCsvHeader, auditCsvLine, auditJsonLine } from './audit-export.js';
 import { applyRetention } from './audit-retention.js';
@@ -35,7 +35,6 @@ function filtersOf(query: FilterQuery): AuditFilters {
 
 export async function auditRoutes(app: FastifyInstance, options: { db: EnterpriseDatabase; store: AuditStore; licenses: LicenseService; clock: Clock }): Promise<void> {
   const { db, store, licenses, clock } = options;
-  answerEnterpriseErrors(app);
   const hasData = () => store.chain().headSeq > 0;
   const read = { ...ADMIN_ROUTE, onRequest: featureGate(licenses, 'audit', 'read', hasData) };
   const use = { ...ADMIN_ROUTE, onRequest: featureGate(licenses, 'audit', 'use', hasData) };

@@ -6,8 +6,8 @@
  * with a message naming the entitlement and what it unlocks.
  */
 import { emitAudit } from '@sluice/core';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { EnterpriseError, sendEnterpriseError } from '../errors.js';
+import type { FastifyRequest } from 'fastify';
+import { EnterpriseError } from '../errors.js';
 import { FEATURES, type Feature } from '../license/claims.js';
 import { unlocksFeatures } from '../license/license-state.js';
 import type { LicenseService } from '../license/license-service.js';
@@ -26,11 +26,11 @@ export function lockedError(licenses: LicenseService, feature: Feature): Enterpr
 }
 
 export function featureGate(licenses: LicenseService, feature: Feature, mode: GateMode, hasData: () => boolean) {
-  return async function gate(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
-    if (licenses.isActive(feature)) return undefined;
-    if (mode === 'read' && hasData()) return undefined;
+  return async function gate(request: FastifyRequest): Promise<void> {
+    if (licenses.isActive(feature)) return;
+    if (mode === 'read' && hasData()) return;
     const error = lockedError(licenses, feature);
     emitAudit(request, { action: 'auth.denied', outcome: 'denied', resource: { type: 'route', id: `${request.method} ${request.routeOptions.url}` }, reason: error.message });
-    return sendEnterpriseError(reply, error);
+    throw error;
   };
 }

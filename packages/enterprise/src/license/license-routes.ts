@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuditSink } from '../audit/audit-record.js';
 import type { Clock } from '../clock.js';
 import { EnterpriseError } from '../errors.js';
-import { ADMIN_ROUTE, answerEnterpriseErrors, doc } from '../http/route-scope.js';
+import { ADMIN_ROUTE, doc } from '../http/route-scope.js';
 import type { LicenseService } from './license-service.js';
 
 function tokenOf(body: unknown): string {
@@ -19,7 +19,6 @@ function tokenOf(body: unknown): string {
 
 export async function licenseRoutes(app: FastifyInstance, options: { licenses: LicenseService; audit: AuditSink; clock: Clock }): Promise<void> {
   const { licenses, audit, clock } = options;
-  answerEnterpriseErrors(app);
   app.addContentTypeParser('text/plain', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) => done(null, body));
 
   const record = (request: FastifyRequest, action: string, outcome: 'success' | 'failure', extra: { reason?: string; licenseId?: string; state?: string } = {}) =>

@@ -9,7 +9,7 @@ import type { EnterpriseDatabase } from '../db/enterprise-database.js';
 import { EnterpriseError } from '../errors.js';
 import { featureGate } from '../http/feature-gate.js';
 import { parseChoice, parseList, parseTime } from '../http/params.js';
-import { ADMIN_ROUTE, answerEnterpriseErrors, doc } from '../http/route-scope.js';
+import { ADMIN_ROUTE, doc } from '../http/route-scope.js';
 import type { LicenseService } from '../license/license-service.js';
 import { GRANULARITIES } from './buckets.js';
 import { GROUP_BY_FIELDS, type MeteringService, type UsageQuery } from './metering-service.js';
@@ -47,7 +47,6 @@ function limitsOf(body: unknown): QuotaLimits {
 
 export async function usageRoutes(app: FastifyInstance, options: { db: EnterpriseDatabase; metering: MeteringService; quotas: QuotaService; licenses: LicenseService; clock: Clock }): Promise<void> {
   const { db, metering, quotas, licenses, clock } = options;
-  answerEnterpriseErrors(app);
   const hasData = () => quotas.any() || db.core.sqlite.prepare('SELECT 1 FROM enterprise_usage LIMIT 1').get() !== undefined;
   const read = { ...ADMIN_ROUTE, onRequest: featureGate(licenses, 'metering', 'read', hasData) };
   const use = { ...ADMIN_ROUTE, onRequest: featureGate(licenses, 'metering', 'use', hasData) };

@@ -4,7 +4,7 @@
  * (401 SLUICE_ERR_UNAUTHENTICATED with the reason below as its message), so they need no code of their own.
  * The codes are documented in packages/enterprise/src/sso/README.md (and the enterprise README).
  */
-import type { FastifyReply } from 'fastify';
+import { CatalogueError } from '@sluice/core';
 
 export const SSO_ERROR_CATALOGUE = {
   SLUICE_EE_ERR_SSO_NOT_CONFIGURED: { status: 404, summary: 'Single sign-on (or the browser login part of it) is not configured on this server: set SLUICE_SSO_ISSUER, SLUICE_SSO_CLIENT_ID, SLUICE_SSO_CLIENT_SECRET and SLUICE_SSO_REDIRECT_URI.' },
@@ -23,24 +23,10 @@ export const SSO_ERROR_CATALOGUE = {
 
 export type SsoErrorCode = keyof typeof SSO_ERROR_CATALOGUE;
 
-/** An SSO error meant for the client: its message is safe to show (never a credential). */
-export class SsoError extends Error {
-  readonly code: SsoErrorCode;
-  readonly statusCode: number;
-
+/** An SSO error meant for the client: its message is safe to show (never a credential); never cached. */
+export class SsoError extends CatalogueError<SsoErrorCode> {
   constructor(code: SsoErrorCode, message: string, options: { cause?: unknown } = {}) {
-    super(message, { cause: options.cause });
+    super(code, SSO_ERROR_CATALOGUE[code].status, message, { ...options, headers: { 'cache-control': 'no-store' } });
     this.name = 'SsoError';
-    this.code = code;
-    this.statusCode = SSO_ERROR_CATALOGUE[code].status;
   }
-}
-
-export function isSsoError(error: unknown): error is SsoError {
-  return error instanceof SsoError;
-}
-
-/** Answers in core's error shape ({error, code}); core's error handler only knows core's catalogue. */
-export function sendSsoError(reply: FastifyReply, error: SsoError): FastifyReply {
-  return reply.code(error.statusCode).header('cache-control', 'no-store').type('application/json; charset=utf-8').send({ error: error.message, code: error.code });
 }

@@ -14,10 +14,10 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
 import { emitAudit } from '@sluice/core';
-import { EnterpriseError, sendEnterpriseError } from '../errors.js';
+import { EnterpriseError } from '../errors.js';
 import { isLocalPath, type SsoConfig } from './config.js';
 import { clearCookie, isSecureRequest, LOGIN_COOKIE, LOGIN_COOKIE_PATH, readCookie, SESSION_COOKIE, setCookie } from './cookies.js';
-import { isSsoError, sendSsoError, SsoError } from './errors.js';
+import { SsoError } from './errors.js';
 import type { OidcClient } from './oidc-client.js';
 import { decideRole } from './roles.js';
 import { LOGIN_ATTEMPT_TTL_MS, MAX_PENDING_LOGINS, SESSION_TOKEN_PREFIX, type SsoSessionStore } from './session-store.js';
@@ -43,26 +43,17 @@ export async function ssoRoutes(app: FastifyInstance, options: SsoRoutesOptions)
   const { config, oidc, sessions, entitled } = options;
   const { extensions } = app.sluice;
 
-  // SSO errors carry their own catalogue; anything else goes on to core's error handler.
-  app.setErrorHandler((error, request, reply) => {
-    if (isSsoError(error)) {
-      if (error.statusCode >= 500) request.log.warn({ code: error.code, reason: error.message }, 'single sign-on failed');
-      else request.log.info({ code: error.code, reason: error.message }, 'single sign-on request refused');
-      return sendSsoError(reply, error);
-    }
-    throw error;
-  });
   // A logout form posts an empty urlencoded body; nothing in it is read.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_request, _body, done) => done(null, {}));
 
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', async (request) => {
     if (entitled()) return;
     const plan = extensions.entitlements.plan();
     const error = options.lockedError?.() ?? (plan === 'community'
       ? new EnterpriseError('SLUICE_EE_ERR_LICENSE_REQUIRED', 'single sign-on requires the "sso" entitlement: no license unlocks it on this server')
       : new EnterpriseError('SLUICE_EE_ERR_NOT_ENTITLED', `single sign-on requires the "sso" entitlement, which the ${plan} plan does not include`));
     emitAudit(request, { action: 'auth.denied', outcome: 'denied', resource: { type: 'route', id: `${request.method} ${request.routeOptions.url ?? request.url}` }, reason: error.message });
-    return sendEnterpriseError(reply, error);
+    throw error;
   });
 
   function configured(): { config: SsoConfig & { login: NonNullable<SsoConfig['login']> }; oidc: OidcClient; sessions: SsoSessionStore } {
@@ -173,13 +164,13 @@ export async function ssoRoutes(app: FastifyInstance, options: SsoRoutesOptions)
       });
       return reply.header('cache-control', 'no-store').redirect(attempt.returnTo, 303);
     } catch (error) {
-      const reason = isSsoError(error) ? error.message : 'unexpected failure';
+      const reason = error instanceof SsoError ? error.message : 'unexpected failure';
       emitAudit(request, {
         action: 'sso.login',
         outcome: 'failure',
         actor: subject ? { kind: SESSION_PRINCIPAL_KIND, id: subject } : { kind: 'anonymous' },
         resource: { type: 'sso-session' },
-        reason: isSsoError(error) ? `${error.code}: ${reason}` : reason,
+        reason: error instanceof SsoError ? `${error.code}: ${reason}` : reason,
       });
       throw error;
     }
