@@ -4,7 +4,6 @@
  * connection. The real CLI runs under strace (every thread's connect/sendto/sendmsg/bind). With SIEM
  * forwarding configured, the only outbound connections go to the configured SIEM address.
  */
-import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,30 +11,21 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { withApiKeys } from '../packages/core/src/auth/with-api-keys.js';
-import { CLI, SOURCE_FLAGS, runCli } from './helpers/cli-process.js';
+import { runCli } from './helpers/cli-process.js';
 import { createTestVendor, DAY_MS, request, SENTIMENT_BODY } from './helpers/enterprise-server.js';
-import { nonLoopbackCalls, parseSocketCalls } from './helpers/network-trace.js';
+import { nonLoopbackCalls, parseSocketCalls, straceAvailable, tracedCliCommand } from './helpers/network-trace.js';
 import { DEMO_MODELS } from './helpers/test-server.js';
 
 const PLUGIN = path.resolve(import.meta.dirname, 'helpers', 'enterprise-test-plugin.ts');
 const scratch = mkdtempSync(path.join(tmpdir(), 'sluice-ee-privacy-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-function straceAvailable(): boolean {
-  try {
-    execFileSync('strace', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function tracedServer(name: string, env: Record<string, string>) {
   const traceFile = path.join(scratch, `${name}.trace`);
   const data = path.join(scratch, `${name}-data`);
   const admin = withApiKeys(data, (keys) => keys.create({ name: 'privacy-admin', scopes: ['admin'] }));
   const server = runCli(['serve', '--port', '0', '--models', DEMO_MODELS, '--data', data, '--workers', '1'], {
-    command: ['strace', '-f', '-qq', '-e', 'trace=connect,sendto,sendmsg,bind', '-e', 'signal=none', '-o', traceFile, process.execPath, ...SOURCE_FLAGS, CLI],
+    command: tracedCliCommand(traceFile),
     env: { SLUICE_PLUGINS: PLUGIN, ...env },
   });
   const listening = await server.waitFor((line) => line.msg === 'sluice listening');

@@ -3,28 +3,18 @@
  * and inference. The real CLI runs under strace, which records every connect/sendto/sendmsg/bind of every
  * thread (ONNX Runtime's native code included); any address outside 127.0.0.0/8 and ::1 fails the test.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeBinaryRequest } from './helpers/binary-protocol.js';
-import { CLI, SOURCE_FLAGS, runCli } from './helpers/cli-process.js';
-import { nonLoopbackCalls, parseSocketCalls } from './helpers/network-trace.js';
+import { runCli } from './helpers/cli-process.js';
+import { nonLoopbackCalls, parseSocketCalls, straceAvailable, tracedCliCommand } from './helpers/network-trace.js';
 import { DEMO_MODELS, postJson } from './helpers/test-server.js';
 import { renderText } from './helpers/text-image.js';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'sluice-privacy-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-function straceAvailable(): boolean {
-  try {
-    execFileSync('strace', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('privacy: no connection leaves the machine', () => {
   it('the trace parser flags non-loopback addresses and passes loopback ones', () => {
@@ -47,7 +37,7 @@ describe('privacy: no connection leaves the machine', () => {
     const home = path.join(scratch, 'home');
     mkdirSync(home);
     const server = runCli(['serve', '--port', '0', '--models', DEMO_MODELS, '--data', path.join(scratch, 'data')], {
-      command: ['strace', '-f', '-qq', '-e', 'trace=connect,sendto,sendmsg,bind', '-e', 'signal=none', '-o', traceFile, process.execPath, ...SOURCE_FLAGS, CLI],
+      command: tracedCliCommand(traceFile),
       env: { HOME: home, XDG_CACHE_HOME: '' },
     });
     const listening = await server.waitFor((line) => line.msg === 'sluice listening');

@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import { CLI, SOURCE_FLAGS } from './cli-process.js';
+
 /**
  * Reads strace output for the socket calls that reach the network (connect, sendto, sendmsg, bind) and
  * classifies their addresses. strace sees native code too (ONNX Runtime), which JS-level hooks would not.
@@ -40,4 +43,18 @@ export function isLoopback(call: SocketCall): boolean {
 /** Calls that would reach (or expose the server to) another machine. */
 export function nonLoopbackCalls(calls: SocketCall[]): SocketCall[] {
   return calls.filter((call) => !isLoopback(call));
+}
+
+export function straceAvailable(): boolean {
+  try {
+    execFileSync('strace', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The command line that runs the `sluice` CLI (from source) under strace, writing the socket calls to traceFile. */
+export function tracedCliCommand(traceFile: string): string[] {
+  return ['strace', '-f', '-qq', '-e', 'trace=connect,sendto,sendmsg,bind', '-e', 'signal=none', '-o', traceFile, process.execPath, ...SOURCE_FLAGS, CLI];
 }
