@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import type { ResultRow } from './scenario.js';
 
 const require = createRequire(import.meta.url);
 const AUTOCANNON = require.resolve('autocannon/autocannon.js');
@@ -57,4 +58,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     errors: json.errors + json.timeouts,
     total: json.requests.total,
   };
+}
+
+/** A load run as a row of the scenario's table. */
+export function loadRow(name: string, concurrency: number, result: LoadResult): ResultRow {
+  return { name, concurrency, throughput: result.requestsPerSecond, unit: 'req/s', p50Ms: result.p50Ms, p99Ms: result.p99Ms, errors: result.non2xx + result.errors };
 }

@@ -10,7 +10,7 @@ import { Tokenizer } from '@huggingface/tokenizers';
 import { buildMiniLmShapedEncoder, buildWordPieceTokenizerConfig, buildWordPieceTokenizerJson } from '../../demo/minilm-encoder.js';
 import { tempRepository, writeEncoderModel } from '../lib/bench-models.js';
 import { measureEncoderLimit } from '../lib/in-process-limit.js';
-import { runLoad } from '../lib/load.js';
+import { loadRow, runLoad } from '../lib/load.js';
 import type { ResultRow, Scenario, ScenarioResult } from '../lib/scenario.js';
 import { startSluice } from '../lib/sluice-server.js';
 import { benchSeconds } from './durations.js';
@@ -52,15 +52,7 @@ export const embeddingThroughput: Scenario = {
         for (const connections of CONCURRENCIES) {
           const result = await load(connections, benchSeconds.load);
           sluiceRps[model]![connections] = result.requestsPerSecond;
-          rows.push({
-            name: `sluice /v1/embeddings, batching ${model === 'minilm' ? 'off' : 'on'}`,
-            concurrency: connections,
-            throughput: result.requestsPerSecond,
-            unit: 'req/s',
-            p50Ms: result.p50Ms,
-            p99Ms: result.p99Ms,
-            errors: result.non2xx + result.errors,
-          });
+          rows.push(loadRow(`sluice /v1/embeddings, batching ${model === 'minilm' ? 'off' : 'on'}`, connections, result));
         }
       }
     } finally {

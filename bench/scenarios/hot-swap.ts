@@ -6,7 +6,7 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from 'node:path';
 import { buildSentimentModel } from '../../demo/build-demo-repository.js';
-import { runLoad } from '../lib/load.js';
+import { loadRow, runLoad } from '../lib/load.js';
 import { copyDemoModel, tempRepository } from '../lib/bench-models.js';
 import type { Scenario, ScenarioResult } from '../lib/scenario.js';
 import { startSluice, type BenchServer } from '../lib/sluice-server.js';
@@ -108,8 +108,8 @@ export const hotSwapScenario: Scenario = {
     const growth = (memory.after - memory.before) / memory.before;
     return {
       rows: [
-        { name: 'sentiment infer, steady state', concurrency: CONNECTIONS, throughput: steady.requestsPerSecond, unit: 'req/s', p50Ms: steady.p50Ms, p99Ms: steady.p99Ms, errors: steady.non2xx + steady.errors },
-        { name: `sentiment infer, swapping (${swaps} swaps in ${LOAD_SECONDS}s)`, concurrency: CONNECTIONS, throughput: swapping.requestsPerSecond, unit: 'req/s', p50Ms: swapping.p50Ms, p99Ms: swapping.p99Ms, errors: swapping.non2xx + swapping.errors },
+        loadRow('sentiment infer, steady state', CONNECTIONS, steady),
+        loadRow(`sentiment infer, swapping (${swaps} swaps in ${LOAD_SECONDS}s)`, CONNECTIONS, swapping),
       ],
       ratios: [
         { name: `RSS growth over ${CYCLES} load/unload cycles (lower is better; target < 0.10)`, value: growth },

@@ -15,7 +15,7 @@ import { buildApp } from '../../packages/core/src/app.js';
 import enterprisePlugin from '../../packages/enterprise/src/index.js';
 import { issueLicense } from '../../packages/enterprise/src/license/issue-license.js';
 import { copyDemoModel, tempRepository } from '../lib/bench-models.js';
-import { runLoad } from '../lib/load.js';
+import { loadRow, runLoad } from '../lib/load.js';
 import type { ResultRow, Scenario, ScenarioResult } from '../lib/scenario.js';
 import { benchSeconds } from './durations.js';
 
@@ -64,7 +64,7 @@ export const meteringOverhead: Scenario = {
             await post(benchSeconds.warmUp);
             const result = await post(benchSeconds.load);
             rps[mode].push(result.requestsPerSecond);
-            rows.push({ name: `sluice V2 infer, sentiment, metering ${mode} (round ${round})`, concurrency: CONNECTIONS, throughput: result.requestsPerSecond, unit: 'req/s', p50Ms: result.p50Ms, p99Ms: result.p99Ms, errors: result.non2xx + result.errors });
+            rows.push(loadRow(`sluice V2 infer, sentiment, metering ${mode} (round ${round})`, CONNECTIONS, result));
             if (mode === 'on') {
               const usage = server.app.sluiceEnterprise.metering.usage({ from: 0, to: Date.now() + 60_000, granularity: 'day', groupBy: [] });
               meteredRequests += usage[0]?.requests ?? 0;

@@ -5,7 +5,7 @@
  */
 import Fastify from 'fastify';
 import { copyDemoModel, tempRepository } from '../lib/bench-models.js';
-import { runLoad } from '../lib/load.js';
+import { loadRow, runLoad } from '../lib/load.js';
 import type { ResultRow, Scenario, ScenarioResult } from '../lib/scenario.js';
 import { startSluice } from '../lib/sluice-server.js';
 import { benchSeconds } from './durations.js';
@@ -29,7 +29,7 @@ export const tinyModelOverhead: Scenario = {
       await post(`${bareUrl}/infer`, {}, benchSeconds.warmUp);
       const result = await post(`${bareUrl}/infer`, {}, benchSeconds.load);
       bareRps = result.requestsPerSecond;
-      rows.push({ name: 'bare fastify POST, small JSON', concurrency: CONNECTIONS, throughput: result.requestsPerSecond, unit: 'req/s', p50Ms: result.p50Ms, p99Ms: result.p99Ms, errors: result.non2xx + result.errors });
+      rows.push(loadRow('bare fastify POST, small JSON', CONNECTIONS, result));
     } finally {
       await bare.close();
     }
@@ -45,7 +45,7 @@ export const tinyModelOverhead: Scenario = {
         await post(url, server.headers, benchSeconds.warmUp);
         const result = await post(url, server.headers, benchSeconds.load);
         sluiceRps[model] = result.requestsPerSecond;
-        rows.push({ name: `sluice V2 infer, ${model}`, concurrency: CONNECTIONS, throughput: result.requestsPerSecond, unit: 'req/s', p50Ms: result.p50Ms, p99Ms: result.p99Ms, errors: result.non2xx + result.errors });
+        rows.push(loadRow(`sluice V2 infer, ${model}`, CONNECTIONS, result));
       }
     } finally {
       await server.close();
