@@ -76,6 +76,11 @@ export interface RegistryEvents {
   'version-released': [{ model: string; version: number }];
 }
 
+function versionNotReady(name: string, version: VersionSlot): SluiceError {
+  const reason = version.reason ? `: ${version.reason}` : '';
+  return new SluiceError('SLUICE_ERR_MODEL_NOT_READY', `model "${name}" version ${version.version} is ${version.state}${reason}`, { headers: { 'retry-after': '1' } });
+}
+
 function stampOf(files: VersionFiles, config: ModelConfig): string {
   return `${files.size}:${files.mtimeMs}:${JSON.stringify(config)}`;
 }
@@ -396,7 +401,7 @@ export class ModelRegistry extends EventEmitter<RegistryEvents> {
     const { version } = this.resolveSlot(name, label);
     const serving = version.serving;
     if (!serving) {
-      throw new SluiceError('SLUICE_ERR_MODEL_NOT_READY', `model "${name}" version ${version.version} is ${version.state}${version.reason ? `: ${version.reason}` : ''}`, { headers: { 'retry-after': '1' } });
+      throw versionNotReady(name, version);
     }
     serving.acquire();
     return serving;
@@ -418,7 +423,7 @@ export class ModelRegistry extends EventEmitter<RegistryEvents> {
     const { slot, version } = this.resolveSlot(name, label);
     const versions = [...slot.versions.values()].filter((v) => v.serving).map((v) => v.version).sort((a, b) => a - b);
     if (!version.serving) {
-      throw new SluiceError('SLUICE_ERR_MODEL_NOT_READY', `model "${name}" version ${version.version} is ${version.state}${version.reason ? `: ${version.reason}` : ''}`);
+      throw versionNotReady(name, version);
     }
     return { loaded: version.serving, versions, config: slot.config };
   }
