@@ -17,7 +17,7 @@ import { repositoryRoutes } from './api/v2/repository-routes.js';
 import { routingRoutes } from './api/v2/routing-routes.js';
 import { serverMetadataRoutes } from './api/v2/server-routes.js';
 import { openAiRoutes } from './api/openai/openai-routes.js';
-import { queueDeadlineHook } from './api/queue-deadline-hook.js';
+import { requestDeadlineHook } from './api/request-deadline-hook.js';
 import { createInferenceService } from './models/inference-service.js';
 import { ModelRegistry } from './models/model-registry.js';
 import { WorkerPool } from './models/runtime/worker-pool.js';
@@ -77,7 +77,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   const extensions = createExtensions({ logger: app.log });
   const apiKeys = createApiKeyService({ database });
   extensions.auth.register(createApiKeyStrategy(apiKeys));
-  const inference = createInferenceService({ registry, metrics, onOutcome: (outcome) => extensions.events.emit('inference.completed', inferenceCompletedEvent(outcome)) });
+  const inference = createInferenceService({ registry, metrics, limits: config, onOutcome: (outcome) => extensions.events.emit('inference.completed', inferenceCompletedEvent(outcome)) });
   const state = { loaded: false, shuttingDown: false };
   let resolveInitialLoad!: () => void;
   const initialLoad = new Promise<void>((resolve) => (resolveInitialLoad = resolve));
@@ -103,7 +103,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   await app.register(authentication, { rules: coreRouteRules({ metricsAuth: config.metricsAuth }) });
   await app.register(rateLimiting);
   await registerOpenApi(app);
-  await app.register(queueDeadlineHook);
+  await app.register(requestDeadlineHook);
   await app.register(healthRoutes);
   await app.register(serverMetadataRoutes);
   await app.register(modelRoutes);

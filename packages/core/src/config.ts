@@ -26,6 +26,12 @@ export interface ServerConfig {
   /** Default sessions per model version. */
   instancesPerModel: number;
   maxBodyBytes: number;
+  /** Items (rows along dim 0) one inference request may carry. */
+  maxRequestItems: number;
+  /** UTF-8 bytes of one string (text tasks and BYTES inputs). */
+  maxTextBytes: number;
+  /** UTF-8 bytes of all strings of one request together. */
+  maxRequestTextBytes: number;
   /** Per-request time limit for inference, after which the client gets 503. */
   requestTimeoutMs: number;
   /** How long a graceful shutdown waits for in-flight requests. */
@@ -66,10 +72,13 @@ export const OPTION_SPECS: OptionSpec[] = [
   { key: 'modelControl', flag: 'model-control', env: 'SLUICE_MODEL_CONTROL', kind: 'string', allowed: ['explicit', 'poll'], description: 'explicit (load at start, then API) or poll (also watch the repository)' },
   { key: 'pollIntervalMs', flag: 'poll-interval-ms', env: 'SLUICE_POLL_INTERVAL_MS', kind: 'integer', min: 100, description: 'repository poll interval in poll mode (default 5000)' },
   { key: 'pollSettleMs', flag: 'poll-settle-ms', env: 'SLUICE_POLL_SETTLE_MS', kind: 'integer', min: 0, description: 'poll mode: file age before a version without a READY marker loads (default 2000)' },
-  { key: 'workers', flag: 'workers', env: 'SLUICE_WORKERS', kind: 'integer', min: 1, max: 64, description: 'ONNX Runtime worker threads (default: min(2, cores))' },
+  { key: 'workers', flag: 'workers', env: 'SLUICE_WORKERS', kind: 'integer', min: 1, max: 64, description: 'ONNX Runtime worker processes (default: min(2, cores))' },
   { key: 'threadsPerSession', flag: 'threads-per-session', env: 'SLUICE_THREADS_PER_SESSION', kind: 'integer', min: 1, max: 256, description: 'default intra-op threads per session (default: cores / workers)' },
   { key: 'instancesPerModel', flag: 'instances-per-model', env: 'SLUICE_INSTANCES_PER_MODEL', kind: 'integer', min: 1, max: 64, description: 'default sessions per model version (default: workers)' },
   { key: 'maxBodyBytes', flag: 'max-body-bytes', env: 'SLUICE_MAX_BODY_BYTES', kind: 'integer', min: 1024, description: 'largest request body accepted (default 67108864 = 64 MiB)' },
+  { key: 'maxRequestItems', flag: 'max-request-items', env: 'SLUICE_MAX_REQUEST_ITEMS', kind: 'integer', min: 1, max: 1_000_000, description: 'most items (rows of the batch dimension, e.g. texts) in one inference request (default 2048)' },
+  { key: 'maxTextBytes', flag: 'max-text-bytes', env: 'SLUICE_MAX_TEXT_BYTES', kind: 'integer', min: 1, max: 1_073_741_824, description: 'largest single text / BYTES element in UTF-8 bytes (default 65536)' },
+  { key: 'maxRequestTextBytes', flag: 'max-request-text-bytes', env: 'SLUICE_MAX_REQUEST_TEXT_BYTES', kind: 'integer', min: 1, max: 1_073_741_824, description: 'all texts / BYTES elements of one request together, in UTF-8 bytes (default 4194304 = 4 MiB)' },
   { key: 'requestTimeoutMs', flag: 'request-timeout-ms', env: 'SLUICE_REQUEST_TIMEOUT_MS', kind: 'integer', min: 1, description: 'inference time limit per request (default 60000)' },
   { key: 'shutdownTimeoutMs', flag: 'shutdown-timeout-ms', env: 'SLUICE_SHUTDOWN_TIMEOUT_MS', kind: 'integer', min: 0, description: 'graceful shutdown wait for in-flight requests (default 30000)' },
   { key: 'logLevel', flag: 'log-level', env: 'SLUICE_LOG_LEVEL', kind: 'string', allowed: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], description: 'log level (default info)' },
@@ -96,6 +105,9 @@ export function defaultConfig(): ServerConfig {
     threadsPerSession: Math.max(1, Math.floor(cores / workers)),
     instancesPerModel: workers,
     maxBodyBytes: 64 * 1024 * 1024,
+    maxRequestItems: 2048,
+    maxTextBytes: 64 * 1024,
+    maxRequestTextBytes: 4 * 1024 * 1024,
     requestTimeoutMs: 60_000,
     shutdownTimeoutMs: 30_000,
     logLevel: 'info',

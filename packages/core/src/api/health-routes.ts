@@ -9,10 +9,10 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
   }, async () => ({ live: true }));
 
   app.get('/v2/health/ready', {
-    schema: { tags: ['health'], summary: 'Readiness: start-up model loading finished and the server is not shutting down', response: { 200: healthSchema, 503: healthSchema } },
+    schema: { tags: ['health'], summary: 'Readiness: start-up model loading finished, every model worker is up, and the server is not shutting down', response: { 200: healthSchema, 503: healthSchema } },
   }, async (_request, reply) => {
     const { loaded, shuttingDown } = app.sluice.state;
-    const ready = loaded && !shuttingDown;
+    const ready = loaded && !shuttingDown && app.sluice.pool.health().healthy;
     return reply.code(ready ? 200 : 503).send({ ready });
   });
 }

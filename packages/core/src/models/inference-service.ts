@@ -7,7 +7,9 @@ import type { InferenceCaller } from '../auth/caller.js';
 import { SluiceError, isSluiceError } from '../errors.js';
 import type { InferenceCompletedEvent } from '../extensions.js';
 import type { ServerMetrics } from '../observability/server-metrics.js';
+import { Deadline } from './deadline.js';
 import type { ModelRegistry } from './model-registry.js';
+import { assertWithinLimits, type RequestLimits } from './request-limits.js';
 import type { Tensor } from './tensors/tensor.js';
 import { validateInputs, validateOutputNames } from './tensors/validate.js';
 import { WorkerLostError } from './runtime/worker-pool.js';
@@ -21,6 +23,8 @@ export interface InferenceRequest {
   outputs?: string[];
   /** Who asked (key id or subject, request id), passed on to outcome listeners. */
   caller?: InferenceCaller;
+  /** When the client stops waiting (the HTTP layer's per-request deadline); none for in-process callers. */
+  deadline?: Deadline;
 }
 
 export interface InferenceResult {
@@ -45,12 +49,12 @@ export interface InferenceService {
 
 function toClientError(error: unknown): SluiceError {
   if (isSluiceError(error)) return error;
-  if (error instanceof WorkerLostError) return new SluiceError('SLUICE_ERR_INTERNAL', error.message, { cause: error });
+  if (error instanceof WorkerLostError) return new SluiceError('SLUICE_ERR_WORKER_LOST', `${error.message}; retry`, { cause: error, headers: { 'retry-after': '1' } });
   // Anything ORT raised after our validation passed is about the values (e.g. an index out of range).
   return new SluiceError('SLUICE_ERR_INFERENCE_FAILED', `ONNX Runtime could not run the model: ${(error as Error).message}`, { cause: error });
 }
 
-export function createInferenceService(deps: { registry: ModelRegistry; metrics: ServerMetrics; onOutcome?: (outcome: InferenceOutcome) => void }): InferenceService {
+export function createInferenceService(deps: { registry: ModelRegistry; metrics: ServerMetrics; limits: RequestLimits; onOutcome?: (outcome: InferenceOutcome) => void }): InferenceService {
   const { registry, metrics } = deps;
 
   return {
@@ -58,7 +62,10 @@ export function createInferenceService(deps: { registry: ModelRegistry; metrics:
       const started = performance.now();
       let versionLabel: string | undefined;
       let items = 0;
+      const deadline = request.deadline ?? Deadline.never();
       try {
+        // Before routing or any work: a request too large for the limits costs nothing.
+        assertWithinLimits(request.model, request.inputs, deps.limits);
         const target = registry.acquire(request.model, request.version);
         versionLabel = String(target.version);
         try {
@@ -67,7 +74,9 @@ export function createInferenceService(deps: { registry: ModelRegistry; metrics:
           const outputNames = request.outputs ?? signature.outputs.map((o) => o.name);
           validateOutputNames(request.model, signature, outputNames);
           items = request.inputs[0]?.shape[0] ?? 1;
-          const result = await target.task.run(request.inputs, outputNames, target.runRaw);
+          // The deadline stops the work below (queue, worker); the race answers the client on time regardless.
+          const runRaw = (feeds: Tensor[], names: string[]) => target.runRaw(feeds, names, deadline);
+          const result = await deadline.race(target.task.run(request.inputs, outputNames, runRaw));
           const totalMs = performance.now() - started;
           const queueMs = Math.max(0, totalMs - result.computeMs);
           const labels = { model: request.model, version: versionLabel };

@@ -6,11 +6,12 @@
 import { DATATYPES, v2DatatypeOf } from './tensors/datatypes.js';
 import type { ModelSignature, Tensor } from './tensors/tensor.js';
 import type { ModelTaskHandler, RawRunResult } from './tasks/task.js';
+import type { Deadline } from './deadline.js';
 import type { SessionHandle, WorkerPool } from './runtime/worker-pool.js';
 import type { WireTensor } from './runtime/worker-protocol.js';
 
 export interface RawBatcher {
-  run(feeds: Tensor[], outputNames: string[]): Promise<RawRunResult>;
+  run(feeds: Tensor[], outputNames: string[], deadline: Deadline): Promise<RawRunResult>;
   close(): void;
 }
 
@@ -52,10 +53,6 @@ export class LoadedVersion {
     return this.retired;
   }
 
-  usesWorker(workerIndex: number, generation: number): boolean {
-    return this.sessions.some((s) => s.workerIndex === workerIndex && s.generation === generation);
-  }
-
   /** Lets dynamic batching sit between the task and the sessions (see batching/). */
   attachBatcher(batcher: RawBatcher): void {
     this.batcher = batcher;
@@ -85,19 +82,26 @@ export class LoadedVersion {
     Promise.all(this.sessions.map((s) => this.pool.release(s))).then(() => this.onReleased(), (error) => this.onReleased(error));
   }
 
-  /** Task-level entry: runs the raw graph through the batcher when there is one. */
-  runRaw = (feeds: Tensor[], outputNames: string[]): Promise<RawRunResult> =>
-    this.batcher ? this.batcher.run(feeds, outputNames) : this.runOnSession(feeds, outputNames);
+  /** Task-level entry: runs the session (graph or worker-side pipeline) through the batcher when there is one. */
+  runRaw = (feeds: Tensor[], outputNames: string[], deadline: Deadline): Promise<RawRunResult> =>
+    this.batcher ? this.batcher.run(feeds, outputNames, deadline) : this.runOnSession(feeds, outputNames, deadline);
 
-  /** One ORT run on the least busy instance. */
-  async runOnSession(feeds: Tensor[], outputNames: string[], requests = 1): Promise<RawRunResult> {
+  /** The instance to run on: one whose worker is up (others wait for a restart), then the least busy. */
+  private pickSession(): number {
     let index = 0;
-    for (let i = 1; i < this.sessions.length; i++) if (this.sessionLoad[i]! < this.sessionLoad[index]!) index = i;
+    const score = (i: number) => (this.pool.isServing(this.sessions[i]!) ? 0 : 1_000_000) + this.sessionLoad[i]! + this.pool.backlog(this.sessions[i]!);
+    for (let i = 1; i < this.sessions.length; i++) if (score(i) < score(index)) index = i;
+    return index;
+  }
+
+  /** One run on one instance; `requests` is how many requests it carries (for metrics). */
+  async runOnSession(feeds: Tensor[], outputNames: string[], deadline: Deadline, requests = 1): Promise<RawRunResult> {
+    const index = this.pickSession();
     this.sessionLoad[index]!++;
     try {
       const wireFeeds: Record<string, WireTensor> = {};
       for (const feed of feeds) wireFeeds[feed.name] = { type: DATATYPES[feed.datatype].ort, dims: feed.shape, data: feed.data };
-      const { outputs, computeMs } = await this.pool.run(this.sessions[index]!, wireFeeds, outputNames);
+      const { outputs, computeMs } = await this.pool.run(this.sessions[index]!, wireFeeds, outputNames, { deadline, pipeline: this.task.pipeline });
       this.onExecution(requests);
       return {
         computeMs,

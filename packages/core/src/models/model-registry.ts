@@ -90,7 +90,6 @@ export class ModelRegistry extends EventEmitter<RegistryEvents> {
 
   constructor(private readonly options: RegistryOptions) {
     super();
-    options.pool.on('worker-lost', ({ workerIndex, generation, reason }) => this.onWorkerLost(workerIndex, generation, reason));
   }
 
   // ---- loading ---------------------------------------------------------------------------------------------
@@ -245,7 +244,7 @@ export class ModelRegistry extends EventEmitter<RegistryEvents> {
     const instances = Math.max(1, Math.min(config.instances ?? this.options.defaultInstances, this.options.pool.size * 4));
     const threads = config.threads ?? this.options.defaultThreads;
     const attempts = await Promise.allSettled(
-      Array.from({ length: instances }, (_, i) => this.options.pool.load(files.modelPath, { intraOpNumThreads: threads, interOpNumThreads: 1 }, i)),
+      Array.from({ length: instances }, () => this.options.pool.load(files.modelPath, { intraOpNumThreads: threads, interOpNumThreads: 1 })),
     );
     const sessions = attempts.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
     const releaseAll = () => Promise.allSettled(sessions.map((s) => this.options.pool.release(s)));
@@ -291,21 +290,6 @@ export class ModelRegistry extends EventEmitter<RegistryEvents> {
     if (!slot) return;
     for (const version of slot.versions.values()) this.retireVersion(name, version, reason);
     this.models.delete(name);
-  }
-
-  private onWorkerLost(workerIndex: number, generation: number, reason: string): void {
-    this.options.logger.error({ workerIndex, reason }, 'an ORT worker stopped; reloading the versions it held');
-    for (const [name, slot] of this.models) {
-      for (const version of slot.versions.values()) {
-        if (version.serving?.usesWorker(workerIndex, generation)) version.loadedStamp = 'lost';
-      }
-      if ([...slot.versions.values()].some((v) => v.loadedStamp === 'lost')) {
-        void this.enqueue(name, async () => {
-          const directory = await readModelDirectory(this.options.repository, name);
-          if (directory) await this.syncModel(name, directory, 'explicit');
-        });
-      }
-    }
   }
 
   // ---- aliases and traffic -----------------------------------------------------------------------------------

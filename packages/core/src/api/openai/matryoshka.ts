@@ -2,7 +2,7 @@
  * OpenAI's `dimensions` for Matryoshka-trained models: keep the first `width` components of each vector and,
  * when the model's vectors are normalised, normalise the shortened ones again.
  */
-import { l2Normalize } from '../../models/tasks/text-embedding-task.js';
+import { l2Normalize } from '../../models/tasks/text-postprocess.js';
 
 export function truncateEmbeddings(vectors: Float32Array, rowWidth: number, width: number, normalize: boolean): Float32Array {
   if (width >= rowWidth) return vectors;

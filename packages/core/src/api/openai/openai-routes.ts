@@ -6,7 +6,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { SluiceError } from '../../errors.js';
 import { isValidModelName } from '../../models/repository.js';
 import { callerOf } from '../../auth/caller.js';
-import { withTimeout } from '../v2/timeout.js';
 import { truncateEmbeddings } from './matryoshka.js';
 import { encodeEmbedding } from './embedding-encoding.js';
 import { parseEmbeddingsRequest } from './embeddings-request.js';
@@ -70,10 +69,7 @@ export async function openAiRoutes(app: FastifyInstance): Promise<void> {
       const allowed = [width, ...shorter].join(', ');
       throw new OpenAiParamError('dimensions', `model "${parsed.model}" returns ${width}-dimensional embeddings; "dimensions" may be ${allowed} (shorter widths need "matryoshka_dimensions" in its config.json)`);
     }
-    const result = await withTimeout(
-      inference.infer({ model: parsed.model, version: parsed.version, inputs: [{ name: 'text', datatype: 'BYTES', shape: [parsed.texts.length], data: parsed.texts }], caller: callerOf(request) }),
-      config.requestTimeoutMs,
-    );
+    const result = await inference.infer({ model: parsed.model, version: parsed.version, inputs: [{ name: 'text', datatype: 'BYTES', shape: [parsed.texts.length], data: parsed.texts }], caller: callerOf(request), deadline: request.deadline });
     const output = result.outputs[0]!;
     const rowWidth = output.shape[1]!;
     const keptWidth = Math.min(parsed.dimensions ?? rowWidth, rowWidth);

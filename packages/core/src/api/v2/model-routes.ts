@@ -9,7 +9,6 @@ import { isValidModelName } from '../../models/repository.js';
 import { errorResponseSchema } from '../error-handler.js';
 import { HEADER_LENGTH, decodeInferRequest, encodeInferResponse } from './infer-codec.js';
 import { inferRequestSchema, inferResponseSchema, modelMetadataSchema, modelParamsSchema } from './schemas.js';
-import { withTimeout } from './timeout.js';
 
 type ModelParams = { model: string; version?: string };
 
@@ -63,10 +62,7 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
       if (!Buffer.isBuffer(request.body) || request.body.byteLength === 0) throw new SluiceError('SLUICE_ERR_BAD_REQUEST', 'the request needs a JSON body with "inputs"');
       const headerLength = request.headers[HEADER_LENGTH];
       const decoded = decodeInferRequest(request.body, Array.isArray(headerLength) ? headerLength[0] : headerLength);
-      const result = await withTimeout(
-        app.sluice.inference.infer({ model, version, inputs: decoded.inputs, outputs: decoded.outputs?.map((o) => o.name), caller: callerOf(request) }),
-        app.sluice.config.requestTimeoutMs,
-      );
+      const result = await app.sluice.inference.infer({ model, version, inputs: decoded.inputs, outputs: decoded.outputs?.map((o) => o.name), caller: callerOf(request), deadline: request.deadline });
       const encoded = encodeInferResponse(result, decoded);
       if (encoded.headerLength !== undefined) reply.header('Inference-Header-Content-Length', encoded.headerLength);
       return reply.type(encoded.contentType).send(encoded.body);

@@ -1,14 +1,14 @@
 /**
  * Decides at load time whether a version gets a dynamic batcher (config.json "dynamic_batching" enabled and a
- * graph that can be batched along dim 0) and with which layout, then attaches it.
+ * graph that can be batched along dim 0), then attaches it. Text tasks batch their texts (the worker pads
+ * the merged batch when it tokenizes); other tasks join tensors of equal non-batch dims.
  */
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import type { LoadedVersion } from '../loaded-version.js';
 import type { ModelConfig } from '../model-config.js';
 import { exactShapeLayout } from './batch-layout.js';
 import { DynamicBatcher } from './dynamic-batcher.js';
-import { readPadTokenId } from './pad-token-id.js';
-import { sequencePaddingLayout, supportsSequencePadding } from './sequence-padding.js';
+import { textLengthLayout } from './text-length-layout.js';
 
 /** Why a graph cannot be batched along dim 0, or undefined when it can. */
 export function unbatchableReason(loaded: Pick<LoadedVersion, 'rawSignature'>): string | undefined {
@@ -16,7 +16,7 @@ export function unbatchableReason(loaded: Pick<LoadedVersion, 'rawSignature'>): 
   return fixed ? `"${fixed.name}" has no dynamic first (batch) dimension` : undefined;
 }
 
-export async function attachDynamicBatching(loaded: LoadedVersion, config: ModelConfig, modelDirectory: string, instances: number, logger: Logger): Promise<void> {
+export async function attachDynamicBatching(loaded: LoadedVersion, config: ModelConfig, _modelDirectory: string, instances: number, logger: Logger): Promise<void> {
   const batching = config.dynamicBatching;
   if (!batching?.enabled) return;
   const where = { model: loaded.modelName, version: loaded.version };
@@ -25,16 +25,14 @@ export async function attachDynamicBatching(loaded: LoadedVersion, config: Model
     logger.warn({ ...where, reason }, 'dynamic_batching is enabled but the model cannot be batched; requests run one by one');
     return;
   }
-  const padded = config.task !== 'raw' && config.tokenizer !== undefined && supportsSequencePadding(loaded.rawSignature);
-  const layout = padded ? sequencePaddingLayout(loaded.rawSignature, await readPadTokenId(modelDirectory, config.tokenizer!)) : exactShapeLayout;
   loaded.attachBatcher(new DynamicBatcher({
     label: `model "${loaded.modelName}" version ${loaded.version}`,
     maxBatchSize: batching.maxBatchSize,
     maxQueueDelayMicroseconds: batching.maxQueueDelayMicroseconds,
     maxQueueSize: batching.maxQueueSize,
     concurrency: instances,
-    layout,
-    execute: (feeds, outputNames, requests) => loaded.runOnSession(feeds, outputNames, requests),
+    layout: loaded.task.pipeline ? textLengthLayout : exactShapeLayout,
+    execute: (feeds, outputNames, requests, deadline) => loaded.runOnSession(feeds, outputNames, deadline, requests),
   }));
-  logger.info({ ...where, ...batching, sequencePadding: padded }, 'dynamic batching on');
+  logger.info({ ...where, ...batching }, 'dynamic batching on');
 }

@@ -1,7 +1,7 @@
 /**
  * How requests join one ORT run: which requests may share a run (their key), how their feeds merge along
- * dim 0, and how the run's outputs split back. The default layout joins only tensors whose non-batch dims
- * are equal; sequence-padding.ts adds a layout for tokenized text that pads to a common length.
+ * dim 0, and how the run's outputs split back. The exact-shape layout joins only tensors whose non-batch dims
+ * are equal (texts are 1-D, so text requests always join; the worker pads them when it tokenizes).
  */
 import type { Tensor } from '../tensors/tensor.js';
 import { concatRows, sliceRows } from './tensor-rows.js';

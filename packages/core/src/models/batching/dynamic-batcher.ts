@@ -11,13 +11,13 @@
  * Failure isolation: if a merged run fails, its members are retried one by one, so only a bad request fails.
  */
 import { performance } from 'node:perf_hooks';
-import { SluiceError } from '../../errors.js';
+import { SluiceError, isSluiceError } from '../../errors.js';
+import { Deadline } from '../deadline.js';
 import type { RawBatcher } from '../loaded-version.js';
 import type { RawRunResult } from '../tasks/task.js';
 import type { Tensor } from '../tensors/tensor.js';
 import { WorkerLostError } from '../runtime/worker-pool.js';
 import type { BatchLayout, BatchMember } from './batch-layout.js';
-import { currentQueueDeadline } from './queue-deadline.js';
 
 export interface DynamicBatcherOptions {
   /** For error messages. */
@@ -30,15 +30,16 @@ export interface DynamicBatcherOptions {
   /** Runs allowed at once: one per session of the version. */
   concurrency: number;
   layout: BatchLayout;
-  /** One ORT run carrying `requests` requests. */
-  execute: (feeds: Tensor[], outputNames: string[], requests: number) => Promise<RawRunResult>;
+  /** One ORT run carrying `requests` requests, abandoned once all of them have given up (`deadline`). */
+  execute: (feeds: Tensor[], outputNames: string[], requests: number, deadline: Deadline) => Promise<RawRunResult>;
 }
 
 interface QueuedRequest extends BatchMember {
   outputNames: string[];
   key: string;
   enqueuedAt: number;
-  deadline: number;
+  deadline: Deadline;
+  stopWatching: () => void;
   resolve: (result: RawRunResult) => void;
   reject: (error: unknown) => void;
 }
@@ -59,7 +60,7 @@ export class DynamicBatcher implements RawBatcher {
     return this.queue.length;
   }
 
-  run(feeds: Tensor[], outputNames: string[]): Promise<RawRunResult> {
+  run(feeds: Tensor[], outputNames: string[], deadline: Deadline): Promise<RawRunResult> {
     if (this.queue.length >= this.options.maxQueueSize) this.dropExpired();
     if (this.queue.length >= this.options.maxQueueSize) {
       return Promise.reject(new SluiceError('SLUICE_ERR_QUEUE_FULL', `${this.options.label}: the batching queue is full (${this.options.maxQueueSize} requests waiting); retry later`, {
@@ -67,16 +68,20 @@ export class DynamicBatcher implements RawBatcher {
       }));
     }
     return new Promise<RawRunResult>((resolve, reject) => {
-      this.queue.push({
+      const request: QueuedRequest = {
         feeds,
         outputNames,
         rows: feeds[0]?.shape[0] ?? 1,
         key: this.options.layout.keyOf(feeds, outputNames),
         enqueuedAt: performance.now(),
-        deadline: currentQueueDeadline(),
+        deadline,
+        stopWatching: () => undefined,
         resolve,
         reject,
-      });
+      };
+      // A request whose client timed out leaves the queue at once and is never run.
+      request.stopWatching = deadline.onExpire(() => this.dropExpired());
+      this.queue.push(request);
       this.schedule();
     });
   }
@@ -126,24 +131,25 @@ export class DynamicBatcher implements RawBatcher {
 
   /** Requests whose client has already timed out are answered with the timeout and never run. */
   private dropExpired(): void {
-    const now = performance.now();
     for (let i = this.queue.length - 1; i >= 0; i--) {
       const request = this.queue[i]!;
-      if (request.deadline > now) continue;
+      if (!request.deadline.expired) continue;
       this.queue.splice(i, 1);
-      request.reject(new SluiceError('SLUICE_ERR_REQUEST_TIMEOUT', `${this.options.label}: the request timed out while queued for batching`, { headers: { 'retry-after': RETRY_AFTER_SECONDS } }));
+      request.reject(request.deadline.timeoutError(`${this.options.label}: the request, queued for batching,`));
     }
   }
 
   /** The oldest request plus, in queue order, later ones with its key while they fit. */
   private takeBatch(targetRows: number): QueuedRequest[] {
     const head = this.queue.shift()!;
+    head.stopWatching();
     const batch = [head];
     let rows = head.rows;
     for (let i = 0; i < this.queue.length && rows < targetRows; ) {
       const candidate = this.queue[i]!;
       if (candidate.key === head.key && rows + candidate.rows <= targetRows && this.options.layout.accepts(batch, candidate)) {
         batch.push(candidate);
+        candidate.stopWatching();
         rows += candidate.rows;
         this.queue.splice(i, 1);
       } else {
@@ -163,10 +169,11 @@ export class DynamicBatcher implements RawBatcher {
       let pieces: Tensor[][];
       let result: RawRunResult;
       try {
-        result = await this.options.execute(this.options.layout.merge(batch), batch[0]!.outputNames, batch.length);
+        result = await this.options.execute(this.options.layout.merge(batch), batch[0]!.outputNames, batch.length, Deadline.latest(batch.map((r) => r.deadline)));
         pieces = this.options.layout.split(result.outputs, batch);
       } catch (error) {
-        if (error instanceof WorkerLostError) {
+        // A lost worker or a run abandoned at its deadline says nothing about the inputs: no retries.
+        if (error instanceof WorkerLostError || isSluiceError(error)) {
           for (const request of batch) request.reject(error);
           return;
         }
@@ -183,7 +190,7 @@ export class DynamicBatcher implements RawBatcher {
 
   private async runAlone(request: QueuedRequest): Promise<void> {
     try {
-      request.resolve(await this.options.execute(request.feeds, request.outputNames, 1));
+      request.resolve(await this.options.execute(request.feeds, request.outputNames, 1, request.deadline));
     } catch (error) {
       request.reject(error);
     }

@@ -1,7 +1,6 @@
 /**
  * Row (dim 0) operations on tensors: join several requests' tensors into one batch and cut a batch's
- * outputs back into per-request pieces. Only tensors whose non-batch dims are equal are joined here;
- * sequence padding for text models lives in sequence-padding.ts.
+ * outputs back into per-request pieces. Only tensors whose non-batch dims are equal are joined.
  */
 import { DATATYPES, elementCount, type NumericArray, type TensorData } from '../tensors/datatypes.js';
 import type { Tensor } from '../tensors/tensor.js';

@@ -1,17 +1,23 @@
 /**
- * A fixed pool of ORT worker threads. Sessions are placed on the least busy worker; every call is a
- * request/response message with tensors transferred, not copied.
+ * A fixed pool of ORT worker processes. Each worker runs one call at a time; the calls waiting for it queue
+ * here, so a call whose deadline passes while it waits is dropped without ever being sent.
+ *
+ * Workers can be lost (a crash, an OOM kill, or a recycle of a run nobody waits for any more): the call
+ * that was running fails with WorkerLostError, the pool starts a replacement, reloads the sessions the lost
+ * worker held under the same ids (handles stay valid), and only then sends it the calls still queued.
+ * `health()` says whether every worker is up, for readiness.
  */
-import { Worker } from 'node:worker_threads';
+import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { Deadline } from '../deadline.js';
+import type { TextPipelineSpec } from '../tasks/text-pipeline.js';
 import type { SessionOptionsWire, WireTensor, WireValueInfo, WorkerRequest, WorkerResponse } from './worker-protocol.js';
+import { startWorkerProcess } from './worker-process.js';
 
 /** A loaded ORT session: which worker holds it and what ORT says about its inputs and outputs. */
 export interface SessionHandle {
   workerIndex: number;
   sessionId: number;
-  /** Identifies the worker incarnation; a handle from a crashed worker never reaches its replacement. */
-  generation: number;
   inputs: WireValueInfo[];
   outputs: WireValueInfo[];
   loadMs: number;
@@ -22,139 +28,235 @@ export interface RunResult {
   computeMs: number;
 }
 
-type Pending = { resolve: (response: WorkerResponse) => void; reject: (error: Error) => void };
+export interface RunOptions {
+  deadline: Deadline;
+  pipeline?: TextPipelineSpec;
+}
+
+/** Thrown when the worker running a call was lost: a server fault, not the client's. */
+export class WorkerLostError extends Error {}
+
+export type WorkerState = 'up' | 'starting' | 'restoring' | 'stopped';
+
+export interface WorkerHealth {
+  index: number;
+  pid?: number;
+  state: WorkerState;
+  sessions: number;
+  restarts: number;
+}
+
+type CallBody = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
+interface Call {
+  body: CallBody;
+  deadline: Deadline;
+  /** Reloads of a replacement worker's sessions: sent before anything queued. */
+  restore?: boolean;
+  resolve: (response: WorkerResponse) => void;
+  reject: (error: Error) => void;
+  stopWatching?: () => void;
+}
 
 interface WorkerSlot {
-  /** Undefined while a worker that kept dying at start waits out its back-off. */
-  worker?: Worker;
-  generation: number;
+  index: number;
+  child?: ChildProcess;
+  state: WorkerState;
+  queue: Call[];
+  running?: { id: number; call: Call };
+  /** Sessions this worker holds (loaded or loading), by id: what a replacement must reload. */
+  sessions: Map<number, { modelPath: string; options: SessionOptionsWire; loaded: boolean }>;
   startedAt: number;
   /** Consecutive deaths soon after start, for the respawn back-off. */
   quickDeaths: number;
-  pending: Map<number, Pending>;
-  sessions: number;
-}
-
-/** Thrown when a worker died under a call: a server fault, not the client's. */
-export class WorkerLostError extends Error {}
-
-/**
- * Starts a worker thread on ort-worker. The built package runs plain .js; from source (npm start, tests under
- * tsx or vitest) this module is a .ts file, and the worker registers tsx's loader before importing its code.
- */
-function startWorker(): Worker {
-  // onnxruntime-node embeds Microsoft's telemetry client: it would store a device id and queue events for
-  // upload. Sluice promises that nothing phones home, so it is always off. ORT reads the variable natively
-  // (getenv), so it must be in the process environment, which only the main thread's process.env sets.
-  process.env.ORT_DISABLE_TELEMETRY = '1';
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./ort-worker.js', import.meta.url));
-  const entry = new URL('./ort-worker.ts', import.meta.url).href;
-  const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(bootstrap, { eval: true });
+  restarts: number;
+  /** Set when the pool killed the worker itself because nobody waited for its run any more. */
+  recycledForTimeout?: boolean;
 }
 
 /** A worker that dies this soon after starting is failing to start; respawning it at once would spin. */
 const QUICK_DEATH_MS = 2000;
 const MAX_RESPAWN_DELAY_MS = 30_000;
+/**
+ * How long past its deadline a running call may go on before its worker is recycled: text runs stop
+ * themselves between texts well within it; a native ORT run cannot be stopped any other way.
+ */
+const RECYCLE_GRACE_MS = 1000;
 
 export class WorkerPool extends EventEmitter {
   private readonly slots: WorkerSlot[] = [];
-  private nextRequestId = 1;
+  private nextCallId = 1;
+  private nextSessionId = 1;
   private closing = false;
 
   constructor(readonly size: number) {
     super();
     for (let index = 0; index < size; index++) {
-      const slot: WorkerSlot = { generation: 1, startedAt: 0, quickDeaths: 0, pending: new Map(), sessions: 0 };
+      const slot: WorkerSlot = { index, state: 'starting', queue: [], sessions: new Map(), startedAt: 0, quickDeaths: 0, restarts: 0 };
       this.slots.push(slot);
-      this.startIn(index, slot);
+      this.start(slot);
     }
   }
 
-  private startIn(index: number, slot: WorkerSlot): void {
-    const worker = startWorker();
-    slot.worker = worker;
-    slot.startedAt = Date.now();
-    worker.on('message', (response: WorkerResponse) => {
-      const waiter = slot.pending.get(response.id);
-      if (!waiter) return;
-      slot.pending.delete(response.id);
-      waiter.resolve(response);
-    });
-    worker.on('error', (error) => this.onWorkerDeath(index, slot, worker, error));
-    worker.on('exit', (code) => this.onWorkerDeath(index, slot, worker, new Error(`ORT worker exited with code ${code}`)));
+  /** Per worker: process id, state and sessions. All up means the pool can serve every loaded session. */
+  health(): { healthy: boolean; workers: WorkerHealth[] } {
+    const workers = this.slots.map((s) => ({ index: s.index, pid: s.child?.pid, state: s.state, sessions: s.sessions.size, restarts: s.restarts }));
+    return { healthy: workers.every((w) => w.state === 'up'), workers };
   }
 
-  /** A worker crashed (e.g. a native fault): fail its calls, replace it, and tell the registry its sessions are gone. */
-  private onWorkerDeath(index: number, slot: WorkerSlot, worker: Worker, cause: Error): void {
-    if (slot.worker !== worker) return; // already handled ('error' is followed by 'exit')
-    slot.worker = undefined;
-    for (const waiter of slot.pending.values()) waiter.reject(new WorkerLostError(`model worker stopped: ${cause.message}`));
-    slot.pending.clear();
-    if (this.closing) return;
-    const lostGeneration = slot.generation;
-    slot.generation++;
-    slot.sessions = 0;
+  private start(slot: WorkerSlot): void {
+    const child = startWorkerProcess();
+    slot.child = child;
+    slot.startedAt = Date.now();
+    slot.recycledForTimeout = false;
+    child.on('message', (response: WorkerResponse) => this.onReply(slot, child, response));
+    child.on('error', (error) => this.onDeath(slot, child, error.message));
+    child.on('exit', (code, signal) => this.onDeath(slot, child, signal ? `killed by ${signal}` : `exited with code ${code}`));
+    this.restore(slot);
+  }
+
+  /** Reloads the sessions a lost worker held (none at first start), then lets queued calls through. */
+  private restore(slot: WorkerSlot): void {
+    slot.state = 'restoring';
+    const reloads = [...slot.sessions].filter(([, s]) => s.loaded).map(([sessionId, s]) =>
+      this.enqueue(slot, { kind: 'load', sessionId, modelPath: s.modelPath, options: s.options }, Deadline.never(), true).then((response) => {
+        if (response.kind !== 'loaded') throw new Error(response.kind === 'failed' ? response.message : response.kind);
+      }).catch((error: Error) => {
+        if (error instanceof WorkerLostError) return; // died again while reloading: the next start retries
+        // The file no longer loads: runs on this session fail fast (WorkerLostError) until it is replaced.
+        slot.sessions.delete(sessionId);
+        this.emit('session-lost', { workerIndex: slot.index, sessionId, reason: error.message });
+      }));
+    const child = slot.child;
+    void Promise.all(reloads).then(() => {
+      if (slot.child !== child || this.closing) return;
+      slot.state = 'up';
+      this.pump(slot);
+    });
+    this.pump(slot);
+  }
+
+  private onReply(slot: WorkerSlot, child: ChildProcess, response: WorkerResponse): void {
+    if (slot.child !== child || slot.running?.id !== response.id) return;
+    const { call } = slot.running;
+    slot.running = undefined;
+    call.stopWatching?.();
+    call.resolve(response);
+    this.pump(slot);
+  }
+
+  /** A worker died (crash, kill, or recycled by us): fail its running call, start a replacement. */
+  private onDeath(slot: WorkerSlot, child: ChildProcess, cause: string): void {
+    if (slot.child !== child) return; // already handled ('error' may be followed by 'exit')
+    slot.child = undefined;
+    const running = slot.running;
+    slot.running = undefined;
+    if (running) {
+      running.call.stopWatching?.();
+      running.call.reject(slot.recycledForTimeout ? running.call.deadline.timeoutError() : new WorkerLostError(`the model worker stopped (${cause})`));
+    }
+    // Reloads queued for the dead incarnation are redone by the next restore.
+    for (const call of slot.queue.filter((c) => c.restore)) call.reject(new WorkerLostError('the model worker stopped while reloading'));
+    slot.queue = slot.queue.filter((c) => !c.restore);
+    if (this.closing) {
+      slot.state = 'stopped';
+      return;
+    }
+    slot.state = 'starting';
+    slot.restarts++;
+    this.emit('worker-lost', { workerIndex: slot.index, reason: cause });
     slot.quickDeaths = Date.now() - slot.startedAt < QUICK_DEATH_MS ? slot.quickDeaths + 1 : 0;
     const delay = slot.quickDeaths === 0 ? 0 : Math.min(MAX_RESPAWN_DELAY_MS, 250 * 2 ** slot.quickDeaths);
-    const respawn = setTimeout(() => {
-      if (this.closing) return;
-      this.startIn(index, slot);
-      this.emit('worker-lost', { workerIndex: index, generation: lostGeneration, reason: cause.message });
-    }, delay);
-    respawn.unref();
+    setTimeout(() => {
+      if (!this.closing) this.start(slot);
+    }, delay).unref();
   }
 
-  private call(slot: WorkerSlot, request: WorkerRequest, transfer: ArrayBuffer[] = []): Promise<WorkerResponse> {
-    const worker = slot.worker;
-    if (!worker) return Promise.reject(new WorkerLostError('the model worker is restarting'));
+  private enqueue(slot: WorkerSlot, body: CallBody, deadline: Deadline, restore = false): Promise<WorkerResponse> {
+    if (deadline.expired) return Promise.reject(deadline.timeoutError());
     return new Promise((resolve, reject) => {
-      slot.pending.set(request.id, { resolve, reject });
-      worker.postMessage(request, transfer);
+      const call: Call = { body, deadline, restore, resolve, reject };
+      call.stopWatching = deadline.onExpire(() => this.onCallExpired(slot, call));
+      if (restore) slot.queue.unshift(call);
+      else slot.queue.push(call);
+      this.pump(slot);
     });
   }
 
-  private leastLoadedIndex(): number {
-    let best = 0;
-    for (let index = 1; index < this.slots.length; index++) {
-      const a = this.slots[index]!;
-      const b = this.slots[best]!;
-      if (a.sessions + a.pending.size < b.sessions + b.pending.size) best = index;
+  /** Nobody waits for this call any more: drop it if it still waits, recycle its worker if it runs on. */
+  private onCallExpired(slot: WorkerSlot, call: Call): void {
+    const queued = slot.queue.indexOf(call);
+    if (queued >= 0) {
+      slot.queue.splice(queued, 1);
+      call.reject(call.deadline.timeoutError());
+      return;
     }
+    setTimeout(() => {
+      if (slot.running?.call !== call || !slot.child) return;
+      slot.recycledForTimeout = true;
+      this.emit('worker-recycled', { workerIndex: slot.index });
+      slot.child.kill('SIGKILL');
+    }, RECYCLE_GRACE_MS).unref();
+  }
+
+  private pump(slot: WorkerSlot): void {
+    if (slot.running || !slot.child || slot.queue.length === 0) return;
+    const next = slot.queue[0]!;
+    if (slot.state !== 'up' && !(slot.state === 'restoring' && next.restore)) return;
+    slot.queue.shift();
+    const id = this.nextCallId++;
+    slot.running = { id, call: next };
+    slot.child.send({ ...next.body, id } as WorkerRequest, (error) => {
+      // The channel closed under us: the exit handler fails the call.
+      if (error && slot.running?.id === id) slot.child?.kill('SIGKILL');
+    });
+  }
+
+  /** The worker with the fewest sessions (counting loads under way), so instances spread over workers. */
+  private placement(): WorkerSlot {
+    let best = this.slots[0]!;
+    for (const slot of this.slots) if (slot.sessions.size < best.sessions.size) best = slot;
     return best;
   }
 
-  /** Loads a model file into a session on the given worker (or the least loaded one). */
-  async load(modelPath: string, options: SessionOptionsWire, workerIndex = this.leastLoadedIndex()): Promise<SessionHandle> {
-    const slot = this.slots[workerIndex % this.slots.length]!;
-    const response = await this.call(slot, { kind: 'load', id: this.nextRequestId++, modelPath, options });
-    if (response.kind === 'failed') throw new Error(response.message);
-    if (response.kind !== 'loaded') throw new Error(`unexpected worker reply ${response.kind}`);
-    slot.sessions++;
-    return {
-      workerIndex: workerIndex % this.slots.length,
-      sessionId: response.sessionId,
-      generation: slot.generation,
-      inputs: response.inputs,
-      outputs: response.outputs,
-      loadMs: response.loadMs,
-    };
+  /** Loads a model file into a session on the worker with the fewest sessions. */
+  async load(modelPath: string, options: SessionOptionsWire): Promise<SessionHandle> {
+    const slot = this.placement();
+    const sessionId = this.nextSessionId++;
+    const record = { modelPath, options, loaded: false };
+    slot.sessions.set(sessionId, record);
+    try {
+      const response = await this.enqueue(slot, { kind: 'load', sessionId, modelPath, options }, Deadline.never());
+      if (response.kind === 'failed') throw new Error(response.message);
+      if (response.kind !== 'loaded') throw new Error(`unexpected worker reply ${response.kind}`);
+      record.loaded = true;
+      return { workerIndex: slot.index, sessionId, inputs: response.inputs, outputs: response.outputs, loadMs: response.loadMs };
+    } catch (error) {
+      slot.sessions.delete(sessionId);
+      throw error;
+    }
   }
 
-  private liveSlot(handle: SessionHandle): WorkerSlot {
+  /** Whether a run on this session could be sent now (its worker is up), for picking among instances. */
+  isServing(handle: SessionHandle): boolean {
     const slot = this.slots[handle.workerIndex]!;
-    if (slot.generation !== handle.generation) throw new WorkerLostError('the model worker holding this session was restarted');
-    return slot;
+    return slot.state === 'up' && slot.sessions.get(handle.sessionId)?.loaded === true;
+  }
+
+  /** Calls waiting for or running on this session's worker. */
+  backlog(handle: SessionHandle): number {
+    const slot = this.slots[handle.workerIndex]!;
+    return slot.queue.length + (slot.running ? 1 : 0);
   }
 
   /** Runs a session; ORT errors come back as a rejected promise with ORT's message. */
-  async run(handle: SessionHandle, feeds: Record<string, WireTensor>, outputNames: string[]): Promise<RunResult> {
-    const slot = this.liveSlot(handle);
-    const transfer: ArrayBuffer[] = [];
-    for (const tensor of Object.values(feeds)) {
-      if (!Array.isArray(tensor.data) && tensor.data.buffer instanceof ArrayBuffer) transfer.push(tensor.data.buffer);
-    }
-    const response = await this.call(slot, { kind: 'run', id: this.nextRequestId++, sessionId: handle.sessionId, feeds, outputNames }, dedupe(transfer));
+  async run(handle: SessionHandle, feeds: Record<string, WireTensor>, outputNames: string[], options: RunOptions): Promise<RunResult> {
+    const slot = this.slots[handle.workerIndex]!;
+    if (!slot.sessions.has(handle.sessionId)) throw new WorkerLostError('the model worker holding this session was lost and could not reload it');
+    const response = await this.enqueue(slot, {
+      kind: 'run', sessionId: handle.sessionId, feeds, outputNames, expiresAt: options.deadline.expiresAt, pipeline: options.pipeline,
+    }, options.deadline);
+    if (response.kind === 'expired') throw options.deadline.timeoutError();
     if (response.kind === 'failed') throw new Error(response.message);
     if (response.kind !== 'ran') throw new Error(`unexpected worker reply ${response.kind}`);
     return { outputs: response.outputs, computeMs: response.computeMs };
@@ -162,27 +264,26 @@ export class WorkerPool extends EventEmitter {
 
   async release(handle: SessionHandle): Promise<void> {
     const slot = this.slots[handle.workerIndex]!;
-    if (slot.generation !== handle.generation || this.closing) return; // gone with its worker, or about to be
-    slot.sessions = Math.max(0, slot.sessions - 1);
-    const response = await this.call(slot, { kind: 'release', id: this.nextRequestId++, sessionId: handle.sessionId });
+    if (!slot.sessions.delete(handle.sessionId) || this.closing) return; // gone with its worker, or about to be
+    const response = await this.enqueue(slot, { kind: 'release', sessionId: handle.sessionId }, Deadline.never());
     if (response.kind === 'failed') throw new Error(response.message);
   }
 
-  /**
-   * Stops the workers once their calls have settled: terminating a worker inside session.run() aborts the
-   * whole process (a native exception), so runs in flight (e.g. of requests that already timed out) finish
-   * first, up to `drainTimeoutMs`.
-   */
+  /** Stops the workers once their calls have settled (up to `drainTimeoutMs`), then kills what is left. */
   async close(drainTimeoutMs = 30_000): Promise<void> {
     this.closing = true;
     const deadline = Date.now() + drainTimeoutMs;
-    while (this.slots.some((slot) => slot.pending.size > 0) && Date.now() < deadline) {
+    while (this.slots.some((slot) => slot.running || slot.queue.length > 0) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    await Promise.all(this.slots.map((slot) => slot.worker?.terminate()));
+    await Promise.all(this.slots.map((slot) => new Promise<void>((resolve) => {
+      const child = slot.child;
+      if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    })));
+    for (const slot of this.slots) {
+      for (const call of slot.queue.splice(0)) call.reject(new WorkerLostError('the server is shutting down'));
+    }
   }
-}
-
-function dedupe(buffers: ArrayBuffer[]): ArrayBuffer[] {
-  return [...new Set(buffers)];
 }

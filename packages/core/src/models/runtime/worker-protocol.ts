@@ -1,8 +1,9 @@
 /**
- * Messages between the main thread and an ORT worker. Tensor data crosses as transferred ArrayBuffers
- * (numbers) or plain string arrays (BYTES); nothing large is copied.
+ * Messages between the main thread and an ORT worker process (over its IPC channel, structured-clone
+ * serialization). Tensor data crosses as typed arrays (numbers) or plain string arrays (BYTES).
  */
 import type { OrtType, TensorData } from '../tensors/datatypes.js';
+import type { TextPipelineSpec } from '../tasks/text-pipeline.js';
 
 export interface WireTensor {
   type: OrtType;
@@ -24,12 +25,25 @@ export interface SessionOptionsWire {
 }
 
 export type WorkerRequest =
-  | { kind: 'load'; id: number; modelPath: string; options: SessionOptionsWire }
-  | { kind: 'run'; id: number; sessionId: number; feeds: Record<string, WireTensor>; outputNames: string[] }
+  /** The pool picks session ids, so a respawned worker reloads a session under the id its handles carry. */
+  | { kind: 'load'; id: number; sessionId: number; modelPath: string; options: SessionOptionsWire }
+  | {
+    kind: 'run';
+    id: number;
+    sessionId: number;
+    feeds: Record<string, WireTensor>;
+    outputNames: string[];
+    /** Wall-clock ms after which nobody waits for the result: the worker stops between texts. */
+    expiresAt: number;
+    /** Text tasks: tokenize the `text` feed, run, and post-process in the worker. */
+    pipeline?: TextPipelineSpec;
+  }
   | { kind: 'release'; id: number; sessionId: number };
 
 export type WorkerResponse =
-  | { kind: 'loaded'; id: number; sessionId: number; inputs: WireValueInfo[]; outputs: WireValueInfo[]; loadMs: number }
+  | { kind: 'loaded'; id: number; inputs: WireValueInfo[]; outputs: WireValueInfo[]; loadMs: number }
   | { kind: 'ran'; id: number; outputs: Record<string, WireTensor>; computeMs: number }
   | { kind: 'released'; id: number }
+  /** The run stopped itself because its deadline passed. */
+  | { kind: 'expired'; id: number }
   | { kind: 'failed'; id: number; message: string };

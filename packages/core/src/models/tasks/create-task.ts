@@ -1,4 +1,5 @@
 /** Picks and builds the task handler a model's config.json asks for. */
+import path from 'node:path';
 import type { ModelConfig } from '../model-config.js';
 import type { ModelSignature } from '../tensors/tensor.js';
 import { createRawTask } from './raw-task.js';
@@ -9,8 +10,11 @@ import { loadTextTokenizer } from './text-tokenizer.js';
 
 export async function createTask(config: ModelConfig, raw: ModelSignature, modelDirectory: string): Promise<ModelTaskHandler> {
   if (config.task === 'raw') return createRawTask(raw);
-  const tokenizer = await loadTextTokenizer(modelDirectory, config.tokenizer!, config.maxSequenceLength);
+  // Loaded here once so that a broken tokenizer fails the load, not the first request; the worker that runs
+  // the text pipeline loads its own copy.
+  await loadTextTokenizer(modelDirectory, config.tokenizer!, config.maxSequenceLength);
+  const tokenizerPath = path.join(modelDirectory, config.tokenizer!);
   return config.task === 'text-classification'
-    ? createTextClassificationTask(raw, config, tokenizer)
-    : createTextEmbeddingTask(raw, config, tokenizer);
+    ? createTextClassificationTask(raw, config, tokenizerPath)
+    : createTextEmbeddingTask(raw, config, tokenizerPath);
 }

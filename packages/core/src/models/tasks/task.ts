@@ -3,13 +3,17 @@
  * protocol inputs into feeds and raw outputs back into protocol outputs (tokenize, pool, softmax, label...).
  */
 import type { ModelSignature, Tensor } from '../tensors/tensor.js';
+import type { TextPipelineSpec } from './text-pipeline.js';
 
 export interface RawRunResult {
   outputs: Tensor[];
   computeMs: number;
 }
 
-/** Runs the raw ONNX graph of the resolved version (through batching and the worker pool). */
+/**
+ * Runs the resolved version's session (through batching and the worker pool): the raw ONNX graph, or for a
+ * task with a worker-side pipeline, that pipeline (texts in, task outputs out).
+ */
 export type RawRunner = (feeds: Tensor[], outputNames: string[]) => Promise<RawRunResult>;
 
 export interface TaskResult {
@@ -25,6 +29,8 @@ export interface ModelTaskHandler {
   readonly name: string;
   /** What clients see at /v2/models/{m}: the task's inputs and outputs, not the graph's. */
   readonly signature: ModelSignature;
+  /** Work the ORT worker does around the graph (text tasks: tokenize before, pool or classify after). */
+  readonly pipeline?: TextPipelineSpec;
   /** Validated inputs in, requested outputs out. */
   run(inputs: Tensor[], outputNames: string[], runRaw: RawRunner): Promise<TaskResult>;
 }

@@ -1,6 +1,7 @@
-/** Shared by the text tasks: which tokenizer outputs a text model takes, and how to feed them. */
+/** Shared by the text tasks: which tokenizer outputs a text model takes, and the task's one public input. */
 import type { ModelSignature, Tensor, TensorSpec } from '../tensors/tensor.js';
-import type { TokenBatch } from './text-tokenizer.js';
+import { TOKEN_COUNT_OUTPUT } from './text-pipeline.js';
+import type { RawRunner } from './task.js';
 
 const TOKEN_INPUTS = ['input_ids', 'attention_mask', 'token_type_ids'] as const;
 
@@ -17,23 +18,18 @@ export function assertTextModelInputs(signature: ModelSignature, task: string): 
   if (!signature.inputs.some((i) => i.name === 'input_ids')) throw new Error(`task "${task}" needs a model input named input_ids`);
 }
 
-function asDatatype(spec: TensorSpec, values: BigInt64Array): Tensor['data'] {
-  return spec.datatype === 'INT32' ? Int32Array.from(values, (v) => Number(v)) : values;
-}
-
-export function tokenFeeds(signature: ModelSignature, batch: TokenBatch): Tensor[] {
-  const shape = [batch.batchSize, batch.sequenceLength];
-  const sources: Record<string, BigInt64Array> = {
-    input_ids: batch.inputIds,
-    attention_mask: batch.attentionMask,
-    token_type_ids: batch.tokenTypeIds,
-  };
-  return signature.inputs.map((spec) => ({ name: spec.name, datatype: spec.datatype, shape, data: asDatatype(spec, sources[spec.name]!) }));
-}
-
 /** The task's one public input: a batch of UTF-8 strings. */
 export const TEXT_INPUT: TensorSpec = { name: 'text', datatype: 'BYTES', shape: [-1] };
 
-export function textsOf(inputs: Tensor[]): string[] {
-  return inputs.find((t) => t.name === TEXT_INPUT.name)!.data as string[];
+/**
+ * Sends the texts to the worker-side pipeline and takes back the requested outputs plus the token counts
+ * (which only metering sees).
+ */
+export async function runTextPipeline(inputs: Tensor[], outputNames: string[], runRaw: RawRunner) {
+  const texts = inputs.find((t) => t.name === TEXT_INPUT.name)!;
+  const { outputs, computeMs } = await runRaw([texts], [...outputNames, TOKEN_COUNT_OUTPUT]);
+  const counts = outputs.pop()!.data as Int32Array;
+  let tokens = 0;
+  for (const count of counts) tokens += count;
+  return { outputs, items: texts.shape[0]!, tokens, computeMs };
 }

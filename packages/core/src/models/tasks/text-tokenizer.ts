@@ -1,5 +1,7 @@
 /**
  * Text -> token id batches for text tasks, from a Hugging Face tokenizer.json (pure JS, no native code).
+ * Tokenizing is CPU work proportional to the text, so it runs in the ORT worker (text-pipeline.ts), never on
+ * the HTTP thread, and checks between texts whether anyone still waits for the result.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -16,7 +18,8 @@ export interface TokenBatch {
 }
 
 export interface TextTokenizer {
-  encodeBatch(texts: string[]): TokenBatch;
+  /** `checkDeadline` runs before each text and throws to stop a batch nobody waits for any more. */
+  encodeBatch(texts: string[], checkDeadline?: () => void): TokenBatch;
 }
 
 async function readJsonIfPresent(file: string): Promise<Record<string, unknown> | undefined> {
@@ -56,9 +59,13 @@ export async function loadTextTokenizer(modelDirectory: string, file: string, ma
   }
 
   return {
-    encodeBatch(texts) {
-      const encoded = texts.map(encodeOne);
-      const sequenceLength = Math.max(1, ...encoded.map((ids) => ids.length));
+    encodeBatch(texts, checkDeadline) {
+      const encoded = texts.map((text) => {
+        checkDeadline?.();
+        return encodeOne(text);
+      });
+      let sequenceLength = 1;
+      for (const ids of encoded) sequenceLength = Math.max(sequenceLength, ids.length);
       const size = texts.length * sequenceLength;
       const inputIds = new BigInt64Array(size).fill(BigInt(padId));
       const attentionMask = new BigInt64Array(size);
