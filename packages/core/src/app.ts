@@ -64,7 +64,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   app.addHook('onClose', async () => database.close());
   if (database.migrations.applied.length > 0) app.log.info({ applied: database.migrations.applied, file: database.file }, 'database migrated');
   const metrics = createServerMetrics();
-  const pool = new WorkerPool(config.workers);
+  const pool = new WorkerPool(config.workers, app.log);
   const registry = new ModelRegistry({
     repository: config.models,
     pool,

@@ -8,7 +8,7 @@
  * `health()` says whether every worker is up, for readiness.
  */
 import type { ChildProcess } from 'node:child_process';
-import { EventEmitter } from 'node:events';
+import type { FastifyBaseLogger as Logger } from 'fastify';
 import { Deadline } from '../deadline.js';
 import type { TextPipelineSpec } from '../tasks/text-pipeline.js';
 import type { SessionOptionsWire, WireTensor, WireValueInfo, WorkerRequest, WorkerResponse } from './worker-protocol.js';
@@ -83,14 +83,13 @@ const MAX_RESPAWN_DELAY_MS = 30_000;
  */
 const RECYCLE_GRACE_MS = 1000;
 
-export class WorkerPool extends EventEmitter {
+export class WorkerPool {
   private readonly slots: WorkerSlot[] = [];
   private nextCallId = 1;
   private nextSessionId = 1;
   private closing = false;
 
-  constructor(readonly size: number) {
-    super();
+  constructor(readonly size: number, private readonly logger?: Logger) {
     for (let index = 0; index < size; index++) {
       const slot: WorkerSlot = { index, state: 'starting', queue: [], sessions: new Map(), startedAt: 0, quickDeaths: 0, restarts: 0 };
       this.slots.push(slot);
@@ -125,11 +124,12 @@ export class WorkerPool extends EventEmitter {
         if (error instanceof WorkerLostError) return; // died again while reloading: the next start retries
         // The file no longer loads: runs on this session fail fast (WorkerLostError) until it is replaced.
         slot.sessions.delete(sessionId);
-        this.emit('session-lost', { workerIndex: slot.index, sessionId, reason: error.message });
+        this.logger?.error({ workerIndex: slot.index, sessionId, reason: error.message }, 'a session could not be reloaded in the replacement worker');
       }));
     const child = slot.child;
     void Promise.all(reloads).then(() => {
       if (slot.child !== child || this.closing) return;
+      if (slot.restarts > 0) this.logger?.info({ workerIndex: slot.index, pid: child?.pid, sessions: slot.sessions.size }, 'ORT worker replaced; its sessions are reloaded');
       slot.state = 'up';
       this.pump(slot);
     });
@@ -164,7 +164,7 @@ export class WorkerPool extends EventEmitter {
     }
     slot.state = 'starting';
     slot.restarts++;
-    this.emit('worker-lost', { workerIndex: slot.index, reason: cause });
+    this.logger?.error({ workerIndex: slot.index, pid: child.pid, reason: cause, sessions: slot.sessions.size, failedCall: running !== undefined }, 'an ORT worker stopped; starting a replacement and reloading its sessions');
     slot.quickDeaths = Date.now() - slot.startedAt < QUICK_DEATH_MS ? slot.quickDeaths + 1 : 0;
     const delay = slot.quickDeaths === 0 ? 0 : Math.min(MAX_RESPAWN_DELAY_MS, 250 * 2 ** slot.quickDeaths);
     setTimeout(() => {
@@ -194,7 +194,7 @@ export class WorkerPool extends EventEmitter {
     setTimeout(() => {
       if (slot.running?.call !== call || !slot.child) return;
       slot.recycledForTimeout = true;
-      this.emit('worker-recycled', { workerIndex: slot.index });
+      this.logger?.warn({ workerIndex: slot.index, pid: slot.child.pid, graceMs: RECYCLE_GRACE_MS }, 'a run outlived the deadline of every request it carried; recycling its worker');
       slot.child.kill('SIGKILL');
     }, RECYCLE_GRACE_MS).unref();
   }
