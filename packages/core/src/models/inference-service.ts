@@ -64,11 +64,12 @@ export function createInferenceService(deps: { registry: ModelRegistry; metrics:
       let items = 0;
       const deadline = request.deadline ?? Deadline.never();
       try {
-        // Before routing or any work: a request too large for the limits costs nothing.
-        assertWithinLimits(request.model, request.inputs, deps.limits);
         const target = registry.acquire(request.model, request.version);
         versionLabel = String(target.version);
         try {
+          // Before any work: a request too large for the limits costs nothing. (After routing, so that only
+          // known model names reach the failure metrics' labels.)
+          assertWithinLimits(request.model, request.inputs, deps.limits);
           const signature = target.signature;
           validateInputs(request.model, signature, request.inputs);
           const outputNames = request.outputs ?? signature.outputs.map((o) => o.name);
