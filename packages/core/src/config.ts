@@ -19,7 +19,7 @@ export interface ServerConfig {
   pollIntervalMs: number;
   /** Poll mode: a version without a READY marker is loaded once its file has not changed for this long. */
   pollSettleMs: number;
-  /** ORT worker threads. */
+  /** ORT worker processes. */
   workers: number;
   /** Default ORT intra-op threads per session. */
   threadsPerSession: number;
