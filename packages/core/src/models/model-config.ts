@@ -67,7 +67,7 @@ function keyOf(error: ErrorObject): string {
   const parts = error.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (error.keyword === 'additionalProperties') parts.push(String(error.params.additionalProperty));
   if (error.keyword === 'required') parts.push(String(error.params.missingProperty));
-  if (error.keyword === 'propertyNames') parts.push(String(error.params.propertyName));
+  if (error.propertyName !== undefined) parts.push(error.propertyName); // a bad key, e.g. an alias name
   return parts.reduce((key, part) => (/^[0-9]+$/.test(part) ? `${key}[${part}]` : key ? `${key}.${part}` : part), '');
 }
 
@@ -77,11 +77,10 @@ function messageOf(error: ErrorObject): string {
       return 'unknown key';
     case 'enum':
       return `must be one of ${(error.params.allowedValues as unknown[]).join(', ')}`;
-    case 'propertyNames':
-      return 'an alias starts with a letter and has only letters, digits, _ and - (at most 64)';
     case 'pattern':
     case 'not':
-      return 'is not allowed here (a tokenizer path must stay inside the model directory)';
+      if (error.propertyName !== undefined) return 'an alias starts with a letter and has only letters, digits, _ and - (at most 64)';
+      return keyOf(error) === 'tokenizer' ? 'is not allowed here (a tokenizer path must stay inside the model directory)' : 'has characters that are not allowed';
     case 'minProperties':
     case 'maxProperties':
       return keyOf(error) === 'version_policy' ? 'must have exactly one of "latest", "specific" or "all"' : (error.message ?? 'is invalid');
