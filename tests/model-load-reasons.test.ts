@@ -120,5 +120,7 @@ describe('public load-failure reasons', () => {
     expect(load.json.code).toBe('SLUICE_ERR_BAD_REQUEST');
     const metadata = await getJson(`${server.url}/v2/models/${tooLong}`, server.auth);
     expect(metadata.json.code).toBe('SLUICE_ERR_MODEL_NOT_FOUND');
+    // Its directory is not served, and the log says why.
+    expect(server.logs.filter((l) => l.directory === tooLong && String(l.msg).includes('breaks the model-name rule'))).toHaveLength(1);
   });
 });

@@ -65,6 +65,8 @@ function modelNotFound(name: string): SluiceError {
 export class ModelRegistry extends EventEmitter<RegistryEvents> {
   private readonly models = new Map<string, ModelSlot>();
   private readonly queue = new KeyedQueue();
+  /** Directory names already warned about, so a poll does not repeat the warning every tick. */
+  private readonly reportedInvalidNames = new Set<string>();
 
   constructor(private readonly options: RegistryOptions) {
     super();
@@ -75,7 +77,11 @@ export class ModelRegistry extends EventEmitter<RegistryEvents> {
 
   /** Start-up and poll ticks: bring every model in the repository in line with the files. */
   async syncAll(mode: SyncMode): Promise<void> {
-    const directories = await scanRepository(this.options.repository);
+    const directories = await scanRepository(this.options.repository, (name) => {
+      if (this.reportedInvalidNames.has(name)) return;
+      this.reportedInvalidNames.add(name);
+      this.options.logger.warn({ directory: name.slice(0, 200) }, 'a model directory name breaks the model-name rule (1-128 of A-Z a-z 0-9 _ . -, no ".."); it is not served');
+    });
     const present = new Set(directories.map((d) => d.name));
     const tasks = directories.map((d) => this.queue.run(d.name, () => this.syncModel(d.name, d, mode)));
     if (mode === 'poll') {

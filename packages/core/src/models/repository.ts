@@ -88,10 +88,15 @@ export async function readModelDirectory(root: string, name: string): Promise<Mo
   return { name, directory, config, configError, versions };
 }
 
-/** Lists every model directory in the repository, sorted by name. Names that are not valid are skipped. */
-export async function scanRepository(root: string): Promise<ModelDirectory[]> {
+/**
+ * Lists every model directory in the repository, sorted by name. Hidden directories (staging) are ignored;
+ * other names that break the model-name rule are skipped and passed to `onSkipped` so they can be reported.
+ */
+export async function scanRepository(root: string, onSkipped: (name: string) => void = () => undefined): Promise<ModelDirectory[]> {
   const entries = await readdir(root, { withFileTypes: true });
-  const names = entries.filter((e) => e.isDirectory() && isValidModelName(e.name) && !e.name.startsWith('.')).map((e) => e.name).sort();
+  const directories = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.'));
+  for (const entry of directories) if (!isValidModelName(entry.name)) onSkipped(entry.name);
+  const names = directories.filter((e) => isValidModelName(e.name)).map((e) => e.name).sort();
   const models = await Promise.all(names.map((name) => readModelDirectory(root, name)));
   return models.filter((m): m is ModelDirectory => m !== undefined);
 }
