@@ -177,8 +177,10 @@ export class ModelRegistry extends EventEmitter<RegistryEvents> {
       if (wanted.has(version.version)) continue;
       const files = directory.versions.find((v) => v.version === version.version);
       if (!version.serving) {
-        // A failure of a version that is no longer wanted is history, not a current problem.
-        if (files) version.note = settled.includes(files) ? { kind: 'not-selected' } : { kind: 'settling' };
+        // A failure of a version that is no longer wanted (or no longer there) is history, not a current problem.
+        const stale = failureOf(version) !== undefined || version.note?.kind === 'settling';
+        if (files && stale) version.note = settled.includes(files) ? { kind: 'not-selected' } : { kind: 'settling' };
+        else if (failureOf(version)) version.note = { kind: 'retired', cause: 'removed' };
         continue;
       }
       if (!files) this.retireVersion(name, version, 'removed');
