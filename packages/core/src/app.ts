@@ -20,6 +20,7 @@ import { openAiRoutes } from './api/openai/openai-routes.js';
 import { requestDeadlineHook } from './api/request-deadline-hook.js';
 import { createInferenceService } from './models/inference-service.js';
 import { ModelRegistry } from './models/model-registry.js';
+import { ROUTE_PARAM_MAX_LENGTH } from './models/model-name.js';
 import { WorkerPool } from './models/runtime/worker-pool.js';
 import { createServerMetrics } from './observability/server-metrics.js';
 import { loggerOptions } from './observability/logger.js';
@@ -57,6 +58,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     return503OnClosing: false, // our own hook below answers with the catalogue's error shape
     ajv: { customOptions: { allowUnionTypes: true } },
     forceCloseConnections: 'idle',
+    maxParamLength: ROUTE_PARAM_MAX_LENGTH,
   });
 
   // Storage first: migrations are applied before anything can serve a request.
@@ -119,7 +121,11 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   app.addHook('onReady', async () => {
     // Load in the background: liveness answers at once, readiness once the start-up models are in.
     registry.syncAll('explicit').then(
-      () => app.log.info({ models: registry.readyModels().map((m) => m.name) }, 'start-up model loading finished'),
+      () => {
+        const failed = registry.failedModels();
+        app.log.info({ models: registry.readyModels().map((m) => m.name), failed }, 'start-up model loading finished');
+        if (failed.length > 0) app.log.error({ failed, strictReadiness: config.strictReadiness }, `models failed to load: ${failed.join(', ')}`);
+      },
       (error) => app.log.error({ err: error, repository: config.models }, 'cannot read the model repository'),
     ).finally(() => {
       state.loaded = true;

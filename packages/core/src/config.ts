@@ -48,6 +48,8 @@ export interface ServerConfig {
   /** Default requests per window for a key without its own limit; 0 (default) means no default limit. */
   rateLimitMax: number;
   rateLimitWindowMs: number;
+  /** 'on' (default, like Triton): readiness is 503 while a model in the repository failed to load. */
+  strictReadiness: 'on' | 'off';
 }
 
 type Kind = 'string' | 'integer' | 'list';
@@ -87,6 +89,7 @@ export const OPTION_SPECS: OptionSpec[] = [
   { key: 'metricsAuth', flag: 'metrics-auth', env: 'SLUICE_METRICS_AUTH', kind: 'string', allowed: ['on', 'off'], description: 'on: /metrics needs a key with the metrics:read scope (default off: public)' },
   { key: 'corsOrigins', flag: 'cors-origins', env: 'SLUICE_CORS_ORIGINS', kind: 'list', description: 'comma-separated browser origins allowed by CORS (default none: CORS off)' },
   { key: 'rateLimitMax', flag: 'rate-limit-max', env: 'SLUICE_RATE_LIMIT_MAX', kind: 'integer', min: 0, description: 'default requests per window for keys without their own limit (default 0: none)' },
+  { key: 'strictReadiness', flag: 'strict-readiness', env: 'SLUICE_STRICT_READINESS', kind: 'string', allowed: ['on', 'off'], description: 'on (default): /v2/health/ready is 503 while a model failed to load and serves nothing; off: ready once start-up loading finished' },
   { key: 'rateLimitWindowMs', flag: 'rate-limit-window-ms', env: 'SLUICE_RATE_LIMIT_WINDOW_MS', kind: 'integer', min: 1000, description: 'the default rate-limit window (default 60000)' },
 ];
 
@@ -117,6 +120,7 @@ export function defaultConfig(): ServerConfig {
     corsOrigins: [],
     rateLimitMax: 0,
     rateLimitWindowMs: 60_000,
+    strictReadiness: 'on',
   };
 }
 

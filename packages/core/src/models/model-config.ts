@@ -1,8 +1,13 @@
 /**
  * A model's optional config.json: everything the ONNX file cannot tell (task, labels, version policy...).
- * Keys are snake_case like Triton's config; unknown keys are rejected so typos do not pass silently.
+ * Keys are snake_case like Triton's config; unknown keys are rejected so typos do not pass silently. The
+ * schema (model-config-schema.ts) bounds every value; this file turns an accepted config into ModelConfig.
  */
-export const MODEL_TASKS = ['raw', 'text-classification', 'text-embedding'] as const;
+import { Ajv, type ErrorObject } from 'ajv';
+import { PublicLoadError } from './load-failure.js';
+import { MODEL_TASKS, modelConfigSchema, type RawModelConfig } from './model-config-schema.js';
+
+export { MODEL_TASKS, MODEL_CONFIG_LIMITS } from './model-config-schema.js';
 export type ModelTask = (typeof MODEL_TASKS)[number];
 
 export type VersionPolicy =
@@ -51,105 +56,81 @@ export const DEFAULT_MODEL_CONFIG: ModelConfig = {
   normalize: true,
 };
 
-export class ModelConfigError extends Error {}
+/** A config that breaks the schema; the message names the key and the rule, never the file's content. */
+export class ModelConfigError extends PublicLoadError {}
 
-const KNOWN_KEYS = new Set([
-  'task', 'description', 'labels', 'tokenizer', 'max_sequence_length', 'version_policy', 'threads', 'instances',
-  'dynamic_batching', 'aliases', 'normalize', 'matryoshka_dimensions', 'source', 'license',
-]);
+const ajv = new Ajv({ allErrors: false, strict: true, coerceTypes: false, useDefaults: false });
+const validateRaw = ajv.compile<RawModelConfig>(modelConfigSchema);
 
-type Json = Record<string, unknown>;
-
-function fail(key: string, message: string): never {
-  throw new ModelConfigError(`config.json "${key}": ${message}`);
+/** `/dynamic_batching/max_batch_size` -> `dynamic_batching.max_batch_size`; array items as `[i]`. */
+function keyOf(error: ErrorObject): string {
+  const parts = error.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (error.keyword === 'additionalProperties') parts.push(String(error.params.additionalProperty));
+  if (error.keyword === 'required') parts.push(String(error.params.missingProperty));
+  if (error.propertyName !== undefined) parts.push(error.propertyName); // a bad key, e.g. an alias name
+  return parts.reduce((key, part) => (/^[0-9]+$/.test(part) ? `${key}[${part}]` : key ? `${key}.${part}` : part), '');
 }
 
-function positiveInteger(value: unknown, key: string, { allowZero = false } = {}): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < (allowZero ? 0 : 1)) {
-    fail(key, `must be a ${allowZero ? 'non-negative' : 'positive'} integer`);
+function messageOf(error: ErrorObject): string {
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return 'unknown key';
+    case 'enum':
+      return `must be one of ${(error.params.allowedValues as unknown[]).join(', ')}`;
+    case 'pattern':
+    case 'not':
+      if (error.propertyName !== undefined) return 'an alias starts with a letter and has only letters, digits, _ and - (at most 64)';
+      return keyOf(error) === 'tokenizer' ? 'is not allowed here (a tokenizer path must stay inside the model directory)' : 'has characters that are not allowed';
+    case 'minProperties':
+    case 'maxProperties':
+      return keyOf(error) === 'version_policy' ? 'must have exactly one of "latest", "specific" or "all"' : (error.message ?? 'is invalid');
+    default:
+      return error.message ?? 'is invalid';
   }
-  return value;
 }
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function parseVersionPolicy(value: unknown): VersionPolicy {
-  if (!isObject(value)) fail('version_policy', 'must be {"latest":{"num_versions":N}}, {"specific":{"versions":[...]}} or {"all":{}}');
-  if (isObject(value.latest)) return { kind: 'latest', numVersions: positiveInteger(value.latest.num_versions ?? 1, 'version_policy.latest.num_versions') };
-  if (isObject(value.specific)) {
-    const versions = value.specific.versions;
-    if (!Array.isArray(versions) || versions.length === 0) fail('version_policy.specific.versions', 'must be a non-empty array of version numbers');
-    return { kind: 'specific', versions: versions.map((v, i) => positiveInteger(v, `version_policy.specific.versions[${i}]`)) };
-  }
-  if (isObject(value.all)) return { kind: 'all' };
-  return fail('version_policy', 'must have one of "latest", "specific" or "all"');
-}
-
-function parseDynamicBatching(value: unknown): DynamicBatchingConfig {
-  if (!isObject(value)) fail('dynamic_batching', 'must be an object');
-  return {
-    enabled: value.enabled === undefined ? true : value.enabled === true,
-    maxBatchSize: positiveInteger(value.max_batch_size ?? 32, 'dynamic_batching.max_batch_size'),
-    maxQueueDelayMicroseconds: positiveInteger(value.max_queue_delay_microseconds ?? 0, 'dynamic_batching.max_queue_delay_microseconds', { allowZero: true }),
-    maxQueueSize: positiveInteger(value.max_queue_size ?? 1024, 'dynamic_batching.max_queue_size'),
-  };
-}
-
-function parseAliases(value: unknown): Record<string, number> {
-  if (!isObject(value)) fail('aliases', 'must be an object of alias -> version number');
-  const aliases: Record<string, number> = {};
-  for (const [alias, version] of Object.entries(value)) {
-    if (!/^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(alias)) fail(`aliases.${alias}`, 'an alias starts with a letter and has only letters, digits, _ and -');
-    aliases[alias] = positiveInteger(version, `aliases.${alias}`);
-  }
-  return aliases;
-}
-
-function parseDimensions(value: unknown): number[] {
-  if (!Array.isArray(value) || value.length === 0) fail('matryoshka_dimensions', 'must be a non-empty array of widths, e.g. [256, 128, 64]');
-  return value.map((width, i) => positiveInteger(width, `matryoshka_dimensions[${i}]`));
-}
-
-function optionalString(value: unknown, key: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') fail(key, 'must be a string');
-  return value;
-}
-
-/** Validates a parsed config.json (or an API override) and fills in defaults. */
-export function parseModelConfig(raw: unknown): ModelConfig {
+/**
+ * Validates a parsed config.json (or an API override) against the schema and fills in defaults. `source`
+ * names where it came from in error messages ("config.json", "parameters.config").
+ */
+export function parseModelConfig(raw: unknown, source = 'config.json'): ModelConfig {
   if (raw === undefined) return { ...DEFAULT_MODEL_CONFIG };
-  if (!isObject(raw)) throw new ModelConfigError('config.json must hold a JSON object');
-  for (const key of Object.keys(raw)) if (!KNOWN_KEYS.has(key)) fail(key, `unknown key (known: ${[...KNOWN_KEYS].join(', ')})`);
-  const task = raw.task ?? 'raw';
-  if (!MODEL_TASKS.includes(task as ModelTask)) fail('task', `must be one of ${MODEL_TASKS.join(', ')}`);
-  if (raw.labels !== undefined && (!Array.isArray(raw.labels) || !raw.labels.every((l) => typeof l === 'string'))) {
-    fail('labels', 'must be an array of strings');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ModelConfigError(`${source} must hold a JSON object`);
+  if (!validateRaw(raw)) {
+    const error = validateRaw.errors![0]!;
+    const key = keyOf(error);
+    throw new ModelConfigError(key ? `${source} "${key}": ${messageOf(error)}` : `${source}: ${messageOf(error)}`);
   }
-  if (raw.normalize !== undefined && typeof raw.normalize !== 'boolean') fail('normalize', 'must be true or false');
   const config: ModelConfig = {
-    task: task as ModelTask,
-    description: optionalString(raw.description, 'description'),
-    labels: raw.labels as string[] | undefined,
-    tokenizer: optionalString(raw.tokenizer, 'tokenizer'),
-    maxSequenceLength: positiveInteger(raw.max_sequence_length ?? DEFAULT_MODEL_CONFIG.maxSequenceLength, 'max_sequence_length'),
-    versionPolicy: raw.version_policy === undefined ? DEFAULT_MODEL_CONFIG.versionPolicy : parseVersionPolicy(raw.version_policy),
-    threads: raw.threads === undefined ? undefined : positiveInteger(raw.threads, 'threads'),
-    instances: raw.instances === undefined ? undefined : positiveInteger(raw.instances, 'instances'),
-    dynamicBatching: raw.dynamic_batching === undefined ? undefined : parseDynamicBatching(raw.dynamic_batching),
-    aliases: raw.aliases === undefined ? {} : parseAliases(raw.aliases),
-    normalize: (raw.normalize as boolean | undefined) ?? true,
-    matryoshkaDimensions: raw.matryoshka_dimensions === undefined ? undefined : parseDimensions(raw.matryoshka_dimensions),
-    source: optionalString(raw.source, 'source'),
-    license: optionalString(raw.license, 'license'),
+    task: raw.task ?? 'raw',
+    description: raw.description,
+    labels: raw.labels,
+    tokenizer: raw.tokenizer,
+    maxSequenceLength: raw.max_sequence_length ?? DEFAULT_MODEL_CONFIG.maxSequenceLength,
+    versionPolicy: versionPolicyOf(raw.version_policy),
+    threads: raw.threads,
+    instances: raw.instances,
+    dynamicBatching: raw.dynamic_batching && {
+      enabled: raw.dynamic_batching.enabled ?? true,
+      maxBatchSize: raw.dynamic_batching.max_batch_size ?? 32,
+      maxQueueDelayMicroseconds: raw.dynamic_batching.max_queue_delay_microseconds ?? 0,
+      maxQueueSize: raw.dynamic_batching.max_queue_size ?? 1024,
+    },
+    aliases: raw.aliases ?? {},
+    normalize: raw.normalize ?? true,
+    matryoshkaDimensions: raw.matryoshka_dimensions,
+    source: raw.source,
+    license: raw.license,
   };
-  if (config.task !== 'raw' && !config.tokenizer) fail('tokenizer', `task "${config.task}" needs a tokenizer.json`);
-  if (config.tokenizer && (config.tokenizer.includes('..') || config.tokenizer.startsWith('/'))) {
-    fail('tokenizer', 'must be a path inside the model directory');
-  }
+  if (config.task !== 'raw' && !config.tokenizer) throw new ModelConfigError(`${source} "tokenizer": task "${config.task}" needs a tokenizer.json`);
   return config;
+}
+
+function versionPolicyOf(policy: RawModelConfig['version_policy']): VersionPolicy {
+  if (policy?.latest) return { kind: 'latest', numVersions: policy.latest.num_versions ?? 1 };
+  if (policy?.specific) return { kind: 'specific', versions: policy.specific.versions };
+  if (policy?.all) return { kind: 'all' };
+  return DEFAULT_MODEL_CONFIG.versionPolicy;
 }
 
 /** Which of the available versions the policy says to serve, newest first. */

@@ -4,14 +4,11 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { ModelConfigError, parseModelConfig, type ModelConfig } from './model-config.js';
+import { LoadFailure, loadFailureOf } from './load-failure.js';
+import { parseModelConfig, type ModelConfig } from './model-config.js';
+import { isValidModelName } from './model-name.js';
 
-/** Model names become path segments and metric labels: keep them boring and traversal-proof. */
-export const MODEL_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
-
-export function isValidModelName(name: string): boolean {
-  return MODEL_NAME_PATTERN.test(name) && !name.includes('..');
-}
+export { isValidModelName, MODEL_NAME_PATTERN } from './model-name.js';
 
 export interface VersionFiles {
   version: number;
@@ -27,26 +24,38 @@ export interface ModelDirectory {
   directory: string;
   config?: ModelConfig;
   /** Why config.json could not be used; the model is then reported as UNAVAILABLE. */
-  configError?: string;
+  configError?: LoadFailure;
   versions: VersionFiles[];
 }
 
 export const MODEL_FILE = 'model.onnx';
 export const READY_MARKER = 'READY';
 
-async function readConfig(directory: string): Promise<{ config?: ModelConfig; configError?: string }> {
+/** config.json is read whole: bound it so a huge file cannot exhaust memory on every poll. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
+async function readConfig(directory: string): Promise<{ config?: ModelConfig; configError?: LoadFailure }> {
+  const file = path.join(directory, 'config.json');
   let text: string;
   try {
-    text = await readFile(path.join(directory, 'config.json'), 'utf8');
+    const info = await stat(file);
+    if (info.size > MAX_CONFIG_BYTES) return { configError: new LoadFailure('config', `config.json is larger than ${MAX_CONFIG_BYTES} bytes`, `${file}: ${info.size} bytes`) };
+    text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { config: parseModelConfig(undefined) };
-    return { configError: `cannot read config.json: ${(error as Error).message}` };
+    return { configError: loadFailureOf('config', error, ' (it cannot be read)') };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    // The parser's message quotes the file's bytes: those stay in the log.
+    return { configError: loadFailureOf('config', error, ' (it is not valid JSON)') };
   }
   try {
-    return { config: parseModelConfig(JSON.parse(text)) };
+    return { config: parseModelConfig(parsed) };
   } catch (error) {
-    const reason = error instanceof ModelConfigError ? error.message : `config.json is not valid JSON: ${(error as Error).message}`;
-    return { configError: reason };
+    return { configError: loadFailureOf('config', error) };
   }
 }
 
@@ -79,10 +88,15 @@ export async function readModelDirectory(root: string, name: string): Promise<Mo
   return { name, directory, config, configError, versions };
 }
 
-/** Lists every model directory in the repository, sorted by name. Names that are not valid are skipped. */
-export async function scanRepository(root: string): Promise<ModelDirectory[]> {
+/**
+ * Lists every model directory in the repository, sorted by name. Hidden directories (staging) are ignored;
+ * other names that break the model-name rule are skipped and passed to `onSkipped` so they can be reported.
+ */
+export async function scanRepository(root: string, onSkipped: (name: string) => void = () => undefined): Promise<ModelDirectory[]> {
   const entries = await readdir(root, { withFileTypes: true });
-  const names = entries.filter((e) => e.isDirectory() && isValidModelName(e.name) && !e.name.startsWith('.')).map((e) => e.name).sort();
+  const directories = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.'));
+  for (const entry of directories) if (!isValidModelName(entry.name)) onSkipped(entry.name);
+  const names = directories.filter((e) => isValidModelName(e.name)).map((e) => e.name).sort();
   const models = await Promise.all(names.map((name) => readModelDirectory(root, name)));
   return models.filter((m): m is ModelDirectory => m !== undefined);
 }

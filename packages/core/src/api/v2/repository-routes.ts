@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { audited } from '../../auth/audit.js';
 import { SluiceError } from '../../errors.js';
+import { modelNameSchema } from '../../models/model-name.js';
 import { errorResponseSchema } from '../error-handler.js';
 
 type ModelParams = { model: string };
@@ -20,7 +21,9 @@ const indexEntrySchema = {
 } as const;
 
 const errors = { 400: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema, 503: errorResponseSchema };
-const modelParams = { type: 'object', properties: { model: { type: 'string' } }, required: ['model'] } as const;
+const modelParams = { type: 'object', properties: { model: modelNameSchema }, required: ['model'] } as const;
+/** A config override is small; bound it before it is parsed (its values are bounded by the config schema). */
+const MAX_CONFIG_OVERRIDE_CHARS = 64 * 1024;
 
 /** Triton sends the override as parameters.config, a JSON string; an object is accepted too. */
 function configOverrideOf(body: unknown): unknown {
@@ -30,8 +33,8 @@ function configOverrideOf(body: unknown): unknown {
   if (typeof config !== 'string') return config;
   try {
     return JSON.parse(config);
-  } catch (error) {
-    throw new SluiceError('SLUICE_ERR_BAD_REQUEST', `parameters.config is not valid JSON: ${(error as Error).message}`);
+  } catch {
+    throw new SluiceError('SLUICE_ERR_BAD_REQUEST', 'parameters.config is not valid JSON');
   }
 }
 
@@ -57,7 +60,7 @@ export async function repositoryRoutes(app: FastifyInstance): Promise<void> {
       tags: ['repository'],
       summary: 'Load or reload a model (new versions load in the background; the switch is atomic)',
       params: modelParams,
-      body: { type: ['object', 'null'], properties: { parameters: { type: 'object', properties: { config: { type: ['string', 'object'] } } } } },
+      body: { type: ['object', 'null'], properties: { parameters: { type: 'object', properties: { config: { type: ['string', 'object'], maxLength: MAX_CONFIG_OVERRIDE_CHARS } } } } },
       response: { 200: { type: 'object', properties: { name: { type: 'string' }, loaded: { type: 'boolean' } } }, ...errors },
     },
   }, async (request: FastifyRequest<{ Params: ModelParams; Body: unknown }>) => {

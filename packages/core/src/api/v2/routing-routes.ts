@@ -5,6 +5,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { audited } from '../../auth/audit.js';
 import type { RouteAccess } from '../../extensions.js';
+import { aliasNameSchema, modelNameSchema, versionNumberSchema } from '../../models/model-name.js';
+import { MAX_TRAFFIC_VERSIONS, MAX_TRAFFIC_WEIGHT } from '../../models/version-routing.js';
 import { errorResponseSchema } from '../error-handler.js';
 
 type AliasParams = { model: string; alias: string };
@@ -20,14 +22,20 @@ const trafficSchema = {
     versions: {
       type: 'array',
       minItems: 1,
-      items: { type: 'object', properties: { version: { type: 'integer', minimum: 1 }, weight: { type: 'number', minimum: 0 } }, required: ['version', 'weight'], additionalProperties: false },
+      maxItems: MAX_TRAFFIC_VERSIONS,
+      items: {
+        type: 'object',
+        properties: { version: versionNumberSchema, weight: { type: 'number', minimum: 0, maximum: MAX_TRAFFIC_WEIGHT } },
+        required: ['version', 'weight'],
+        additionalProperties: false,
+      },
     },
   },
   required: ['versions'],
   additionalProperties: false,
 } as const;
-const modelParams = { type: 'object', properties: { model: { type: 'string' } }, required: ['model'] } as const;
-const aliasParams = { type: 'object', properties: { model: { type: 'string' }, alias: { type: 'string' } }, required: ['model', 'alias'] } as const;
+const modelParams = { type: 'object', properties: { model: modelNameSchema }, required: ['model'] } as const;
+const aliasParams = { type: 'object', properties: { model: modelNameSchema, alias: aliasNameSchema }, required: ['model', 'alias'] } as const;
 
 export async function routingRoutes(app: FastifyInstance): Promise<void> {
   const { registry } = app.sluice;
@@ -43,7 +51,7 @@ export async function routingRoutes(app: FastifyInstance): Promise<void> {
       tags: ['repository'],
       summary: 'Point an alias at a version; "default" picks the version served when a request names none',
       params: aliasParams,
-      body: { type: 'object', properties: { version: { type: 'integer', minimum: 1 } }, required: ['version'], additionalProperties: false },
+      body: { type: 'object', properties: { version: versionNumberSchema }, required: ['version'], additionalProperties: false },
       response: { 200: aliasesSchema, ...errors },
     },
   }, async (request: FastifyRequest<{ Params: AliasParams; Body: { version: number } }>) => {

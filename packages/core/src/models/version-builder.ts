@@ -1,0 +1,70 @@
+/**
+ * Builds one LoadedVersion from its files: ORT sessions in the workers (one per instance), the signature, the
+ * task and dynamic batching. Anything that goes wrong comes out as a LoadFailure naming the step; sessions
+ * already created are released first.
+ */
+import type { FastifyBaseLogger as Logger } from 'fastify';
+import type { ServerMetrics } from '../observability/server-metrics.js';
+import { attachDynamicBatching } from './batching/attach-dynamic-batching.js';
+import { LoadedVersion } from './loaded-version.js';
+import { loadStep } from './load-failure.js';
+import type { ModelConfig } from './model-config.js';
+import type { VersionFiles } from './repository.js';
+import type { WorkerPool } from './runtime/worker-pool.js';
+import { signatureFromSession } from './signature.js';
+import { createTask } from './tasks/create-task.js';
+
+export interface VersionBuilderDeps {
+  pool: WorkerPool;
+  logger: Logger;
+  metrics: ServerMetrics;
+  /** Sessions per version when config.json does not say. */
+  defaultInstances: number;
+  /** ORT intra-op threads per session when config.json does not say. */
+  defaultThreads: number;
+}
+
+export interface VersionToBuild {
+  model: string;
+  directory: string;
+  files: VersionFiles;
+  config: ModelConfig;
+  /** Called once the retired version has released its sessions. */
+  onReleased: () => void;
+}
+
+export async function buildVersion(deps: VersionBuilderDeps, target: VersionToBuild): Promise<LoadedVersion> {
+  const { pool, logger, metrics } = deps;
+  const { model, directory, files, config } = target;
+  const instances = Math.max(1, Math.min(config.instances ?? deps.defaultInstances, pool.size * 4));
+  const threads = config.threads ?? deps.defaultThreads;
+  const attempts = await Promise.allSettled(
+    Array.from({ length: instances }, () => pool.load(files.modelPath, { intraOpNumThreads: threads, interOpNumThreads: 1 })),
+  );
+  const sessions = attempts.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
+  const releaseAll = () => Promise.allSettled(sessions.map((s) => pool.release(s)));
+  const failure = attempts.find((a): a is PromiseRejectedResult => a.status === 'rejected');
+  if (failure) {
+    await releaseAll();
+    await loadStep('session', () => {
+      throw failure.reason;
+    });
+  }
+  try {
+    const raw = await loadStep('signature', () => signatureFromSession(sessions[0]!.inputs, sessions[0]!.outputs));
+    const task = await loadStep('task', () => createTask(config, raw, directory), ` ("${config.task}"; the server log says what is missing)`);
+    const labels = { model, version: String(files.version) };
+    const loaded = new LoadedVersion(model, files.version, raw, task, sessions, pool, (error) => {
+      if (error) logger.warn({ model, version: files.version, err: error }, 'releasing sessions failed');
+      target.onReleased();
+    }, (requests) => {
+      metrics.executionCount.inc(labels);
+      metrics.batchSize.observe(labels, requests);
+    });
+    await loadStep('batching', () => attachDynamicBatching(loaded, config, directory, sessions.length, logger));
+    return loaded;
+  } catch (error) {
+    await releaseAll();
+    throw error;
+  }
+}
