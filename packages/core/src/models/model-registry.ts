@@ -369,7 +369,7 @@ export class ModelRegistry extends EventEmitter<RegistryEvents> {
     }
     const aliased = slot.apiAliases.get('default') ?? slot.config?.aliases.default;
     if (aliased !== undefined && slot.versions.get(aliased)?.serving) return aliased;
-    return ready.length > 0 ? Math.max(...ready.map((v) => v.version)) : undefined;
+    return ready.reduce<number | undefined>((latest, v) => (latest === undefined || v.version > latest ? v.version : latest), undefined);
   }
 
   private resolveSlot(name: string, label?: string): { slot: ModelSlot; version: VersionSlot } {

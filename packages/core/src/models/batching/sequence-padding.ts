@@ -74,18 +74,18 @@ export function sequencePaddingLayout(signature: ModelSignature, padTokenId: num
     },
     accepts(members, candidate) {
       const all = [...members, candidate];
-      const longest = Math.max(...all.map(sequenceLengthOf));
+      const longest = all.reduce((longest, m) => Math.max(longest, sequenceLengthOf(m)), 0);
       const real = all.reduce((sum, m) => sum + m.rows * sequenceLengthOf(m), 0);
       const padded = all.reduce((sum, m) => sum + m.rows, 0) * longest;
       return padded <= MAX_PADDING_FACTOR * real;
     },
     merge(members) {
-      const longest = Math.max(...members.map(sequenceLengthOf));
+      const longest = members.reduce((longest, m) => Math.max(longest, sequenceLengthOf(m)), 0);
       if (members.every((m) => sequenceLengthOf(m) === longest)) return mergeByName(members, concatRows);
       return mergeByName(members, (parts) => padFeed(parts, longest, padValueOf(parts[0]!.name)));
     },
     split(outputs, members) {
-      const longest = Math.max(...members.map(sequenceLengthOf));
+      const longest = members.reduce((longest, m) => Math.max(longest, sequenceLengthOf(m)), 0);
       if (members.every((m) => sequenceLengthOf(m) === longest)) return exactShapeLayout.split(outputs, members);
       assertRowsMatch(outputs, members);
       let start = 0;

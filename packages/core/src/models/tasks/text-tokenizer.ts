@@ -58,7 +58,7 @@ export async function loadTextTokenizer(modelDirectory: string, file: string, ma
   return {
     encodeBatch(texts) {
       const encoded = texts.map(encodeOne);
-      const sequenceLength = Math.max(1, ...encoded.map((ids) => ids.length));
+      const sequenceLength = encoded.reduce((longest, ids) => Math.max(longest, ids.length), 1);
       const size = texts.length * sequenceLength;
       const inputIds = new BigInt64Array(size).fill(BigInt(padId));
       const attentionMask = new BigInt64Array(size);

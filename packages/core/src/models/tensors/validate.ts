@@ -40,9 +40,13 @@ export function validateInputs(modelName: string, signature: ModelSignature, inp
 
 export function validateOutputNames(modelName: string, signature: ModelSignature, requested: string[]): void {
   const known = new Set(signature.outputs.map((o) => o.name));
+  const seen = new Set<string>();
   for (const name of requested) {
     if (!known.has(name)) {
       throw new SluiceError('SLUICE_ERR_OUTPUT_UNKNOWN', `model "${modelName}" has no output "${name}" (outputs: ${[...known].join(', ')})`);
     }
+    // Refused as Triton does ("output already exists in request"): one name, one tensor in the response.
+    if (seen.has(name)) throw new SluiceError('SLUICE_ERR_OUTPUT_DUPLICATE', `output "${name}" was requested more than once`);
+    seen.add(name);
   }
 }
