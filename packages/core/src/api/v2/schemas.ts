@@ -24,10 +24,18 @@ export const modelMetadataSchema = {
   required: ['name', 'platform', 'inputs', 'outputs'],
 } as const;
 
+/** Path parameters of /v2/models/{model}/... (no version: the default version is meant). */
 export const modelParamsSchema = {
   type: 'object',
-  properties: { model: { type: 'string' }, version: { type: 'string' } },
+  properties: { model: { type: 'string' } },
   required: ['model'],
+} as const;
+
+/** Path parameters of /v2/models/{model}/versions/{version}/... (a version number or alias). */
+export const modelVersionParamsSchema = {
+  type: 'object',
+  properties: { model: { type: 'string' }, version: { type: 'string', description: 'A version number or an alias' } },
+  required: ['model', 'version'],
 } as const;
 
 const requestTensorSchema = {
