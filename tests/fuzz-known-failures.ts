@@ -39,4 +39,9 @@ export const KNOWN_FUZZ_FAILURES: KnownFailure[] = [
     route: /./,
     violation: /^file contents "SECRETCO"/,
   },
+  {
+    reason: 'issue 11 #13 (server): requests Node\'s HTTP parser refuses (bad framing, control characters in headers, bad request line, oversized headers, no Host) get fastify\'s default clientError body, not {error, code}',
+    route: /^raw /,
+    violation: /^status (400|431) without the \{error, code\} format/,
+  },
 ];

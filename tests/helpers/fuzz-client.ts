@@ -94,6 +94,7 @@ export function violationsOf(answer: FuzzAnswer, sent: string, fileMarkers: stri
   if (answer.failure === 'reset') violations.push(`connection reset (${answer.detail ?? ''})`);
   if (answer.failure === 'timeout') violations.push('no answer within the time bound');
   if (answer.status !== undefined && answer.status >= 500) violations.push(`status ${answer.status} ${codeOf(answer.body)}`);
+  if (answer.status !== undefined && answer.status >= 400 && !codeOf(answer.body)) violations.push(`status ${answer.status} without the {error, code} format`);
   violations.push(...internalsIn(answer.body, sent, fileMarkers));
   return violations;
 }
