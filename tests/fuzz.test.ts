@@ -15,8 +15,10 @@ import { copyDemoModels, getJson, postJson } from './helpers/test-server.js';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-const SEED = Number(process.env.FUZZ_SEED ?? 20_261_111);
-const HTTP_RUNS = Number(process.env.FUZZ_RUNS ?? 2_200);
+const DEFAULT_SEED = 20_261_111;
+const DEFAULT_RUNS = 2_200;
+const SEED = Number(process.env.FUZZ_SEED ?? DEFAULT_SEED);
+const HTTP_RUNS = Number(process.env.FUZZ_RUNS ?? DEFAULT_RUNS);
 const RAW_RUNS = Math.ceil(HTTP_RUNS / 15);
 const CONCURRENCY = 6;
 const ANSWER_WITHIN_MS = 10_000;
@@ -107,6 +109,7 @@ describe(`fuzz (seed ${SEED})`, () => {
       outcomes.push({ route: raw.route, input: JSON.stringify(sent.slice(0, 300)), answer, violations: violationsOf(answer, `${sent} ${decodeSafely(sent)}`, FILE_MARKERS) });
     });
     const seconds = (performance.now() - started) / 1000;
+    if (process.env.FUZZ_SHOW) for (const o of outcomes) if (String(o.answer.status) === process.env.FUZZ_SHOW) console.log(o.route, o.input.slice(0, 200), o.answer.body.slice(0, 300));
 
     // Still serving after all that.
     expect((await getJson(`${server.url}/v2/health/live`)).status).toBe(200);
@@ -130,7 +133,8 @@ describe(`fuzz (seed ${SEED})`, () => {
     expect(FUZZ_ROUTES.filter((r) => !covered.has(r))).toEqual([]);
     expect(sent, 'enough requests went out').toBeGreaterThanOrEqual(2_000 * Math.min(1, HTTP_RUNS / 2_200));
     expect(unknown, `fuzz seed ${SEED} (rerun with FUZZ_SEED=${SEED}): ${unknown.length} violations, first ones:\n${unknown.slice(0, 25).join('\n')}`).toEqual([]);
-    const stale = KNOWN_FUZZ_FAILURES.filter((k) => !knownHit.has(k));
+    // Which known failures show up depends on the inputs: only the default seed and volume can call one stale.
+    const stale = SEED === DEFAULT_SEED && HTTP_RUNS === DEFAULT_RUNS ? KNOWN_FUZZ_FAILURES.filter((k) => !knownHit.has(k)) : [];
     expect(stale.map((k) => `no longer happens, remove from tests/fuzz-known-failures.ts: ${k.route} ${k.violation}`)).toEqual([]);
   }, 180_000);
 });

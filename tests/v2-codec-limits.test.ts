@@ -1,6 +1,6 @@
 /**
  * Inference requests at the codec's edges: nesting depth, very many BYTES elements, duplicate requested
- * outputs and the binary extension's header length. Each gets a clear 4xx (or a 200), never a 5xx or an
+ * outputs, empty tensors and the binary extension's header length. Each gets a clear 4xx (or a 200), never a 5xx or an
  * error blamed on ONNX Runtime.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -88,6 +88,27 @@ describe('V2 codec limits', () => {
       const response = await infer('identity_fp32', headerOf(0x6f), { 'inference-header-content-length': '111' });
       expect(response.status).toBe(200);
     });
+  });
+});
+
+describe('empty tensors', () => {
+  it('are refused before they reach ONNX Runtime (Silero VAD with batch 0 used to abort the process)', async () => {
+    const server = await startTestServer();
+    try {
+      const response = await postJson(`${server.url}/v2/models/silero-vad/infer`, { inputs: [
+        { name: 'input', shape: [0, 256], datatype: 'FP32', data: [] },
+        { name: 'state', shape: [2, 0, 128], datatype: 'FP32', data: [] },
+        { name: 'sr', shape: [], datatype: 'INT64', data: [16000] },
+      ] }, server.auth);
+      expect(response.status).toBe(400);
+      expect(response.json).toMatchObject({ code: 'SLUICE_ERR_SHAPE_MISMATCH' });
+      expect(response.json.error).toContain('every dimension must be at least 1');
+      const sentiment = await postJson(`${server.url}/v2/models/sentiment/infer`, { inputs: [{ name: 'text', shape: [0], datatype: 'BYTES', data: [] }] }, server.auth);
+      expect(sentiment.status).toBe(400);
+      expect((await postJson(`${server.url}/v2/models/sentiment/infer`, { inputs: [{ name: 'text', shape: [1], datatype: 'BYTES', data: ['good'] }] }, server.auth)).status).toBe(200);
+    } finally {
+      await server.close();
+    }
   });
 });
 

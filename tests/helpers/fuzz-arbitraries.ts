@@ -45,6 +45,7 @@ const garbageText = fc.oneof(
   fc.integer({ min: 1, max: 100_000 }).map((n) => '['.repeat(n) + ']'.repeat(n)),
   fc.integer({ min: 1, max: 50_000 }).map((n) => '{"a":'.repeat(n) + '1' + '}'.repeat(n)),
   fc.integer({ min: 1, max: 100_000 }).map((n) => '['.repeat(n)),
+  fc.tuple(fc.integer({ min: 1, max: 20_000 }), fc.constantFrom('input', 'text', 'x'), fc.constantFrom('FP32', 'BYTES', 'INT64')).map(([n, name, type]) => `{"inputs":[{"name":"${name}","shape":[1],"datatype":"${type}","data":${'['.repeat(n)}1${']'.repeat(n)}}]}`),
   fc.constantFrom(...hugeNumbers),
   fc.constantFrom('', ' ', 'null', 'true', '"string"', '[]', '{}', '{"__proto__":{"polluted":1}}', '{"constructor":{"prototype":{"polluted":1}}}', '\uFEFF{}', '{"a":1,"a":2}', 'NaN', 'Infinity', '{\'single\':1}', '{"a":"\\ud800"}', '\u0000'),
 );
@@ -89,6 +90,31 @@ const inferBody = fc.record({
   outputs,
   parameters: fc.oneof(fc.constant(undefined), fc.record({ binary_data_output: anyJsonValue }), anyJsonValue),
 }, { requiredKeys: [] });
+
+/** Near-valid inference on the demo models: right names and shapes, adversarial values, so ONNX Runtime runs. */
+const nearValidInfer: fc.Arbitrary<{ model: string; body: unknown }> = fc.oneof(
+  fc.array(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 50 }), fc.constantFrom('', ' ', '\u0000', 'good '.repeat(2000), '💩'.repeat(300), '[CLS] [SEP] [PAD] [UNK]')), { minLength: 1, maxLength: 8 })
+    .map((texts) => ({ model: 'sentiment', body: { inputs: [{ name: 'text', shape: [texts.length], datatype: 'BYTES', data: texts }] } })),
+  fc.record({
+    batch: fc.integer({ min: 0, max: 3 }),
+    samples: fc.constantFrom(0, 1, 64, 256, 512, 576, 1000),
+    value: fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(0, 1e38, -1e38, 3.4e38, 1e-45)),
+    sr: fc.oneof(fc.constantFrom(16000, 8000, 0, -1, 1, 44100), fc.integer()),
+  }).map(({ batch, samples, value, sr }) => ({
+    model: 'silero-vad',
+    body: {
+      inputs: [
+        { name: 'input', shape: [batch, samples], datatype: 'FP32', data: Array.from({ length: batch * samples }, () => value) },
+        { name: 'state', shape: [2, batch, 128], datatype: 'FP32', data: Array.from({ length: 2 * batch * 128 }, () => value) },
+        { name: 'sr', shape: [], datatype: 'INT64', data: [sr] },
+      ],
+    },
+  })),
+  fc.record({ h: fc.constantFrom(1, 2, 48), w: fc.constantFrom(1, 3, 192), value: fc.double({ noNaN: true, noDefaultInfinity: true }) }).map(({ h, w, value }) => ({
+    model: 'ocr-direction',
+    body: { inputs: [{ name: 'x', shape: [1, 3, h, w], datatype: 'FP32', data: Array.from({ length: 3 * h * w }, () => value) }] },
+  })),
+);
 
 /** A body for a route that wants JSON: mostly garbage, sometimes a mistyped version of what it wants. */
 function bodyFor(structured: fc.Arbitrary<unknown>): fc.Arbitrary<Buffer> {
@@ -214,10 +240,19 @@ const binaryCase: fc.Arbitrary<FuzzCase> = fc.record({ path: fc.oneof(modelPath(
   auth,
 }));
 
-/** Every route gets an even share; the binary extension gets its own. */
-export const fuzzCase: fc.Arbitrary<FuzzCase> = fc.oneof(...ROUTES.map(caseFor), binaryCase, binaryCase);
+const nearValidCase: fc.Arbitrary<FuzzCase> = nearValidInfer.map(({ model, body }) => ({
+  route: 'POST /v2/models/:model/infer (near-valid)',
+  method: 'POST',
+  path: `/v2/models/${model}/infer`,
+  headers: { 'content-type': 'application/json' },
+  body: json(body),
+  auth: 'admin',
+}));
 
-export const FUZZ_ROUTES = [...ROUTES.map((r) => r.route), 'POST /v2/models/:model/infer (binary)'];
+/** Every route gets an even share; the binary extension and near-valid inference get two each. */
+export const fuzzCase: fc.Arbitrary<FuzzCase> = fc.oneof(...ROUTES.map(caseFor), binaryCase, binaryCase, nearValidCase, nearValidCase);
+
+export const FUZZ_ROUTES = [...ROUTES.map((r) => r.route), 'POST /v2/models/:model/infer (binary)', 'POST /v2/models/:model/infer (near-valid)'];
 
 /** Raw HTTP/1.1 requests Node's client would refuse to send: broken request lines, control characters, folding. */
 export const rawRequest: fc.Arbitrary<{ route: string; bytes: Buffer }> = fc.oneof(
