@@ -42,10 +42,10 @@ const requestTensorSchema = {
   type: 'object',
   properties: {
     name: { type: 'string' },
-    shape: { type: 'array', items: { type: 'integer', minimum: 0 } },
+    shape: { type: 'array', maxItems: 32, items: { type: 'integer', minimum: 1 } },
     datatype: { type: 'string', enum: [...V2_DATATYPES] },
     parameters: { type: 'object', properties: { binary_data_size: { type: 'integer', minimum: 0 } } },
-    data: { type: 'array', description: 'flat or nested row-major; omitted when binary_data_size is given' },
+    data: { type: 'array', description: 'flat or nested row-major (at most 32 levels); omitted when binary_data_size is given' },
   },
   required: ['name', 'shape', 'datatype'],
 } as const;
