@@ -90,13 +90,13 @@ describe('Open Inference Protocol errors', () => {
     });
     const tooLong = await send(Buffer.concat([header, Buffer.alloc(24)]), header.byteLength + 100);
     expect(tooLong.status).toBe(400);
-    expect((await tooLong.json()).code).toBe('SLUICE_ERR_BINARY_DATA');
+    expect(((await tooLong.json()) as { code: string }).code).toBe('SLUICE_ERR_BINARY_DATA');
     const short = await send(Buffer.concat([header, Buffer.alloc(20)]), header.byteLength);
     expect(short.status).toBe(400);
-    expect((await short.json()).code).toBe('SLUICE_ERR_BINARY_DATA');
+    expect(((await short.json()) as { code: string }).code).toBe('SLUICE_ERR_BINARY_DATA');
     const extra = await send(Buffer.concat([header, Buffer.alloc(28)]), header.byteLength);
     expect(extra.status).toBe(400);
-    expect((await extra.json()).code).toBe('SLUICE_ERR_BINARY_DATA');
+    expect(((await extra.json()) as { code: string }).code).toBe('SLUICE_ERR_BINARY_DATA');
     const ok = await send(Buffer.concat([header, Buffer.alloc(24)]), header.byteLength);
     expect(ok.status).toBe(200);
   });

@@ -16,6 +16,7 @@ export const ERROR_CATALOGUE = {
   SLUICE_ERR_ELEMENT_COUNT: { status: 400, summary: 'The number of data elements does not match the shape.' },
   SLUICE_ERR_INVALID_DATA: { status: 400, summary: 'A data element is not valid for its datatype (e.g. a string in an FP32 tensor).' },
   SLUICE_ERR_OUTPUT_UNKNOWN: { status: 400, summary: 'A requested output the model does not have.' },
+  SLUICE_ERR_OUTPUT_DUPLICATE: { status: 400, summary: 'The same output name was requested twice.' },
   SLUICE_ERR_BINARY_DATA: { status: 400, summary: 'The binary tensor data extension was used inconsistently (sizes, header length).' },
   SLUICE_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, summary: 'The request body has a content type the route does not accept.' },
   SLUICE_ERR_BODY_TOO_LARGE: { status: 413, summary: 'The request body is larger than the configured limit (--max-body-bytes).' },

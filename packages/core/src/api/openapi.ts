@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { SERVER_VERSION } from '../version.js';
+import { BEARER_SCHEME, bearerSecurityScheme, documentAccess } from './openapi-access.js';
+import { documentExamples } from './openapi-examples.js';
 
 export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
@@ -19,6 +21,15 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'repository', description: 'Model repository extension (management)' },
         { name: 'operations', description: 'Metrics' },
       ],
+      components: { securitySchemes: { [BEARER_SCHEME]: bearerSecurityScheme } },
+    },
+    // Built on the first request for the document, when every route (plugins' too) is registered.
+    transformObject: (document) => {
+      if (!('openapiObject' in document)) return document.swaggerObject;
+      const paths = (document.openapiObject.paths ?? {}) as Parameters<typeof documentAccess>[0];
+      documentAccess(paths, app.sluiceRouteRules());
+      documentExamples(paths as Parameters<typeof documentExamples>[0]);
+      return document.openapiObject;
     },
   });
   await app.register(swaggerUi, {

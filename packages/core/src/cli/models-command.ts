@@ -46,7 +46,7 @@ interface IndexEntry { name: string; version?: string; state: string; reason?: s
 function table(entries: IndexEntry[]): string {
   if (entries.length === 0) return 'no models';
   const rows = entries.map((e) => [e.name, e.version ?? '-', e.state, e.reason ?? '']);
-  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length), ['MODEL', 'VERSION', 'STATE'][i]!.length));
+  const widths = [0, 1, 2].map((i) => rows.reduce((widest, r) => Math.max(widest, r[i]!.length), ['MODEL', 'VERSION', 'STATE'][i]!.length));
   const line = (r: string[]) => r.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell)).join('  ').trimEnd();
   return [line(['MODEL', 'VERSION', 'STATE', 'REASON']), ...rows.map(line)].join('\n');
 }

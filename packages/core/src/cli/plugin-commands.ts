@@ -25,7 +25,7 @@ export async function findPluginCommand(verb: string): Promise<{ plugin: string;
     }
     const command = module.cliCommands?.[verb];
     if (command) return { plugin, command };
-    available.push(...Object.keys(module.cliCommands ?? {}));
+    for (const name of Object.keys(module.cliCommands ?? {})) available.push(name);
   }
   return { available };
 }

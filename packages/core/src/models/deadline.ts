@@ -28,7 +28,7 @@ export class Deadline {
   /** The deadline of work done for several requests at once: it ends when the last of them gives up. */
   static latest(deadlines: readonly Deadline[]): Deadline {
     if (deadlines.length === 1) return deadlines[0]!;
-    return new Deadline(Math.max(...deadlines.map((d) => d.expiresAt)));
+    return new Deadline(deadlines.reduce((latest, d) => Math.max(latest, d.expiresAt), -Infinity));
   }
 
   get expired(): boolean {

@@ -38,7 +38,7 @@ export function defaultVersion(slot: ModelSlot): number | undefined {
   const aliased = slot.apiAliases.get('default') ?? slot.config?.aliases.default;
   if (aliased !== undefined && slot.versions.get(aliased)?.serving) return aliased;
   const ready = servingVersions(slot);
-  return ready.length > 0 ? Math.max(...ready.map((v) => v.version)) : undefined;
+  return ready.reduce<number | undefined>((latest, v) => (latest === undefined || v.version > latest ? v.version : latest), undefined);
 }
 
 /** 503 for a version that exists but does not serve; the reason is the public one. */

@@ -6,7 +6,7 @@ import { SluiceError } from '../../errors.js';
 import { elementCount, isV2Datatype, V2_DATATYPES } from '../../models/tensors/datatypes.js';
 import type { Tensor } from '../../models/tensors/tensor.js';
 import { binaryToTensorData, tensorDataToBinary } from './binary-tensor-data.js';
-import { flattenJsonData, jsonToTensorData, tensorDataToJson } from './json-tensor-data.js';
+import { flattenJsonData, jsonToTensorData, MAX_DATA_NESTING, tensorDataToJson } from './json-tensor-data.js';
 
 export const HEADER_LENGTH = 'inference-header-content-length';
 
@@ -29,10 +29,14 @@ function badRequest(message: string): never {
   throw new SluiceError('SLUICE_ERR_BAD_REQUEST', message);
 }
 
+/** The most dimensions a shape may have (data nesting has the same bound). */
+const MAX_RANK = MAX_DATA_NESTING;
+
 function parseShape(value: unknown, name: string): number[] {
-  if (!Array.isArray(value) || !value.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0)) {
+  if (!Array.isArray(value) || !value.every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0)) {
     badRequest(`input "${name}": "shape" must be an array of non-negative integers`);
   }
+  if (value.length > MAX_RANK) badRequest(`input "${name}": "shape" has ${value.length} dimensions, at most ${MAX_RANK} are supported`);
   return value as number[];
 }
 
@@ -44,8 +48,12 @@ function splitBody(body: Buffer, headerLength: string | undefined): { header: un
       return badRequest(`the body is not valid JSON: ${(error as Error).message}`);
     }
   }
-  const length = Number(headerLength);
-  if (!Number.isInteger(length) || length < 0 || length > body.byteLength) {
+  // Plain decimal digits only: Number() would also take "0x6f", "1e2", " 7" or "".
+  const length = /^[0-9]+$/.test(headerLength) ? Number(headerLength) : NaN;
+  if (!Number.isSafeInteger(length)) {
+    throw new SluiceError('SLUICE_ERR_BINARY_DATA', `Inference-Header-Content-Length must be a decimal number of bytes, got "${headerLength.slice(0, 40)}"`);
+  }
+  if (length > body.byteLength) {
     throw new SluiceError('SLUICE_ERR_BINARY_DATA', `Inference-Header-Content-Length is ${headerLength} but the body has ${body.byteLength} bytes`);
   }
   try {

@@ -17,15 +17,43 @@ const INTEGER_RANGES: Partial<Record<V2Datatype, [number, number]>> = {
   INT64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
 };
 
+/**
+ * Deeper nesting than this cannot be a tensor anyone serves (ONNX models rarely pass rank 8); refusing it keeps
+ * a request from costing more than its size.
+ */
+export const MAX_DATA_NESTING = 32;
+
+/** Flattens nested row-major data without recursion, so no nesting depth can overflow the stack. */
 export function flattenJsonData(data: unknown, inputName: string): unknown[] {
   if (!Array.isArray(data)) {
     throw new SluiceError('SLUICE_ERR_BAD_REQUEST', `input "${inputName}": "data" must be an array (flat or nested)`);
   }
-  return data.some(Array.isArray) ? (data.flat(Infinity) as unknown[]) : data;
+  if (!data.some(Array.isArray)) return data;
+  const flat: unknown[] = [];
+  // One frame per open array: the array and the index of its next element.
+  const stack: { array: unknown[]; next: number }[] = [{ array: data, next: 0 }];
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1]!;
+    if (frame.next === frame.array.length) {
+      stack.pop();
+      continue;
+    }
+    const element = frame.array[frame.next++];
+    if (!Array.isArray(element)) {
+      flat.push(element);
+      continue;
+    }
+    if (stack.length === MAX_DATA_NESTING) {
+      throw new SluiceError('SLUICE_ERR_BAD_REQUEST', `input "${inputName}": "data" is nested more than ${MAX_DATA_NESTING} levels deep`);
+    }
+    stack.push({ array: element, next: 0 });
+  }
+  return flat;
 }
 
 function invalid(inputName: string, datatype: V2Datatype, index: number, value: unknown, expected: string): never {
-  const shown = JSON.stringify(value)?.slice(0, 40);
+  // Objects are named, not serialised: one could be nested deep enough to overflow JSON.stringify.
+  const shown = typeof value === 'object' && value !== null ? 'an object' : JSON.stringify(value)?.slice(0, 40) ?? String(value);
   throw new SluiceError('SLUICE_ERR_INVALID_DATA', `input "${inputName}" (${datatype}): element ${index} is ${shown}, expected ${expected}`);
 }
 

@@ -8,7 +8,7 @@ import { SluiceError } from '../../errors.js';
 import { isValidModelName } from '../../models/repository.js';
 import { errorResponseSchema } from '../error-handler.js';
 import { HEADER_LENGTH, decodeInferRequest, encodeInferResponse } from './infer-codec.js';
-import { inferRequestSchema, inferResponseSchema, modelMetadataSchema, modelParamsSchema } from './schemas.js';
+import { inferRequestSchema, inferResponseSchema, modelMetadataSchema, modelParamsSchema, modelVersionParamsSchema } from './schemas.js';
 
 type ModelParams = { model: string; version?: string };
 
@@ -20,6 +20,8 @@ function checkName(params: ModelParams): ModelParams {
 }
 
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 413: errorResponseSchema, 422: errorResponseSchema, 503: errorResponseSchema };
+/** Metadata and readiness read no body and run nothing: no 413 or 422. */
+const metadataErrors = { 400: errorResponseSchema, 404: errorResponseSchema, 503: errorResponseSchema };
 
 export async function modelRoutes(app: FastifyInstance): Promise<void> {
   const { registry } = app.sluice;
@@ -45,11 +47,15 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
     return reply.send({ name: model, ...(version ? { version } : {}), ready: true });
   }
 
-  const readySchema = { 200: { type: 'object', properties: { name: { type: 'string' }, version: { type: 'string' }, ready: { type: 'boolean' } } }, ...errors };
-  for (const prefix of ['/v2/models/:model', '/v2/models/:model/versions/:version']) {
-    const scope = prefix.includes(':version') ? 'a specific version or alias' : 'the default version';
-    app.get(prefix, { schema: { tags: ['v2'], summary: `Model metadata (${scope})`, params: modelParamsSchema, response: { 200: modelMetadataSchema, ...errors } } }, metadata);
-    app.get(`${prefix}/ready`, { schema: { tags: ['v2'], summary: `Model readiness (${scope}); 503 when not ready`, params: modelParamsSchema, response: readySchema } }, ready);
+  const readySchema = { 200: { type: 'object', properties: { name: { type: 'string' }, version: { type: 'string' }, ready: { type: 'boolean' } } }, ...metadataErrors };
+  /** Each route prefix with the path parameters it really has (the docs must not invent a version). */
+  const prefixes = [
+    { prefix: '/v2/models/:model', params: modelParamsSchema, scope: 'the default version' },
+    { prefix: '/v2/models/:model/versions/:version', params: modelVersionParamsSchema, scope: 'a specific version or alias' },
+  ];
+  for (const { prefix, params, scope } of prefixes) {
+    app.get(prefix, { schema: { tags: ['v2'], summary: `Model metadata (${scope})`, params, response: { 200: modelMetadataSchema, ...metadataErrors } } }, metadata);
+    app.get(`${prefix}/ready`, { schema: { tags: ['v2'], summary: `Model readiness (${scope}); 503 when not ready`, params, response: readySchema } }, ready);
   }
 
   // Inference bodies are raw buffers: JSON, or a JSON header followed by binary tensor data.
@@ -68,12 +74,12 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
       return reply.type(encoded.contentType).send(encoded.body);
     }
 
-    for (const prefix of ['/v2/models/:model', '/v2/models/:model/versions/:version']) {
+    for (const { prefix, params, scope } of prefixes) {
       inferScope.post(`${prefix}/infer`, {
         schema: {
           tags: ['v2'],
-          summary: `Inference (${prefix.includes(':version') ? 'a specific version or alias' : 'default version: traffic split, "default" alias or latest'})`,
-          params: modelParamsSchema,
+          summary: `Inference (${params === modelParamsSchema ? 'default version: traffic split, "default" alias or latest' : scope})`,
+          params,
           body: inferRequestSchema,
           response: { 200: inferResponseSchema, ...errors },
         },

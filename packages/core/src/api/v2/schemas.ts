@@ -24,20 +24,28 @@ export const modelMetadataSchema = {
   required: ['name', 'platform', 'inputs', 'outputs'],
 } as const;
 
+/** Path parameters of /v2/models/{model}/... (no version: the default version is meant). */
 export const modelParamsSchema = {
   type: 'object',
-  properties: { model: { type: 'string' }, version: { type: 'string' } },
+  properties: { model: { type: 'string' } },
   required: ['model'],
+} as const;
+
+/** Path parameters of /v2/models/{model}/versions/{version}/... (a version number or alias). */
+export const modelVersionParamsSchema = {
+  type: 'object',
+  properties: { model: { type: 'string' }, version: { type: 'string', description: 'A version number or an alias' } },
+  required: ['model', 'version'],
 } as const;
 
 const requestTensorSchema = {
   type: 'object',
   properties: {
     name: { type: 'string' },
-    shape: { type: 'array', items: { type: 'integer', minimum: 0 } },
+    shape: { type: 'array', maxItems: 32, items: { type: 'integer', minimum: 1 } },
     datatype: { type: 'string', enum: [...V2_DATATYPES] },
     parameters: { type: 'object', properties: { binary_data_size: { type: 'integer', minimum: 0 } } },
-    data: { type: 'array', description: 'flat or nested row-major; omitted when binary_data_size is given' },
+    data: { type: 'array', description: 'flat or nested row-major (at most 32 levels); omitted when binary_data_size is given' },
   },
   required: ['name', 'shape', 'datatype'],
 } as const;

@@ -29,6 +29,10 @@ export function validateInputs(modelName: string, signature: ModelSignature, inp
     if (!shapeFits(spec.shape, input.shape)) {
       throw new SluiceError('SLUICE_ERR_SHAPE_MISMATCH', `input "${input.name}" must have shape ${describeShape(spec.shape)} (-1 = any), got ${describeShape(input.shape)}`);
     }
+    // An empty tensor carries nothing to infer, and some graphs abort natively on one (Silero VAD with batch 0).
+    if (input.shape.includes(0)) {
+      throw new SluiceError('SLUICE_ERR_SHAPE_MISMATCH', `input "${input.name}" has shape ${describeShape(input.shape)}: every dimension must be at least 1`);
+    }
     const expected = elementCount(input.shape);
     if (input.data.length !== expected) {
       throw new SluiceError('SLUICE_ERR_ELEMENT_COUNT', `input "${input.name}" has shape ${describeShape(input.shape)} (${expected} elements) but ${input.data.length} data elements`);
@@ -40,9 +44,13 @@ export function validateInputs(modelName: string, signature: ModelSignature, inp
 
 export function validateOutputNames(modelName: string, signature: ModelSignature, requested: string[]): void {
   const known = new Set(signature.outputs.map((o) => o.name));
+  const seen = new Set<string>();
   for (const name of requested) {
     if (!known.has(name)) {
       throw new SluiceError('SLUICE_ERR_OUTPUT_UNKNOWN', `model "${modelName}" has no output "${name}" (outputs: ${[...known].join(', ')})`);
     }
+    // Refused as Triton does ("output already exists in request"): one name, one tensor in the response.
+    if (seen.has(name)) throw new SluiceError('SLUICE_ERR_OUTPUT_DUPLICATE', `output "${name}" was requested more than once`);
+    seen.add(name);
   }
 }
