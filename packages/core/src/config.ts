@@ -42,6 +42,12 @@ export interface ServerConfig {
   /** Default requests per window for a key without its own limit; 0 (default) means no default limit. */
   rateLimitMax: number;
   rateLimitWindowMs: number;
+  /** Requests with refused credentials allowed per client address (IPv6: per /64) per window; then 429. */
+  authFailureMax: number;
+  /** The window of authFailureMax, and of summarising repeated refusals into one audit event. */
+  authFailureWindowMs: number;
+  /** Most client addresses (and kinds of refusal) tracked at once; bounds the memory of both. */
+  authFailureAddresses: number;
 }
 
 type Kind = 'string' | 'integer' | 'list';
@@ -79,6 +85,9 @@ export const OPTION_SPECS: OptionSpec[] = [
   { key: 'corsOrigins', flag: 'cors-origins', env: 'SLUICE_CORS_ORIGINS', kind: 'list', description: 'comma-separated browser origins allowed by CORS (default none: CORS off)' },
   { key: 'rateLimitMax', flag: 'rate-limit-max', env: 'SLUICE_RATE_LIMIT_MAX', kind: 'integer', min: 0, description: 'default requests per window for keys without their own limit (default 0: none)' },
   { key: 'rateLimitWindowMs', flag: 'rate-limit-window-ms', env: 'SLUICE_RATE_LIMIT_WINDOW_MS', kind: 'integer', min: 1000, description: 'the default rate-limit window (default 60000)' },
+  { key: 'authFailureMax', flag: 'auth-failure-max', env: 'SLUICE_AUTH_FAILURE_MAX', kind: 'integer', min: 1, max: 1_000_000, description: 'requests with refused credentials per client address (IPv6: per /64) per window before 429 (default 100)' },
+  { key: 'authFailureWindowMs', flag: 'auth-failure-window-ms', env: 'SLUICE_AUTH_FAILURE_WINDOW_MS', kind: 'integer', min: 1000, max: 86_400_000, description: 'window of --auth-failure-max and of summarising repeated refusals in one audit event (default 60000)' },
+  { key: 'authFailureAddresses', flag: 'auth-failure-addresses', env: 'SLUICE_AUTH_FAILURE_ADDRESSES', kind: 'integer', min: 100, max: 1_000_000, description: 'most client addresses tracked for refused credentials and refusal summaries (default 10000)' },
 ];
 
 export function defaultConfig(): ServerConfig {
@@ -105,6 +114,9 @@ export function defaultConfig(): ServerConfig {
     corsOrigins: [],
     rateLimitMax: 0,
     rateLimitWindowMs: 60_000,
+    authFailureMax: 100,
+    authFailureWindowMs: 60_000,
+    authFailureAddresses: 10_000,
   };
 }
 

@@ -1,6 +1,11 @@
-/** Builds audit events from a request (actor, ip, request id) and emits them; routes and plugins use this. */
+/**
+ * Builds audit events from a request (actor, ip, request id) and emits them; routes and plugins use this.
+ * Refusals (auth.failure, auth.denied, model.access denied) go through the server's refusal aggregator, so a
+ * flood of refused requests costs a bounded number of audit events (see refusal-audit.ts).
+ */
 import type { FastifyRequest } from 'fastify';
 import type { AuditActor, AuditEvent } from '../extensions.js';
+import { isRefusal, type RefusalAudit } from './refusal-audit.js';
 
 export type AuditFields = Pick<AuditEvent, 'action' | 'outcome' | 'resource'> & { reason?: string; actor?: AuditActor };
 
@@ -12,13 +17,16 @@ export function actorOf(request: FastifyRequest): AuditActor {
 
 export function emitAudit(request: FastifyRequest, fields: AuditFields): void {
   const { actor, ...rest } = fields;
-  request.server.sluice.extensions.events.emit('audit', {
+  const event: AuditEvent = {
     time: new Date().toISOString(),
     actor: actor ?? actorOf(request),
     ip: request.ip,
     requestId: request.id,
     ...rest,
-  });
+  };
+  const refusals = request.server.sluiceRefusalAudit;
+  if (refusals && isRefusal(event)) refusals.record(event);
+  else request.server.sluice.extensions.events.emit('audit', event);
 }
 
 /** Runs an action and audits its outcome (success, or failure with the error message), rethrowing errors. */
@@ -30,5 +38,12 @@ export async function audited<T>(request: FastifyRequest, fields: Omit<AuditFiel
   } catch (error) {
     emitAudit(request, { ...fields, outcome: 'failure', reason: (error as Error).message });
     throw error;
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Aggregates refusal audit events (installed by the auth plugin). */
+    sluiceRefusalAudit?: RefusalAudit;
   }
 }
