@@ -109,7 +109,7 @@ describe('the failed-auth limiter and the refusal summaries (in-process, bounded
 
   it('emits the first refusal at once, then one summary with count per window, and stays bounded', () => {
     const emitted: AuditEvent[] = [];
-    const refusals = createRefusalAudit({ windowMs: 1000, maxTracked: 10, emit: (event) => void emitted.push(event) });
+    const refusals = createRefusalAudit({ windowMs: 1000, maxTracked: 10, emit: (event) => void emitted.push(event), onSummaryError: (error) => { throw error; } });
     const refusal = (ip: string, n: number): AuditEvent => ({ time: new Date(n).toISOString(), action: 'auth.failure', outcome: 'failure', actor: { kind: 'anonymous' }, resource: { type: 'route', id: 'GET /v2' }, reason: 'no key', ip, requestId: `r${n}` });
     for (let n = 0; n < 100; n++) refusals.record(refusal('192.0.2.1', n), n);
     expect(emitted).toHaveLength(1);
@@ -125,5 +125,26 @@ describe('the failed-auth limiter and the refusal summaries (in-process, bounded
     expect(refusals.size()).toBe(0);
     const summarised = emitted.slice(2).reduce((sum, e) => sum + (e.count ?? 1), 0);
     expect(summarised).toBe(2000);
+  });
+
+  it('reports a summary the audit log cannot record instead of throwing from the timer', () => {
+    const failed: AuditEvent[] = [];
+    let broken = false;
+    const refusals = createRefusalAudit({
+      windowMs: 1000,
+      maxTracked: 10,
+      emit: () => {
+        if (broken) throw new Error('disk full');
+      },
+      onSummaryError: (_error, summary) => void failed.push(summary),
+    });
+    const refusal: AuditEvent = { time: new Date(0).toISOString(), action: 'auth.denied', outcome: 'denied', actor: { kind: 'api-key', id: 'k1' }, resource: { type: 'route', id: 'GET /admin/keys' }, reason: 'scope', ip: '192.0.2.9' };
+    refusals.record(refusal, 0);
+    refusals.record(refusal, 1);
+    broken = true;
+    expect(() => refusals.sweep(1000)).not.toThrow();
+    expect(failed).toEqual([expect.objectContaining({ count: 1, action: 'auth.denied' })]);
+    // The first event of a kind is the request's own: its failure reaches the request.
+    expect(() => refusals.record({ ...refusal, reason: 'other' }, 2000)).toThrow('disk full');
   });
 });

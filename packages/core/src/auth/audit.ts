@@ -24,6 +24,11 @@ export function emitAudit(request: FastifyRequest, fields: AuditFields): void {
     requestId: request.id,
     ...rest,
   };
+  publishAudit(request, event);
+}
+
+/** Hands an event to the listeners; refusals go through the server's aggregator (refusal-audit.ts). */
+function publishAudit(request: FastifyRequest, event: AuditEvent): void {
   const refusals = request.server.sluiceRefusalAudit;
   if (refusals && isRefusal(event)) refusals.record(event);
   else request.server.sluice.extensions.events.emit('audit', event);

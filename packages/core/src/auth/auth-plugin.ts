@@ -57,7 +57,12 @@ async function authPlugin(app: FastifyInstance, options: { rules: Record<string,
   const { extensions, config } = app.sluice;
   const routes: RouteRuleEntry[] = [];
   const failedAuth = createFailedAuthLimiter({ max: config.authFailureMax, windowMs: config.authFailureWindowMs, maxAddresses: config.authFailureAddresses });
-  const refusals = createRefusalAudit({ windowMs: config.authFailureWindowMs, maxTracked: config.authFailureAddresses, emit: (event) => extensions.events.emit('audit', event) });
+  const refusals = createRefusalAudit({
+    windowMs: config.authFailureWindowMs,
+    maxTracked: config.authFailureAddresses,
+    emit: (event) => extensions.events.emit('audit', event),
+    onSummaryError: (error, summary) => app.log.error({ err: error, action: summary.action, count: summary.count }, 'the audit log cannot record a summary of refused requests'),
+  });
   // Summaries go out when their window ends (checked a few times per window) and at shutdown.
   const sweeper = setInterval(() => refusals.sweep(), Math.max(250, Math.floor(config.authFailureWindowMs / 4)));
   sweeper.unref();

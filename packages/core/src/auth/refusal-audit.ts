@@ -34,7 +34,16 @@ export interface RefusalAudit {
   size(): number;
 }
 
-export function createRefusalAudit(options: { windowMs: number; maxTracked: number; emit: (event: AuditEvent) => void }): RefusalAudit {
+export interface RefusalAuditOptions {
+  windowMs: number;
+  maxTracked: number;
+  /** Publishes an event; a throw from the first event of a kind reaches the request that caused it. */
+  emit: (event: AuditEvent) => void;
+  /** A summary could not be published (it goes out from a timer or another request): report, do not throw. */
+  onSummaryError: (error: unknown, summary: AuditEvent) => void;
+}
+
+export function createRefusalAudit(options: RefusalAuditOptions): RefusalAudit {
   const tracked = new Map<string, Tracked>();
 
   function keyOf(event: AuditEvent): string {
@@ -45,7 +54,12 @@ export function createRefusalAudit(options: { windowMs: number; maxTracked: numb
   function summarise(entry: Tracked): void {
     if (entry.repeats === 0 || !entry.last) return;
     const { time, requestId } = entry.last;
-    options.emit({ ...entry.first, time, ...(requestId ? { requestId } : {}), count: entry.repeats });
+    const summary: AuditEvent = { ...entry.first, time, ...(requestId ? { requestId } : {}), count: entry.repeats };
+    try {
+      options.emit(summary);
+    } catch (error) {
+      options.onSummaryError(error, summary);
+    }
   }
 
   function release(key: string, entry: Tracked): void {
