@@ -4,7 +4,9 @@
  * nothing is audited; refusals that are audited are summarised (the first at once, its repeats as one event
  * with `count` when the window ends); memory is capped by --auth-failure-addresses.
  */
+import fp from 'fastify-plugin';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emitAudit } from '../packages/core/src/auth/audit.js';
 import { clientAddressKey } from '../packages/core/src/auth/client-address.js';
 import { createFailedAuthLimiter } from '../packages/core/src/auth/failed-auth-limiter.js';
 import { createRefusalAudit } from '../packages/core/src/auth/refusal-audit.js';
@@ -78,6 +80,47 @@ describe('refused credentials over HTTP', () => {
     }
     expect(server.app.sluiceRefusalAudit!.size()).toBeLessThanOrEqual(100);
     expect((await from('192.0.2.1', 'Bearer not-a-key')).status).toBe(401);
+  });
+});
+
+/** A plugin strategy that audits its own rejections, as the enterprise SSO strategies do. */
+const auditingStrategy = fp(async (app) => {
+  app.sluice.extensions.auth.register({
+    name: 'demo-token',
+    authenticate({ bearer }, request) {
+      if (!bearer.startsWith('demo_')) return undefined;
+      if (bearer === 'demo_valid') return { result: 'authenticated', principal: { kind: 'demo-token', id: 'robot', scopes: ['models:read'] } };
+      emitAudit(request, { action: 'demo.token.rejected', outcome: 'failure', resource: { type: 'credential', id: 'demo-token' }, reason: 'unknown demo token' });
+      return { result: 'rejected', reason: 'unknown demo token' };
+    },
+  });
+}, { name: 'auditing-strategy', fastify: '5.x' });
+
+describe('a strategy that audits its own rejections', () => {
+  const models = copyDemoModels(['sentiment']);
+  let server: TestServer;
+  const audits: AuditEvent[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer({ models: models.dir, authFailureMax: 3, authFailureWindowMs: 1000 }, { beforeListen: (app) => app.register(auditingStrategy) });
+    server.app.sluice.extensions.events.on('audit', (event) => void audits.push(event));
+  });
+  afterAll(async () => {
+    await server?.close();
+    models.remove();
+  });
+
+  it('has its events summarised with the refusal, and none written past the limit', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 20; i++) statuses.push((await request(`${server.url}/v2/models/sentiment`, { headers: { authorization: 'Bearer demo_guess' } })).status);
+    expect(statuses).toEqual([401, 401, 401, ...Array(17).fill(429)]);
+    expect((await request(`${server.url}/v2/models/sentiment`, { headers: { authorization: 'Bearer demo_valid' } })).status).toBe(200);
+    await until(() => (audits.filter((e) => e.count !== undefined).length === 2 ? true : undefined), 5000);
+    const own = audits.filter((e) => e.action === 'demo.token.rejected');
+    const core = audits.filter((e) => e.action === 'auth.failure');
+    // Three refused requests each: the first event at once, a summary of the other two; the 17 over the limit: nothing.
+    expect(own.map((e) => e.count ?? 1)).toEqual([1, 2]);
+    expect(core.map((e) => e.count ?? 1)).toEqual([1, 2]);
   });
 });
 

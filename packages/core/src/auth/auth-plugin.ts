@@ -13,7 +13,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { SluiceError } from '../errors.js';
 import type { AuthOutcome, AuthStrategy, Principal } from '../extensions.js';
-import { emitAudit } from './audit.js';
+import { emitAudit, holdAudit, releaseHeldAudit } from './audit.js';
 import { createFailedAuthLimiter } from './failed-auth-limiter.js';
 import { parseModelReference } from './model-reference.js';
 import { createRefusalAudit } from './refusal-audit.js';
@@ -96,6 +96,7 @@ async function authPlugin(app: FastifyInstance, options: { rules: Record<string,
   /** `claimed` names who the refused credentials said they were (a key id, a subject) and which strategy saw them. */
   function refuse(request: FastifyRequest, action: 'auth.failure' | 'auth.denied', error: SluiceError, claimed?: { kind: string; id: string }): never {
     if (action === 'auth.failure') limitFailures(request);
+    releaseHeldAudit(request, 'as-refusals');
     emitAudit(request, {
       action,
       outcome: action === 'auth.failure' ? 'failure' : 'denied',
@@ -110,6 +111,7 @@ async function authPlugin(app: FastifyInstance, options: { rules: Record<string,
   function limitFailures(request: FastifyRequest): void {
     const verdict = failedAuth.refused(request.ip);
     if (!verdict.limited) return;
+    releaseHeldAudit(request, 'discard');
     if (verdict.firstInWindow) request.log.warn({ ip: request.ip, max: config.authFailureMax, windowMs: config.authFailureWindowMs }, 'too many refused credentials from one address; answering 429 until the window ends');
     throw new SluiceError('SLUICE_ERR_RATE_LIMITED', `too many requests with refused credentials from this address; retry in ${verdict.retryAfterSeconds} s`, {
       headers: { 'retry-after': String(verdict.retryAfterSeconds) },
@@ -174,7 +176,17 @@ async function authPlugin(app: FastifyInstance, options: { rules: Record<string,
     }
     const { access } = rule;
     if (access === 'public') return;
-    request.principal = await authenticate(request);
+    // A strategy's own audit events wait for the outcome (a refusal past the limit must write nothing).
+    holdAudit(request);
+    let principal: Principal;
+    try {
+      principal = await authenticate(request);
+    } catch (error) {
+      releaseHeldAudit(request, 'as-refusals'); // a strategy that threw (refuse() has released them otherwise)
+      throw error;
+    }
+    releaseHeldAudit(request, 'publish');
+    request.principal = principal;
     if (access !== 'authenticated') {
       if (!grants(request.principal.scopes, access.scopes)) {
         refuse(request, 'auth.denied', new SluiceError('SLUICE_ERR_FORBIDDEN', `this route needs one of the scopes: ${access.scopes.join(', ')}`));
