@@ -8,7 +8,7 @@
  */
 import { AjvCompiler } from '@fastify/ajv-compiler';
 
-/** Fastify's compiler builder keeps a pool per option set, so both compilers share nothing but the code. */
+/** Fastify's default builder: one Ajv instance per option set, reused across calls. */
 const buildFromPool = AjvCompiler();
 type PoolOptions = Parameters<typeof buildFromPool>[1];
 
