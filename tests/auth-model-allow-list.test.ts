@@ -3,6 +3,7 @@
  * body, and JSON bodies are never type-coerced (Ajv used to turn `["other"]` or `5` into the string it wanted,
  * after a check that skipped non-strings). Every refusal is audited as `model.access` / `denied`.
  */
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../packages/core/src/extensions.js';
 import { writeEncoderModel } from './helpers/batching-models.js';
@@ -79,5 +80,21 @@ describe('model allow-list on JSON bodies', () => {
     expect((await request(`${server.url}/v2/repository/models/sentiment/aliases/stable`, { method: 'PUT', headers: server.auth, body: { version: 1 } })).status).toBe(200);
     // Path parameters are text by nature and keep working.
     expect((await request(`${server.url}/v2/models/sentiment/versions/1`, { headers: server.auth })).status).toBe(200);
+  });
+
+  it('serves a limited key nothing but its own model, whatever JSON value names the model (seeded, 300 runs)', async () => {
+    const tricky = fc.constantFrom<unknown>(['other'], ['encoder', 'other'], 5, 5.0, '5', ['5'], 'other', 'encoder:other', 'other:encoder', ' encoder', 'ENCODER', 'encoder\u0000', '', ':encoder', { toString: 'encoder' }, [['other']]);
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(tricky, fc.jsonValue({ maxDepth: 3 })), async (model) => {
+        const response = await embed(model);
+        expect(response.status).toBeLessThan(500);
+        expect(response.text).not.toMatch(/ at .+:\d+:\d+|\/work\/|node_modules/);
+        if (response.status === 200) {
+          expect(typeof model).toBe('string');
+          expect((model as string).slice(0, (model as string).lastIndexOf(':') > 0 ? (model as string).lastIndexOf(':') : undefined)).toBe('encoder');
+        }
+      }),
+      { seed: 11, numRuns: 300 },
+    );
   });
 });
