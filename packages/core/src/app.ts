@@ -11,6 +11,7 @@ import { registerErrorHandlers } from './api/error-handler.js';
 import { healthRoutes } from './api/health-routes.js';
 import { metricsRoutes } from './api/metrics-routes.js';
 import { registerOpenApi } from './api/openapi.js';
+import { bodyStrictValidatorFactory } from './api/validator-compiler.js';
 import { loadPlugins } from './plugins.js';
 import { modelRoutes } from './api/v2/model-routes.js';
 import { repositoryRoutes } from './api/v2/repository-routes.js';
@@ -57,6 +58,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     },
     return503OnClosing: false, // our own hook below answers with the catalogue's error shape
     ajv: { customOptions: { allowUnionTypes: true } },
+    schemaController: { compilersFactory: { buildValidator: bodyStrictValidatorFactory } },
     forceCloseConnections: 'idle',
     maxParamLength: ROUTE_PARAM_MAX_LENGTH,
   });

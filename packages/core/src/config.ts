@@ -50,6 +50,12 @@ export interface ServerConfig {
   rateLimitWindowMs: number;
   /** 'on' (default, like Triton): readiness is 503 while a model in the repository failed to load. */
   strictReadiness: 'on' | 'off';
+  /** Requests with refused credentials allowed per client address (IPv6: per /64) per window; then 429. */
+  authFailureMax: number;
+  /** The window of authFailureMax, and of summarising repeated refusals into one audit event. */
+  authFailureWindowMs: number;
+  /** Most client addresses (and kinds of refusal) tracked at once; bounds the memory of both. */
+  authFailureAddresses: number;
 }
 
 type Kind = 'string' | 'integer' | 'list';
@@ -91,6 +97,9 @@ export const OPTION_SPECS: OptionSpec[] = [
   { key: 'rateLimitMax', flag: 'rate-limit-max', env: 'SLUICE_RATE_LIMIT_MAX', kind: 'integer', min: 0, description: 'default requests per window for keys without their own limit (default 0: none)' },
   { key: 'strictReadiness', flag: 'strict-readiness', env: 'SLUICE_STRICT_READINESS', kind: 'string', allowed: ['on', 'off'], description: 'on (default): /v2/health/ready is 503 while a model failed to load and serves nothing; off: ready once start-up loading finished' },
   { key: 'rateLimitWindowMs', flag: 'rate-limit-window-ms', env: 'SLUICE_RATE_LIMIT_WINDOW_MS', kind: 'integer', min: 1000, description: 'the default rate-limit window (default 60000)' },
+  { key: 'authFailureMax', flag: 'auth-failure-max', env: 'SLUICE_AUTH_FAILURE_MAX', kind: 'integer', min: 1, max: 1_000_000, description: 'requests with refused credentials per client address (IPv6: per /64) per window before 429 (default 100)' },
+  { key: 'authFailureWindowMs', flag: 'auth-failure-window-ms', env: 'SLUICE_AUTH_FAILURE_WINDOW_MS', kind: 'integer', min: 1000, max: 86_400_000, description: 'window of --auth-failure-max and of summarising repeated refusals in one audit event (default 60000)' },
+  { key: 'authFailureAddresses', flag: 'auth-failure-addresses', env: 'SLUICE_AUTH_FAILURE_ADDRESSES', kind: 'integer', min: 100, max: 1_000_000, description: 'most client addresses tracked for refused credentials and refusal summaries (default 10000)' },
 ];
 
 export function defaultConfig(): ServerConfig {
@@ -121,6 +130,9 @@ export function defaultConfig(): ServerConfig {
     rateLimitMax: 0,
     rateLimitWindowMs: 60_000,
     strictReadiness: 'on',
+    authFailureMax: 100,
+    authFailureWindowMs: 60_000,
+    authFailureAddresses: 10_000,
   };
 }
 

@@ -104,6 +104,12 @@ export interface AuditEvent {
   reason?: string;
   ip?: string;
   requestId?: string;
+  /**
+   * How many identical events this one stands for; absent means 1. Core summarises repeated refusals
+   * (auth.failure, auth.denied, model.access from one address, route, reason and actor) in a window: the first
+   * is emitted alone, the repeats as one event with `count` = their number, `time` and `requestId` of the last.
+   */
+  count?: number;
 }
 
 /** One inference request's outcome: who, which model, how much, how long. Never inputs or outputs. */

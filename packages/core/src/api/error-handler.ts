@@ -35,13 +35,13 @@ export function toSluiceError(error: FastifyError | Error): SluiceError {
  * An error from any catalogue (core's, or a plugin's SLUICE_<X>_ERR_*): a code and an HTTP status. Checked by
  * shape rather than by class, so a plugin built against another copy of core (or none) may simply throw one.
  */
-interface CatalogueLike extends Error {
+export interface CatalogueLike extends Error {
   code: string;
   statusCode: number;
   headers?: Record<string, string>;
 }
 
-function isCatalogueError(error: unknown): error is CatalogueLike {
+export function isCatalogueError(error: unknown): error is CatalogueLike {
   const { code, statusCode } = error as Partial<CatalogueLike>;
   return typeof code === 'string' && /^SLUICE_(?:[A-Z]+_)?ERR_[A-Z0-9_]+$/.test(code) && typeof statusCode === 'number' && statusCode >= 400 && statusCode < 600;
 }

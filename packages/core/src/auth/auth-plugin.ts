@@ -2,15 +2,21 @@
  * Authentication and authorisation for every route, in onRequest (before a body is read):
  * 1. find the route's rule (route-rules.ts, or the route's own `config.auth`); public routes pass;
  * 2. read `Authorization: Bearer <token>` and ask each registered strategy in turn (API keys first);
- * 3. check the scopes, the model allow-list (path parameter here, JSON body field in preValidation) and any
- *    entitlement the route `requires`.
- * Every refusal is a 401/403 with the catalogue's code and an `audit` event; credentials are never logged.
+ * 3. check the scopes, the model allow-list and any entitlement the route `requires`. A model named in the
+ *    path is checked here; one named in the JSON body is checked in preHandler, on the validated body (JSON
+ *    bodies are never type-coerced, see api/validator-compiler.ts), so the value checked is the value used.
+ * Every refusal is a 401/403 with the catalogue's code and an audit event (repeats are summarised, see
+ * refusal-audit.ts); refused credentials are limited per client address (failed-auth-limiter.ts), past which
+ * the answer is 429 and nothing is audited. Credentials are never logged.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { SluiceError } from '../errors.js';
 import type { AuthOutcome, AuthStrategy, Principal } from '../extensions.js';
-import { emitAudit } from './audit.js';
+import { emitAudit, holdAudit, releaseHeldAudit } from './audit.js';
+import { createFailedAuthLimiter } from './failed-auth-limiter.js';
+import { parseModelReference } from './model-reference.js';
+import { createRefusalAudit } from './refusal-audit.js';
 import { resolveRouteRule, UNDECLARED_ROUTE_RULE, type RouteRule } from './route-rules.js';
 import { grants } from './scopes.js';
 
@@ -48,8 +54,23 @@ function unauthenticated(message: string): SluiceError {
 }
 
 async function authPlugin(app: FastifyInstance, options: { rules: Record<string, RouteRule> }): Promise<void> {
-  const { extensions } = app.sluice;
+  const { extensions, config } = app.sluice;
   const routes: RouteRuleEntry[] = [];
+  const failedAuth = createFailedAuthLimiter({ max: config.authFailureMax, windowMs: config.authFailureWindowMs, maxAddresses: config.authFailureAddresses });
+  const refusals = createRefusalAudit({
+    windowMs: config.authFailureWindowMs,
+    maxTracked: config.authFailureAddresses,
+    emit: (event) => extensions.events.emit('audit', event),
+    onSummaryError: (error, summary) => app.log.error({ err: error, action: summary.action, count: summary.count }, 'the audit log cannot record a summary of refused requests'),
+  });
+  // Summaries go out when their window ends (checked a few times per window) and at shutdown.
+  const sweeper = setInterval(() => refusals.sweep(), Math.max(250, Math.floor(config.authFailureWindowMs / 4)));
+  sweeper.unref();
+  app.decorate('sluiceRefusalAudit', refusals);
+  app.addHook('preClose', async () => {
+    clearInterval(sweeper);
+    refusals.flush();
+  });
   const undeclaredWarned = new Set<string>();
 
   app.decorateRequest('principal', undefined);
@@ -74,6 +95,8 @@ async function authPlugin(app: FastifyInstance, options: { rules: Record<string,
 
   /** `claimed` names who the refused credentials said they were (a key id, a subject) and which strategy saw them. */
   function refuse(request: FastifyRequest, action: 'auth.failure' | 'auth.denied', error: SluiceError, claimed?: { kind: string; id: string }): never {
+    if (action === 'auth.failure') limitFailures(request);
+    releaseHeldAudit(request, 'as-refusals');
     emitAudit(request, {
       action,
       outcome: action === 'auth.failure' ? 'failure' : 'denied',
@@ -82,6 +105,17 @@ async function authPlugin(app: FastifyInstance, options: { rules: Record<string,
       ...(claimed && !request.principal ? { actor: claimed } : {}),
     });
     throw error;
+  }
+
+  /** Over its limit of refused credentials, an address gets 429 and no audit event (only one log line per window). */
+  function limitFailures(request: FastifyRequest): void {
+    const verdict = failedAuth.refused(request.ip);
+    if (!verdict.limited) return;
+    releaseHeldAudit(request, 'discard');
+    if (verdict.firstInWindow) request.log.warn({ ip: request.ip, max: config.authFailureMax, windowMs: config.authFailureWindowMs }, 'too many refused credentials from one address; answering 429 until the window ends');
+    throw new SluiceError('SLUICE_ERR_RATE_LIMITED', `too many requests with refused credentials from this address; retry in ${verdict.retryAfterSeconds} s`, {
+      headers: { 'retry-after': String(verdict.retryAfterSeconds) },
+    });
   }
 
   function settle(request: FastifyRequest, strategy: AuthStrategy, outcome: AuthOutcome): Principal {
@@ -119,11 +153,16 @@ async function authPlugin(app: FastifyInstance, options: { rules: Record<string,
     return refuse(request, 'auth.failure', unauthenticated('the bearer token is not a credential this server accepts'));
   }
 
-  function checkModel(request: FastifyRequest, given: unknown): void {
+  /** The model allow-list: `given` is a validated path parameter or body field naming a model ("name[:version]"). */
+  function checkModel(request: FastifyRequest, given: unknown, where: string): void {
     const allowed = request.principal?.models;
-    if (!allowed || typeof given !== 'string') return;
-    const model = given.split(':')[0]!; // OpenAI-style "model:version"; model names never contain ':'
-    if (!allowed.includes(model)) refuse(request, 'auth.denied', new SluiceError('SLUICE_ERR_FORBIDDEN', `this key may not use model "${model}"`));
+    if (!allowed) return;
+    // Fail closed: a key limited to some models must name one of them, as a string.
+    const model = typeof given === 'string' ? parseModelReference(given).model : undefined;
+    if (model !== undefined && allowed.includes(model)) return;
+    const error = new SluiceError('SLUICE_ERR_FORBIDDEN', model === undefined ? `this key may use only some models: name one in ${where}` : `this key may not use model "${model}"`);
+    emitAudit(request, { action: 'model.access', outcome: 'denied', resource: { type: 'model', ...(model !== undefined ? { id: model } : {}) }, reason: error.message });
+    throw error;
   }
 
   app.addHook('onRequest', async (request) => {
@@ -137,20 +176,32 @@ async function authPlugin(app: FastifyInstance, options: { rules: Record<string,
     }
     const { access } = rule;
     if (access === 'public') return;
-    request.principal = await authenticate(request);
+    // A strategy's own audit events wait for the outcome (a refusal past the limit must write nothing).
+    holdAudit(request);
+    let principal: Principal;
+    try {
+      principal = await authenticate(request);
+    } catch (error) {
+      releaseHeldAudit(request, 'as-refusals'); // a strategy that threw (refuse() has released them otherwise)
+      throw error;
+    }
+    releaseHeldAudit(request, 'publish');
+    request.principal = principal;
     if (access !== 'authenticated') {
       if (!grants(request.principal.scopes, access.scopes)) {
         refuse(request, 'auth.denied', new SluiceError('SLUICE_ERR_FORBIDDEN', `this route needs one of the scopes: ${access.scopes.join(', ')}`));
       }
-      if (access.modelParam) checkModel(request, (request.params as Record<string, unknown> | undefined)?.[access.modelParam]);
+      if (access.modelParam) checkModel(request, (request.params as Record<string, unknown> | undefined)?.[access.modelParam], `the path`);
     }
   });
 
-  app.addHook('preValidation', async (request) => {
+  // After validation: the body's model field is checked as the handler will read it.
+  app.addHook('preHandler', async (request) => {
     const rule = ruleOfRequest.get(request);
     if (!rule || typeof rule.access !== 'object' || !rule.access.modelBodyField) return;
     const body = request.body;
-    if (body && typeof body === 'object' && !Buffer.isBuffer(body)) checkModel(request, (body as Record<string, unknown>)[rule.access.modelBodyField]);
+    const given = body && typeof body === 'object' && !Buffer.isBuffer(body) ? (body as Record<string, unknown>)[rule.access.modelBodyField] : undefined;
+    checkModel(request, given, `the body's "${rule.access.modelBodyField}" field`);
   });
 }
 

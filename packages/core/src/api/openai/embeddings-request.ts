@@ -1,4 +1,5 @@
 /** Validates a POST /v1/embeddings body beyond its JSON schema, with OpenAI-style `param` names. */
+import { parseModelReference } from '../../auth/model-reference.js';
 import { OpenAiParamError } from './openai-errors.js';
 
 export interface EmbeddingsRequest {
@@ -31,16 +32,10 @@ function parseTexts(input: unknown): string[] {
   return input as string[];
 }
 
-/** "name" or "name:version" (a version number or alias). */
-function parseModel(model: string): { model: string; version?: string } {
-  const colon = model.lastIndexOf(':');
-  return colon > 0 ? { model: model.slice(0, colon), version: model.slice(colon + 1) } : { model };
-}
-
 export function parseEmbeddingsRequest(body: { input?: unknown; model: string; encoding_format?: 'float' | 'base64'; dimensions?: number }): EmbeddingsRequest {
   return {
     texts: parseTexts(body.input),
-    ...parseModel(body.model),
+    ...parseModelReference(body.model), // the same parser as the model allow-list check
     encodingFormat: body.encoding_format ?? 'float',
     dimensions: body.dimensions,
   };

@@ -4,7 +4,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { SluiceError, type ErrorCode } from '../../errors.js';
-import { toSluiceError } from '../error-handler.js';
+import { isCatalogueError, toSluiceError, type CatalogueLike } from '../error-handler.js';
 
 /** A client mistake in one named body field (OpenAI reports it as `param`). */
 export class OpenAiParamError extends SluiceError {
@@ -29,8 +29,8 @@ function validationParam(error: FastifyError): string | null {
   return missing ?? (first.instancePath.replace(/^\//, '').split('/')[0] || null);
 }
 
-export function sendOpenAiError(reply: FastifyReply, error: SluiceError, param: string | null = null): FastifyReply {
-  for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
+export function sendOpenAiError(reply: FastifyReply, error: CatalogueLike, param: string | null = null): FastifyReply {
+  for (const [name, value] of Object.entries(error.headers ?? {})) reply.header(name, value);
   return reply.code(error.statusCode).type('application/json; charset=utf-8').send({
     error: { message: error.message, type: typeFor(error.statusCode), param, code: error.code },
   });
@@ -39,10 +39,11 @@ export function sendOpenAiError(reply: FastifyReply, error: SluiceError, param: 
 /** Installs the OpenAI-shaped error handler on the (encapsulated) /v1 scope. */
 export function registerOpenAiErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const sluiceError = toSluiceError(error);
-    if (sluiceError.statusCode >= 500) request.log.error({ err: error, code: sluiceError.code }, 'request failed');
-    else request.log.info({ code: sluiceError.code, reason: sluiceError.message }, 'request refused');
+    // Any catalogue's error (core's or a plugin's, e.g. a quota's 429) keeps its status, code and headers.
+    const answer = isCatalogueError(error) ? error : toSluiceError(error);
+    if (answer.statusCode >= 500) request.log.error({ err: error, code: answer.code }, 'request failed');
+    else request.log.info({ code: answer.code, reason: answer.message }, 'request refused');
     const param = error instanceof OpenAiParamError ? error.param : validationParam(error);
-    return sendOpenAiError(reply, sluiceError, param);
+    return sendOpenAiError(reply, answer, param);
   });
 }

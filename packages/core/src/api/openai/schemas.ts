@@ -10,7 +10,7 @@ export const openAiErrorSchema = {
         message: { type: 'string' },
         type: { type: 'string', enum: ['invalid_request_error', 'authentication_error', 'permission_error', 'rate_limit_error', 'server_error'] },
         param: { type: 'string', nullable: true },
-        code: { type: 'string', enum: Object.keys(ERROR_CATALOGUE) },
+        code: { type: 'string', pattern: '^SLUICE_(?:[A-Z]+_)?ERR_[A-Z0-9_]+$', description: `a core code (${Object.keys(ERROR_CATALOGUE).length} in the catalogue, e.g. SLUICE_ERR_MODEL_NOT_FOUND) or a plugin's SLUICE_<PLUGIN>_ERR_* (e.g. SLUICE_EE_ERR_QUOTA_EXCEEDED)` },
       },
       required: ['message', 'type', 'param', 'code'],
     },
@@ -18,7 +18,16 @@ export const openAiErrorSchema = {
   required: ['error'],
 } as const;
 
-export const openAiErrors = { 400: openAiErrorSchema, 404: openAiErrorSchema, 413: openAiErrorSchema, 422: openAiErrorSchema, 503: openAiErrorSchema };
+export const openAiErrors = {
+  400: openAiErrorSchema,
+  401: openAiErrorSchema,
+  403: openAiErrorSchema,
+  404: openAiErrorSchema,
+  413: openAiErrorSchema,
+  422: openAiErrorSchema,
+  429: openAiErrorSchema,
+  503: openAiErrorSchema,
+};
 
 const modelObjectSchema = {
   type: 'object',
