@@ -21,6 +21,12 @@ export interface SiemSettings {
   maxRetryMs?: number;
   /** Per-request timeout (default 10000 ms). */
   timeoutMs?: number;
+  /**
+   * The most undelivered entries the outbox keeps (default 100000; SLUICE_AUDIT_SIEM_MAX_PENDING). At the
+   * bound the oldest undelivered entries are dropped from the outbox (never from the audit log), counted in
+   * sluice_audit_siem_dropped_total and logged; the SIEM then sees a gap in seq.
+   */
+  maxPending?: number;
 }
 
 export interface SiemForwarder {
