@@ -76,7 +76,7 @@ describe('audit fails closed when the disk is full', () => {
     const { store } = server.app.sluiceEnterprise.audit;
     const outcomes: { requestId: string; status: number; carriedOut: boolean }[] = [];
     let refused = 0;
-    for (let i = 0; i < 400 && refused < 3; i++) {
+    for (let i = 0; i < 40 && refused < 3; i++) {
       const loaded = await ready();
       const action = loaded ? 'unload' : 'load';
       const requestId = `full-${i}`;
@@ -93,7 +93,7 @@ describe('audit fails closed when the disk is full', () => {
         expect(response.status, response.text).toBe(200);
         expect(await ready()).toBe(!loaded);
       }
-      if (loaded) expect((await infer()).status).toBe(200); // inference keeps running, audited or not
+      if (await ready()) expect((await infer()).status).toBe(200); // inference keeps running, audited or not
     }
     expect(refused, 'the full disk must refuse audited actions').toBe(3);
     // Key creation is refused the same way (its intent cannot be recorded), and creates no key.
