@@ -108,6 +108,7 @@ describe('audit fails closed when the disk is full', () => {
     expect((await infer()).status).toBe(200);
     const metrics = await api('/metrics');
     expect(metrics.text).toMatch(/sluice_audit_write_failures_total\{event="audit"\} [1-9]/);
+    expect(metrics.text).toMatch(/sluice_audit_write_failures_total\{event="inference"\} [1-9]/); // served, counted
 
     rmSync(filler, { force: true });
     expect((await api('/v2/repository/models/sentiment/unload', { method: 'POST' })).status).toBe(200);
