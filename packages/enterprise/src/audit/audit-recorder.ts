@@ -56,8 +56,8 @@ export function createAuditRecorder(deps: {
 
   const sink: AuditSink = (record, options = {}) => {
     // License events are kept even after features switched off, if the log was ever used: the switch-off is itself worth recording.
-    if (!deps.recording() && !(options.always === true && store.chain().headSeq > 0)) return;
     try {
+      if (!deps.recording() && !(options.always === true && store.chain().headSeq > 0)) return;
       store.append(record, { outbox: forwarder !== undefined });
     } catch (error) {
       logger.error({ err: error, action: record.action }, 'cannot append to the audit log');
