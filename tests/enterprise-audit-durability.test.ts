@@ -11,9 +11,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { withApiKeys } from '../packages/core/src/auth/with-api-keys.js';
 import { verifyAuditChain } from '../packages/enterprise/src/audit/audit-verify.js';
 import { runCli } from './helpers/cli-process.js';
+import { writeTrustingPlugin } from './helpers/enterprise-trusting-plugin.js';
 import { createTestVendor, DAY_MS } from './helpers/enterprise-server.js';
 
-const PLUGIN = path.resolve(import.meta.dirname, 'helpers', 'enterprise-test-plugin.ts');
 const scratch = mkdtempSync(path.join(tmpdir(), 'sluice-ee-kill-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -26,10 +26,11 @@ describe('audit durability under kill -9', () => {
     const admin = withApiKeys(data, (keys) => keys.create({ name: 'kill-admin', scopes: ['admin'] }));
     const auth = { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' };
     const expected: string[] = [];
+    const plugin = writeTrustingPlugin(scratch, vendor.publicJwk);
 
     for (const round of [1, 2, 3, 4]) {
       const server = runCli(['serve', '--port', '0', '--models', models, '--data', data, '--workers', '1'], {
-        env: { SLUICE_PLUGINS: PLUGIN, SLUICE_LICENSE_KEY: license, SLUICE_TEST_TRUSTED_JWK: JSON.stringify(vendor.publicJwk) },
+        env: { SLUICE_PLUGINS: plugin, SLUICE_LICENSE_KEY: license },
       });
       const address = String((await server.waitFor((line) => line.msg === 'sluice listening')).address);
       // Round 1: one action, killed the instant its response arrives; later rounds: a concurrent burst.

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { entryHash } from '../packages/enterprise/src/audit/canonical.js';
+import { entryHash, headSeal } from '../packages/enterprise/src/audit/canonical.js';
 import { parseAuditCsv, parseAuditJsonl, verifyExportedEntries } from '../packages/enterprise/src/audit/audit-export.js';
 import { ROOT, SOURCE_FLAGS } from './helpers/cli-process.js';
 import { copyDemoModels } from './helpers/test-server.js';
@@ -84,7 +84,12 @@ describe('the audit log', () => {
     for (const action of ['license.install', 'license.state', 'key.create', 'key.revoke', 'model.unload', 'model.load', 'model.alias.set', 'model.alias.delete', 'model.traffic.set', 'model.traffic.clear', 'auth.failure', 'auth.denied', 'quota.set', 'inference']) {
       expect(actions, action).toContain(action);
     }
-    const revoke = entries.find((e) => e.action === 'key.revoke');
+    // Intent first: every audited action has a 'requested' entry just before its outcome, with the same request id.
+    const revokes = entries.filter((e) => e.action === 'key.revoke');
+    expect(revokes.map((e) => e.outcome)).toEqual(['requested', 'success']);
+    expect(revokes[1].seq).toBe(revokes[0].seq + 1);
+    expect(revokes[0].requestId).toBe('req-revoke-1');
+    const revoke = revokes[1];
     expect(revoke).toMatchObject({ outcome: 'success', actor: { kind: 'api-key', id: server.adminKeyId, name: 'test-admin' }, resource: { type: 'api-key', id: robot.key.id }, ip: '127.0.0.1', requestId: 'req-revoke-1' });
     const failures = entries.filter((e) => e.action === 'auth.failure');
     expect(failures.length).toBe(2);
@@ -103,7 +108,7 @@ describe('the audit log', () => {
     expect(byAction.length).toBeGreaterThanOrEqual(6);
     expect(byAction.every((e) => e.action.startsWith('model.'))).toBe(true);
     expect((await all(`&actor=${server.adminKeyId}`)).every((e) => e.actor.id === server.adminKeyId)).toBe(true);
-    expect((await all('&resource_type=model&resource_id=sentiment')).map((e) => e.action)).toEqual(['model.unload', 'model.load', 'model.traffic.clear']);
+    expect((await all('&resource_type=model&resource_id=sentiment&outcome=success')).map((e) => e.action)).toEqual(['model.unload', 'model.load', 'model.traffic.clear']);
     const sorted = (await all()).map((e) => e.time).sort();
     const middle = sorted[Math.floor(sorted.length / 2)]!;
     expect((await all(`&from=${middle}`)).map((e) => e.seq)).toEqual((await all()).filter((e) => e.time >= middle).map((e) => e.seq));
@@ -192,7 +197,7 @@ describe('the audit log', () => {
     it('the untouched copy verifies', async () => {
       const result = await tampered('untouched', () => undefined);
       expect(result.code).toBe(0);
-      expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, checked: 9 });
+      expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, checked: 17 }); // license.state, then 8 × (intent, outcome)
     });
 
     it('a deleted entry', async () => {
@@ -228,7 +233,54 @@ describe('the audit log', () => {
         db.prepare('DELETE FROM enterprise_audit_log WHERE seq <= 2').run();
         db.prepare('UPDATE enterprise_audit_chain SET anchor_seq = 2, anchor_hash = ?').run(last.hash);
       });
-      expect(JSON.parse(disguised.stdout).firstBad).toMatchObject({ seq: 3, kind: 'anchor' });
+      // Moving the anchor by hand breaks the head's seal; with the seal recomputed, no retention record vouches for it.
+      expect(JSON.parse(disguised.stdout).firstBad).toMatchObject({ kind: 'head' });
+      const resealed = await tampered('anchor-resealed', (db) => {
+        const last = db.prepare('SELECT hash FROM enterprise_audit_log WHERE seq = 2').get() as { hash: string };
+        const head = db.prepare('SELECT head_seq, head_hash FROM enterprise_audit_chain').get() as { head_seq: number; head_hash: string };
+        db.prepare('DELETE FROM enterprise_audit_log WHERE seq <= 2').run();
+        const seal = headSeal({ anchorSeq: 2, anchorHash: last.hash, headSeq: head.head_seq, headHash: head.head_hash });
+        db.prepare('UPDATE enterprise_audit_chain SET anchor_seq = 2, anchor_hash = ?, head_seal = ?').run(last.hash, seal);
+      });
+      expect(JSON.parse(resealed.stdout).firstBad).toMatchObject({ seq: 3, kind: 'anchor' });
+    });
+
+    it('a truncated tail whose head was set to the last remaining row (seq and hash copied, no hash computed)', async () => {
+      const result = await tampered('head-copied', (db) => {
+        const keep = db.prepare('SELECT seq, hash FROM enterprise_audit_log WHERE seq = 11').get() as { seq: number; hash: string };
+        db.prepare('DELETE FROM enterprise_audit_log WHERE seq > 11').run();
+        db.prepare('UPDATE enterprise_audit_chain SET head_seq = ?, head_hash = ?').run(keep.seq, keep.hash);
+      });
+      expect(result.code).toBe(1);
+      expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, firstBad: { kind: 'head' } });
+    });
+
+    it('every row deleted, with the head deleted too or reset to the genesis values', async () => {
+      const wiped = await tampered('wiped', (db) => {
+        db.prepare('DELETE FROM enterprise_audit_log').run();
+        db.prepare('DELETE FROM enterprise_audit_chain').run();
+      });
+      expect(wiped.code).toBe(1);
+      expect(JSON.parse(wiped.stdout)).toMatchObject({ ok: false, checked: 0, firstBad: { kind: 'head' } });
+      const reset = await tampered('reset', (db) => {
+        db.prepare('DELETE FROM enterprise_audit_log').run();
+        db.prepare("UPDATE enterprise_audit_chain SET head_seq = 0, head_hash = anchor_hash").run();
+      });
+      expect(JSON.parse(reset.stdout)).toMatchObject({ ok: false, firstBad: { kind: 'head' } });
+      // The human-readable form says TAMPERED, not "intact: 0 entries".
+      const dir = path.join(scratch, 'wiped');
+      const text = await sluiceCli(['audit', 'verify', '--data', dir]);
+      expect(text.code).toBe(1);
+      expect(text.stdout).toMatch(/TAMPERED/);
+    });
+
+    it('a dropped table is reported as tampering, without a stack trace', async () => {
+      for (const table of ['enterprise_audit_log', 'enterprise_audit_chain']) {
+        const result = await tampered(`dropped-${table}`, (db) => db.prepare(`DROP TABLE ${table}`).run());
+        expect(result.code, result.stdout).toBe(1);
+        expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, firstBad: { kind: 'table' } });
+        expect(JSON.parse(result.stdout).firstBad.message).toContain(table);
+      }
     });
   });
 });

@@ -12,21 +12,22 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { withApiKeys } from '../packages/core/src/auth/with-api-keys.js';
 import { runCli } from './helpers/cli-process.js';
+import type { JWK } from 'jose';
+import { writeTrustingPlugin } from './helpers/enterprise-trusting-plugin.js';
 import { createTestVendor, DAY_MS, request, SENTIMENT_BODY } from './helpers/enterprise-server.js';
 import { nonLoopbackCalls, parseSocketCalls, straceAvailable, tracedCliCommand } from './helpers/network-trace.js';
 import { DEMO_MODELS } from './helpers/test-server.js';
 
-const PLUGIN = path.resolve(import.meta.dirname, 'helpers', 'enterprise-test-plugin.ts');
 const scratch = mkdtempSync(path.join(tmpdir(), 'sluice-ee-privacy-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-async function tracedServer(name: string, env: Record<string, string>) {
+async function tracedServer(name: string, trusted: JWK, env: Record<string, string>) {
   const traceFile = path.join(scratch, `${name}.trace`);
   const data = path.join(scratch, `${name}-data`);
   const admin = withApiKeys(data, (keys) => keys.create({ name: 'privacy-admin', scopes: ['admin'] }));
   const server = runCli(['serve', '--port', '0', '--models', DEMO_MODELS, '--data', data, '--workers', '1'], {
     command: tracedCliCommand(traceFile),
-    env: { SLUICE_PLUGINS: PLUGIN, ...env },
+    env: { SLUICE_PLUGINS: writeTrustingPlugin(scratch, trusted), ...env },
   });
   const listening = await server.waitFor((line) => line.msg === 'sluice listening');
   await server.waitFor((line) => line.msg === 'start-up model loading finished');
@@ -47,8 +48,7 @@ describe('privacy with the enterprise plugin', () => {
     const vendor = await createTestVendor();
     const licenseFile = path.join(scratch, 'license.jwt');
     writeFileSync(licenseFile, await vendor.issue({ licensee: 'FileCo', expiresAt: new Date(Date.now() + 40 * DAY_MS) }));
-    const server = await tracedServer('plain', {
-      SLUICE_TEST_TRUSTED_JWK: JSON.stringify(vendor.publicJwk),
+    const server = await tracedServer('plain', vendor.publicJwk, {
       SLUICE_LICENSE_KEY: await vendor.issue({ expiresAt: new Date(Date.now() + 20 * DAY_MS) }),
       SLUICE_LICENSE_FILE: licenseFile,
       SLUICE_AUDIT_INFERENCE: 'metadata',
@@ -92,8 +92,7 @@ describe('privacy with the enterprise plugin', () => {
     const siemPort = (siem.address() as AddressInfo).port;
     try {
       const vendor = await createTestVendor();
-      const server = await tracedServer('siem', {
-        SLUICE_TEST_TRUSTED_JWK: JSON.stringify(vendor.publicJwk),
+      const server = await tracedServer('siem', vendor.publicJwk, {
         SLUICE_LICENSE_KEY: await vendor.issue({ expiresAt: new Date(Date.now() + 20 * DAY_MS) }),
         SLUICE_AUDIT_SIEM_URL: `http://127.0.0.1:${siemPort}/ingest`,
       });

@@ -100,9 +100,9 @@ describe('the example plugin, loaded through the plugins option', () => {
       return current.audit.filter((e) => e.action === 'auth.failure').length >= 2 ? current : undefined;
     });
     const byAction = (action: string) => seen.audit.filter((e) => e.action === action);
-    expect(byAction('model.load')[0]).toMatchObject({ outcome: 'success', actor: { kind: 'api-key', id: admin.id }, resource: { type: 'model', id: 'sentiment' }, ip: '127.0.0.1' });
-    expect(byAction('key.create')[0]).toMatchObject({ outcome: 'success', resource: { type: 'api-key', id: created.json.key.id } });
-    expect(byAction('key.revoke')[0]).toMatchObject({ outcome: 'success', resource: { type: 'api-key', id: created.json.key.id } });
+    expect(byAction('model.load').at(-1)).toMatchObject({ outcome: 'success', actor: { kind: 'api-key', id: admin.id }, resource: { type: 'model', id: 'sentiment' }, ip: '127.0.0.1' });
+    expect(byAction('key.create').at(-1)).toMatchObject({ outcome: 'success', resource: { type: 'api-key', id: created.json.key.id } });
+    expect(byAction('key.revoke').at(-1)).toMatchObject({ outcome: 'success', resource: { type: 'api-key', id: created.json.key.id } });
     const failures = byAction('auth.failure');
     expect(failures.map((e) => e.reason)).toEqual(expect.arrayContaining(['the API key is malformed', 'the API key has been revoked']));
     expect(failures.find((e) => e.reason === 'the API key has been revoked')).toMatchObject({ outcome: 'failure', actor: { kind: 'api-key', id: created.json.key.id } });

@@ -23,6 +23,7 @@ export const ERROR_CATALOGUE = {
   SLUICE_ERR_UNAUTHENTICATED: { status: 401, summary: 'No valid credentials: send `Authorization: Bearer <API key>` (the key may be unknown, revoked or expired).' },
   SLUICE_ERR_FORBIDDEN: { status: 403, summary: "The caller's key lacks the scope this route needs, or may not use this model." },
   SLUICE_ERR_NOT_ENTITLED: { status: 403, summary: 'The route belongs to a feature the current plan does not include (see the license).' },
+  SLUICE_ERR_AUDIT_UNAVAILABLE: { status: 503, summary: 'The action must be audited and the audit log cannot record it right now (e.g. the disk is full): the action was not carried out (unless the message says its outcome alone went unrecorded). Inference is unaffected; retry after fixing the storage.' },
   SLUICE_ERR_KEY_NOT_FOUND: { status: 404, summary: 'No API key with that id.' },
   SLUICE_ERR_RATE_LIMITED: { status: 429, summary: "The caller exceeded its rate limit; retry after the Retry-After header's seconds." },
   SLUICE_ERR_ROUTE_NOT_FOUND: { status: 404, summary: 'No route matches the method and path.' },

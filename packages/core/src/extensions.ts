@@ -97,7 +97,8 @@ export interface AuditEvent {
   time: string;
   /** e.g. 'key.create', 'key.revoke', 'model.load', 'model.unload', 'auth.failure', 'auth.denied'. */
   action: string;
-  outcome: 'success' | 'failure' | 'denied';
+  /** 'requested' is the intent recorded before an audited action runs (see `audited`); its outcome follows. */
+  outcome: 'requested' | 'success' | 'failure' | 'denied';
   actor: AuditActor;
   resource: { type: string; id?: string };
   /** Why it failed or was denied; never a credential. */
@@ -143,7 +144,8 @@ export interface ListenerOptions {
   /**
    * Run synchronously inside emit(), before the emitting request goes on (and so before its response): for a
    * record that must survive a crash right after the action, such as an audit log's committed insert. A durable
-   * listener must be quick and synchronous; its exceptions are logged and swallowed like any listener's.
+   * listener must be quick and synchronous. Its exception is NOT swallowed: emit() throws it to the emitter
+   * (the event was not recorded, so the emitter must not go on as if it had been: audit fails closed).
    */
   durable?: boolean;
 }
@@ -151,7 +153,7 @@ export interface ListenerOptions {
 export interface EventBus {
   /** Subscribe; returns the unsubscribe function. Listeners run later, never inside the emitting request, unless durable. */
   on<E extends keyof SluiceEvents>(event: E, listener: EventListener<E>, options?: ListenerOptions): () => void;
-  /** Queue the event for the listeners and return at once. */
+  /** Run the durable listeners (throwing the first failure), queue the others, and return. */
   emit<E extends keyof SluiceEvents>(event: E, payload: SluiceEvents[E]): void;
 }
 

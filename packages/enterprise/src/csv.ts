@@ -1,6 +1,18 @@
-/** RFC 4180 CSV: quote fields holding a comma, quote, CR or LF; double embedded quotes. */
+/**
+ * RFC 4180 CSV for exports people open in spreadsheets: quote fields holding a comma, quote, CR or LF; double
+ * embedded quotes.
+ *
+ * Formula injection: a text cell starting with = + - @ tab or CR is a formula to Excel, LibreOffice and Google
+ * Sheets (e.g. an SSO subject or a model name "=HYPERLINK(...)"). Such text is written with a leading
+ * apostrophe, which spreadsheets show as text and do not display (OWASP's advice). Text that itself starts with
+ * an apostrophe gets one more, so parseCsv can remove exactly one and give back the original value: exports
+ * stay verifiable. Numbers are written as they are.
+ */
+const FORMULA_START = /^[=+\-@\t\r']/;
+
 export function csvField(value: unknown): string {
-  const text = value === null || value === undefined ? '' : String(value);
+  if (value === null || value === undefined) return '';
+  const text = typeof value === 'string' && FORMULA_START.test(value) ? `'${value}` : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
@@ -8,12 +20,21 @@ export function csvLine(values: readonly unknown[]): string {
   return `${values.map(csvField).join(',')}\r\n`;
 }
 
-/** Parses RFC 4180 CSV into rows of strings (quoted fields may span lines). */
+/** csvField's inverse for one cell: drops the apostrophe it added before text that starts like a formula. */
+function unneutralise(field: string): string {
+  return field.startsWith("'") ? field.slice(1) : field;
+}
+
+/** Parses RFC 4180 CSV written by csvLine into rows of strings (quoted fields may span lines). */
 export function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';
   let quoted = false;
+  const endField = () => {
+    row.push(unneutralise(field));
+    field = '';
+  };
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
@@ -21,15 +42,14 @@ export function parseCsv(text: string): string[][] {
       else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
+    else if (c === ',') endField();
     else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
+      endField();
       rows.push(row);
       row = [];
-      field = '';
     } else field += c;
   }
-  if (field !== '' || row.length > 0) row.push(field), rows.push(row);
+  if (field !== '' || row.length > 0) endField(), rows.push(row);
   return rows;
 }

@@ -8,6 +8,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { createAuditCounters, registerAuditMetrics } from './audit/audit-metrics.js';
+import { outboxDropLogger } from './audit/outbox-drops.js';
 import { createAuditRecorder } from './audit/audit-recorder.js';
 import { applyRetention } from './audit/audit-retention.js';
 import { auditRoutes } from './audit/audit-routes.js';
@@ -44,10 +46,17 @@ async function enterprisePlugin(app: FastifyInstance, pluginOptions: EnterpriseP
   if (db.migrations.applied.length > 0) app.log.info({ applied: db.migrations.applied }, 'enterprise database migrated');
 
   // Audit storage first: the license service records its changes there.
-  const store = createAuditStore(db);
+  const counters = createAuditCounters();
+  const store = createAuditStore(db, {
+    ...(options.audit.siem?.maxPending !== undefined ? { outboxLimit: options.audit.siem.maxPending } : {}),
+    onOutboxDropped: outboxDropLogger(counters, app.log, options.audit.siem?.maxPending),
+  });
   const forwarder = options.audit.siem ? createSiemForwarder({ sqlite: database.sqlite, settings: options.audit.siem, logger: app.log }) : undefined;
+  registerAuditMetrics(metrics, counters, forwarder ? () => forwarder.pending() : undefined);
   let licenses: ReturnType<typeof createLicenseService> | undefined;
-  const recorder = createAuditRecorder({ store, recording: () => licenses?.isActive('audit') ?? false, inferenceAudit: options.audit.inference, ...(forwarder ? { forwarder } : {}), logger: app.log });
+  const recorder = createAuditRecorder({
+    store, recording: () => licenses?.isActive('audit') ?? false, inferenceAudit: options.audit.inference, ...(forwarder ? { forwarder } : {}), counters, logger: app.log,
+  });
 
   const keys = await loadTrustedKeys(options.trustedPublicKeys);
   licenses = createLicenseService({

@@ -8,6 +8,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { InferenceAuditMode } from './audit/audit-recorder.js';
 import type { SiemSettings } from './audit/siem-forwarder.js';
 import { validateSiemUrl } from './audit/siem-forwarder.js';
+import { DEFAULT_OUTBOX_LIMIT, MAX_OUTBOX_LIMIT } from './audit/audit-store.js';
 import { DEFAULT_LICENSE_POLICY, type LicensePolicy } from './license/license-state.js';
 import type { PublicKeyInput } from './license/trusted-keys.js';
 import type { SsoPluginOptions } from './sso/index.js';
@@ -47,10 +48,10 @@ export interface ResolvedOptions {
   metering: { flushMs: number; minuteRetentionDays: number; hourRetentionDays: number };
 }
 
-function integer(value: number | string | undefined, key: string, fallback: number, min: number): number {
+function integer(value: number | string | undefined, key: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined || value === '') return fallback;
   const n = typeof value === 'number' ? value : /^-?\d+$/.test(value.trim()) ? Number(value) : NaN;
-  if (!Number.isInteger(n) || n < min) throw new ConfigError(key, `must be an integer of at least ${min}, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(key, `must be an integer ${max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`}, got ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -66,7 +67,12 @@ export function resolveOptions(options: EnterprisePluginOptions, env: NodeJS.Pro
       throw new ConfigError('SLUICE_AUDIT_SIEM_URL', (error as Error).message);
     }
     const token = env.SLUICE_AUDIT_SIEM_TOKEN;
-    siem = { ...options.audit?.siem, url: siemUrl, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...options.audit?.siem?.headers } };
+    siem = {
+      ...options.audit?.siem,
+      url: siemUrl,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...options.audit?.siem?.headers },
+      maxPending: integer(options.audit?.siem?.maxPending ?? env.SLUICE_AUDIT_SIEM_MAX_PENDING, 'SLUICE_AUDIT_SIEM_MAX_PENDING', DEFAULT_OUTBOX_LIMIT, 1, MAX_OUTBOX_LIMIT),
+    };
   }
   const policy = { ...DEFAULT_LICENSE_POLICY, ...options.licensePolicy };
   for (const [key, value] of Object.entries(policy)) integer(value, `licensePolicy.${key}`, 0, 0);

@@ -1,11 +1,19 @@
 /**
  * Builds audit events from a request (actor, ip, request id) and emits them; routes and plugins use this.
+ *
  * Refusals (auth.failure, auth.denied, model.access denied) go through the server's refusal aggregator, so a
  * flood of refused requests costs a bounded number of audit events (see refusal-audit.ts). Events a strategy
  * emits while the auth plugin authenticates a request (e.g. its own "token rejected") are held until the
  * outcome is known: a refused request's are refusals too, and past the failed-auth limit none is written.
+ *
+ * Audit fails closed. A durable audit listener (the enterprise audit log) commits each event inside emit() and
+ * throws when it cannot (disk full, read-only volume); emitAudit turns that into a 503
+ * SLUICE_ERR_AUDIT_UNAVAILABLE. `audited` follows Vault's model: it records the intent ('requested') durably
+ * BEFORE the action runs, so an action that cannot be recorded is refused with nothing done, then records
+ * the outcome. Inference does not go through here and keeps running.
  */
 import type { FastifyRequest } from 'fastify';
+import { SluiceError } from '../errors.js';
 import type { AuditActor, AuditEvent } from '../extensions.js';
 import { isRefusal, type RefusalAudit } from './refusal-audit.js';
 
@@ -17,7 +25,8 @@ export function actorOf(request: FastifyRequest): AuditActor {
   return { kind: principal.kind, id: principal.id, ...(principal.name ? { name: principal.name } : {}) };
 }
 
-export function emitAudit(request: FastifyRequest, fields: AuditFields): void {
+/** Emits an audit event; throws SLUICE_ERR_AUDIT_UNAVAILABLE (503) when a durable listener could not record it. */
+export function emitAudit(request: FastifyRequest, fields: AuditFields, unrecorded = `"${fields.action}" was refused: the audit log cannot record it right now`): void {
   const { actor, ...rest } = fields;
   const event: AuditEvent = {
     time: new Date().toISOString(),
@@ -26,7 +35,17 @@ export function emitAudit(request: FastifyRequest, fields: AuditFields): void {
     requestId: request.id,
     ...rest,
   };
-  publishAudit(request, event);
+  failClosed(request, event, unrecorded, () => publishAudit(request, event));
+}
+
+/** Runs a publication; a listener's failure to record becomes a 503 (and a log line), never a 500. */
+function failClosed(request: FastifyRequest, event: AuditEvent, unrecorded: string, publish: () => void): void {
+  try {
+    publish();
+  } catch (error) {
+    request.log.error({ err: error, action: event.action, outcome: event.outcome }, 'the audit log cannot record an event');
+    throw new SluiceError('SLUICE_ERR_AUDIT_UNAVAILABLE', unrecorded, { cause: error });
+  }
 }
 
 const heldWhileAuthenticating = new WeakMap<FastifyRequest, AuditEvent[]>();
@@ -57,19 +76,30 @@ export function releaseHeldAudit(request: FastifyRequest, how: 'publish' | 'as-r
   if (!held) return;
   heldWhileAuthenticating.delete(request);
   if (how === 'discard') return;
-  for (const event of held) publishAudit(request, event, how === 'as-refusals' || isRefusal(event));
+  for (const event of held) {
+    failClosed(request, event, 'the request was refused: the audit log cannot record it right now', () => publishAudit(request, event, how === 'as-refusals' || isRefusal(event)));
+  }
 }
 
-/** Runs an action and audits its outcome (success, or failure with the error message), rethrowing errors. */
+/**
+ * Runs an action that must be audited: records the intent first (if that fails, the action does not run and
+ * the caller gets a 503), then the outcome (success, or failure with the error message, rethrowing errors).
+ */
 export async function audited<T>(request: FastifyRequest, fields: Omit<AuditFields, 'outcome'>, action: () => Promise<T> | T): Promise<T> {
+  emitAudit(request, { ...fields, outcome: 'requested' });
+  let result: T;
   try {
-    const result = await action();
-    emitAudit(request, { ...fields, outcome: 'success' });
-    return result;
+    result = await action();
   } catch (error) {
-    emitAudit(request, { ...fields, outcome: 'failure', reason: (error as Error).message });
+    try {
+      emitAudit(request, { ...fields, outcome: 'failure', reason: (error as Error).message });
+    } catch {
+      // Already logged; the action's own error tells the caller more (its intent is on record).
+    }
     throw error;
   }
+  emitAudit(request, { ...fields, outcome: 'success' }, `"${fields.action}" was carried out, but its outcome could not be recorded in the audit log (its intent was)`);
+  return result;
 }
 
 declare module 'fastify' {

@@ -5,14 +5,16 @@
  *   payloads, which the event does not carry anyway);
  * - license changes, written directly by the license service and routes.
  *
- * Durability: core's bus delivers events with setImmediate, which can be after the response was written. So
- * an onSend hook waits one setImmediate turn before a response leaves: the listener's turn was queued first
- * (at emit time), so its synchronous, committed insert has happened before the client sees the answer, and a
- * kill -9 right after the response cannot lose the entry. Inference routes skip the wait unless inference
- * auditing is on.
+ * Durability and failing closed: the listeners are durable, so each insert commits inside core's emit(),
+ * before the emitting request goes on. When the insert fails (disk full, read-only volume) the sink throws
+ * SLUICE_ERR_AUDIT_UNAVAILABLE; core's bus hands that to the emitter, and `audited` refuses the action (its
+ * intent could not be recorded). Inference auditing is the exception: inference never stops for the audit
+ * log, so a failed inference record is logged and counted (sluice_audit_write_failures_total) and the request
+ * is served.
  */
-import type { AuditEvent, InferenceCompletedEvent, SluiceExtensions } from '@sluice/core';
+import { SluiceError, type AuditEvent, type InferenceCompletedEvent, type SluiceExtensions } from '@sluice/core';
 import type { FastifyBaseLogger } from 'fastify';
+import type { AuditCounters } from './audit-metrics.js';
 import type { AuditRecord, AuditSink } from './audit-record.js';
 import type { AuditStore } from './audit-store.js';
 import type { SiemForwarder } from './siem-forwarder.js';
@@ -47,18 +49,36 @@ export function createAuditRecorder(deps: {
   recording: () => boolean;
   inferenceAudit: InferenceAuditMode;
   forwarder?: SiemForwarder;
+  counters: AuditCounters;
   logger: FastifyBaseLogger;
 }): AuditRecorder {
-  const { store, forwarder, logger } = deps;
+  const { store, forwarder, logger, counters } = deps;
 
   const sink: AuditSink = (record, options = {}) => {
     // License events are kept even after features switched off, if the log was ever used: the switch-off is itself worth recording.
-    if (!deps.recording() && !(options.always === true && store.chain().headSeq > 0)) return;
     try {
+      if (!deps.recording() && !(options.always === true && store.chain().headSeq > 0)) return;
       store.append(record, { outbox: forwarder !== undefined });
-      forwarder?.kick();
     } catch (error) {
       logger.error({ err: error, action: record.action }, 'cannot append to the audit log');
+      throw new SluiceError('SLUICE_ERR_AUDIT_UNAVAILABLE', `"${record.action}" cannot be recorded in the audit log right now`, { cause: error });
+    }
+    forwarder?.kick();
+  };
+
+  const recordInference = (event: Readonly<InferenceCompletedEvent>) => {
+    try {
+      sink(inferenceAuditRecord(event));
+    } catch {
+      counters.writeFailures.inference++; // logged by the sink; inference never stops for the audit log
+    }
+  };
+
+  const recordAudit = (event: Readonly<AuditEvent>) => {
+    try {
+      sink(event as AuditRecord);
+    } catch (error) {
+      counters.writeFailures.audit++;
       throw error;
     }
   };
@@ -67,10 +87,8 @@ export function createAuditRecorder(deps: {
     sink,
     subscribe(events) {
       // Durable: the insert commits inside emit(), before the audited action's response can be sent.
-      const offAudit = events.on('audit', (event: Readonly<AuditEvent>) => sink(event as AuditRecord), { durable: true });
-      const offInference = deps.inferenceAudit === 'metadata'
-        ? events.on('inference.completed', (event: Readonly<InferenceCompletedEvent>) => sink(inferenceAuditRecord(event)), { durable: true })
-        : () => undefined;
+      const offAudit = events.on('audit', recordAudit, { durable: true });
+      const offInference = deps.inferenceAudit === 'metadata' ? events.on('inference.completed', recordInference, { durable: true }) : () => undefined;
       return () => {
         offAudit();
         offInference();

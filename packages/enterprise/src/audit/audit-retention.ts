@@ -4,6 +4,7 @@
  * `audit.retention` entry (itself chained) that states the anchor, so verify can tell retention from tampering.
  */
 import type { AuditStore } from './audit-store.js';
+import { writeChainHead } from './chain-head.js';
 import type { EnterpriseDatabase } from '../db/enterprise-database.js';
 
 export interface RetentionResult {
@@ -18,7 +19,7 @@ export function applyRetention(db: EnterpriseDatabase, store: AuditStore, olderT
     const last = sqlite.prepare('SELECT seq, hash FROM enterprise_audit_log WHERE time < ? ORDER BY seq DESC LIMIT 1').get(cutoff) as { seq: number; hash: string } | undefined;
     if (!last) return { deleted: 0, anchorSeq: store.chain().anchorSeq };
     const deleted = sqlite.prepare('DELETE FROM enterprise_audit_log WHERE seq <= ?').run(last.seq).changes;
-    sqlite.prepare('UPDATE enterprise_audit_chain SET anchor_seq = ?, anchor_hash = ? WHERE id = 1').run(last.seq, last.hash);
+    writeChainHead(sqlite, { ...store.chain(), anchorSeq: last.seq, anchorHash: last.hash });
     // append() opens its own (nested → savepoint) transaction: the whole prune commits or none of it.
     store.append({
       time: now.toISOString(),

@@ -2,12 +2,22 @@
  * The append-only, hash-chained audit table: append (one IMMEDIATE transaction: read the head, insert, move
  * the head, optionally queue for the SIEM), query with filters and cursor pagination, and iterate for export.
  * Writes are synchronous: when append() returns, the entry is committed (the database runs synchronous=FULL).
+ *
+ * The SIEM outbox is bounded: it keeps the newest `outboxLimit` entries. An append that would exceed it drops
+ * the oldest undelivered ones in the same transaction and reports how many (onOutboxDropped). The audit log
+ * itself stays complete; only its delivery to the SIEM skips them (the receiver sees a gap in seq).
  */
 import { and, asc, desc, eq, gt, gte, like, lt, sql, type SQL } from 'drizzle-orm';
 import type { EnterpriseDatabase } from '../db/enterprise-database.js';
-import { auditChain, auditLog, auditOutbox, type AuditRow } from '../db/schema/index.js';
+import { auditLog, auditOutbox, type AuditRow } from '../db/schema/index.js';
 import type { AuditRecord } from './audit-record.js';
 import { canonicalJson, entryHash, GENESIS_HASH } from './canonical.js';
+import { readChainHead, writeChainHead } from './chain-head.js';
+
+/** Default bound of the SIEM outbox (entries); at roughly 0.5 KB each, about 50 MB. */
+export const DEFAULT_OUTBOX_LIMIT = 100_000;
+/** The largest bound a setting may choose (about 5 GB of outbox). */
+export const MAX_OUTBOX_LIMIT = 10_000_000;
 
 export interface AuditEntry {
   seq: number;
@@ -20,6 +30,8 @@ export interface AuditEntry {
   ip?: string;
   requestId?: string;
   detail?: Record<string, unknown>;
+  /** How many identical events this entry summarizes (repeated auth failures); absent means 1. */
+  count?: number;
   prevHash: string;
   hash: string;
 }
@@ -63,6 +75,7 @@ export function toEntry(row: AuditRow): AuditEntry {
     ...(row.ip !== null ? { ip: row.ip } : {}),
     ...(row.requestId !== null ? { requestId: row.requestId } : {}),
     ...(row.detail !== null ? { detail: JSON.parse(row.detail) as Record<string, unknown> } : {}),
+    ...(row.count !== null ? { count: row.count } : {}),
     prevHash: row.prevHash,
     hash: row.hash,
   };
@@ -101,13 +114,23 @@ export interface AuditStore {
   count(): number;
 }
 
-export function createAuditStore(db: EnterpriseDatabase): AuditStore {
+export interface AuditStoreOptions {
+  /** The most entries the SIEM outbox holds (default DEFAULT_OUTBOX_LIMIT). */
+  outboxLimit?: number;
+  /** Called (inside the append) with how many undelivered entries the bound just dropped from the outbox. */
+  onOutboxDropped?: (dropped: number) => void;
+}
+
+export function createAuditStore(db: EnterpriseDatabase, options: AuditStoreOptions = {}): AuditStore {
   const { orm } = db;
   const sqlite = db.core.sqlite;
+  const outboxLimit = options.outboxLimit ?? DEFAULT_OUTBOX_LIMIT;
+  // Outbox rows are a subset of seqs, so those at or below (newest seq - limit) are outside the newest `limit`.
+  const trimOutbox = sqlite.prepare('DELETE FROM enterprise_audit_outbox WHERE seq <= ?');
 
   function chain(): ChainState {
-    const row = orm.select().from(auditChain).where(eq(auditChain.id, 1)).get();
-    if (row) return { anchorSeq: row.anchorSeq, anchorHash: row.anchorHash, headSeq: row.headSeq, headHash: row.headHash };
+    const head = readChainHead(sqlite);
+    if (head) return { anchorSeq: head.anchorSeq, anchorHash: head.anchorHash, headSeq: head.headSeq, headHash: head.headHash };
     return { anchorSeq: 0, anchorHash: GENESIS_HASH, headSeq: 0, headHash: GENESIS_HASH };
   }
 
@@ -127,14 +150,18 @@ export function createAuditStore(db: EnterpriseDatabase): AuditStore {
       ip: record.ip ?? null,
       requestId: record.requestId ?? null,
       detail: record.detail ? canonicalJson(record.detail) : null,
+      count: record.count !== undefined && record.count !== 1 ? record.count : null,
       prevHash: state.headHash,
     };
     const row = { ...fields, hash: entryHash(fields) };
     orm.insert(auditLog).values(row).run();
-    const head = { id: 1, anchorSeq: state.anchorSeq, anchorHash: state.anchorHash, headSeq: row.seq, headHash: row.hash };
-    orm.insert(auditChain).values(head).onConflictDoUpdate({ target: auditChain.id, set: { headSeq: row.seq, headHash: row.hash } }).run();
+    writeChainHead(sqlite, { anchorSeq: state.anchorSeq, anchorHash: state.anchorHash, headSeq: row.seq, headHash: row.hash });
     const entry = toEntry(row);
-    if (outbox) orm.insert(auditOutbox).values({ seq: row.seq, entry: JSON.stringify(entry), attempts: 0, nextAttemptAt: 0 }).run();
+    if (outbox) {
+      orm.insert(auditOutbox).values({ seq: row.seq, entry: JSON.stringify(entry), attempts: 0, nextAttemptAt: 0 }).run();
+      const dropped = trimOutbox.run(row.seq - outboxLimit).changes;
+      if (dropped > 0) options.onOutboxDropped?.(dropped);
+    }
     return entry;
   });
 

@@ -1,20 +1,23 @@
 /**
  * Verifies the whole chain and names the first bad entry: an edited entry (its content no longer matches its
  * hash), a deleted one (a gap in seq, or a broken prev_hash link), reordered ones (seq is inside the hash), a
- * truncated or extended tail (the chain head disagrees with the last row), and a retention anchor that no
- * retention record vouches for. Reads rows one at a time, so it runs in constant memory.
+ * truncated or extended tail (the chain head disagrees with the last row), a retention anchor that no
+ * retention record vouches for, a head edited by hand (its seal no longer matches: e.g. a row's hash copied
+ * into it after deleting the rows above), a missing head (the migrations create it, so an empty log whose head
+ * is gone was wiped) and missing tables. Reads rows one at a time, so it runs in constant memory.
  *
  * Limits (documented): whoever can rewrite the database file can also recompute every hash from the first
  * change onwards; such a rewrite is caught only by comparing with a copy kept elsewhere (the SIEM, or a head
  * hash recorded from `verify`).
  */
 import type Database from 'better-sqlite3';
-import { entryHash, GENESIS_HASH, type ChainFields } from './canonical.js';
+import { entryHash, GENESIS_HASH, headSeal, type ChainFields } from './canonical.js';
+import { readChainHead } from './chain-head.js';
 
 export interface VerifyProblem {
   /** The first bad entry's seq (for a deletion: the first missing seq). */
   seq: number;
-  kind: 'edited' | 'missing' | 'broken-link' | 'truncated' | 'unchained' | 'anchor';
+  kind: 'edited' | 'missing' | 'broken-link' | 'truncated' | 'unchained' | 'anchor' | 'head' | 'table';
   message: string;
 }
 
@@ -42,6 +45,7 @@ interface RawRow {
   ip: string | null;
   request_id: string | null;
   detail: string | null;
+  count: number | null;
   prev_hash: string;
   hash: string;
 }
@@ -49,21 +53,27 @@ interface RawRow {
 function fieldsOf(row: RawRow): ChainFields {
   return {
     seq: row.seq, time: row.time, action: row.action, outcome: row.outcome, actorKind: row.actor_kind, actorId: row.actor_id, actorName: row.actor_name,
-    resourceType: row.resource_type, resourceId: row.resource_id, reason: row.reason, ip: row.ip, requestId: row.request_id, detail: row.detail, prevHash: row.prev_hash,
+    resourceType: row.resource_type, resourceId: row.resource_id, reason: row.reason, ip: row.ip, requestId: row.request_id, detail: row.detail, prevHash: row.prev_hash, count: row.count,
   };
 }
 
 export function verifyAuditChain(sqlite: Database.Database): VerifyResult {
   // One read transaction: a concurrent append cannot make a consistent chain look broken.
   return sqlite.transaction(() => {
-    const chain = sqlite.prepare('SELECT anchor_seq, anchor_hash, head_seq, head_hash FROM enterprise_audit_chain WHERE id = 1').get() as
-      | { anchor_seq: number; anchor_hash: string; head_seq: number; head_hash: string }
-      | undefined;
-    const anchorSeq = chain?.anchor_seq ?? 0;
-    const anchorHash = chain?.anchor_hash ?? GENESIS_HASH;
-    const headSeq = chain?.head_seq ?? 0;
-    const headHash = chain?.head_hash ?? GENESIS_HASH;
+    const tables = new Set((sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('enterprise_audit_log', 'enterprise_audit_chain')").all() as { name: string }[]).map((t) => t.name));
+    const chain = tables.has('enterprise_audit_chain') ? readChainHead(sqlite) : undefined;
+    const anchorSeq = chain?.anchorSeq ?? 0;
+    const anchorHash = chain?.anchorHash ?? GENESIS_HASH;
+    const headSeq = chain?.headSeq ?? 0;
+    const headHash = chain?.headHash ?? GENESIS_HASH;
     const result = (checked: number, firstBad?: VerifyProblem): VerifyResult => ({ ok: !firstBad, checked, anchorSeq, headSeq, headHash, ...(firstBad ? { firstBad } : {}) });
+    for (const table of ['enterprise_audit_log', 'enterprise_audit_chain']) {
+      if (!tables.has(table)) return result(0, { seq: 1, kind: 'table', message: `the audit table ${table} is missing: it was dropped outside Sluice` });
+    }
+    if (!chain) return result(0, { seq: 1, kind: 'head', message: 'the chain head is missing: the audit log was wiped outside Sluice' });
+    if (chain.seal !== headSeal(chain)) {
+      return result(0, { seq: headSeq, kind: 'head', message: `the chain head (seq ${headSeq}) does not match its seal: it was edited outside Sluice (entries after it may have been deleted)` });
+    }
 
     let expectedSeq = anchorSeq + 1;
     let previousHash = anchorHash;

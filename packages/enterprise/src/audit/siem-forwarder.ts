@@ -2,7 +2,10 @@
  * Optional forwarding of audit entries to a SIEM over HTTP(S). Entries reach the outbox table in the same
  * transaction that appends them, and leave it only after the webhook answered 2xx, so nothing is lost on a
  * crash or restart (delivery is at-least-once: `seq` and `hash` let the receiver drop duplicates). Failures
- * back off exponentially. This is the only enterprise code that opens a connection, and only to its URL.
+ * back off exponentially. This is the only enterprise code that opens a connection, and only to its URL: a
+ * redirect is never followed (it would carry the entries and the authorization header to wherever the
+ * answer points); it counts as a failed delivery and the log names the target's origin, so the operator can
+ * configure the final URL.
  *
  * Request: POST <url>, content-type application/json, body {"source":"sluice","entries":[AuditEntry, ...]}
  * in seq order (a failed batch holds back newer entries, so a receiver never sees a gap), plus the configured headers (e.g. an authorization token; never logged).
@@ -21,6 +24,12 @@ export interface SiemSettings {
   maxRetryMs?: number;
   /** Per-request timeout (default 10000 ms). */
   timeoutMs?: number;
+  /**
+   * The most undelivered entries the outbox keeps (default 100000; SLUICE_AUDIT_SIEM_MAX_PENDING). At the
+   * bound the oldest undelivered entries are dropped from the outbox (never from the audit log), counted in
+   * sluice_audit_siem_dropped_total and logged; the SIEM then sees a gap in seq.
+   */
+  maxPending?: number;
 }
 
 export interface SiemForwarder {
@@ -41,6 +50,15 @@ export function validateSiemUrl(url: string): URL {
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`audit SIEM URL must be http(s), got ${parsed.protocol}`);
   return parsed;
+}
+
+/** The origin a redirect points to (never its path or query, which may hold secrets). */
+function originOf(location: string | null, base: string): string {
+  try {
+    return location ? new URL(location, base).origin : 'nowhere (no Location)';
+  } catch {
+    return 'an invalid Location';
+  }
 }
 
 export function createSiemForwarder(deps: { sqlite: Database.Database; settings: SiemSettings; logger: FastifyBaseLogger }): SiemForwarder {
@@ -87,9 +105,11 @@ export function createSiemForwarder(deps: { sqlite: Database.Database; settings:
           headers: { 'content-type': 'application/json', ...settings.headers },
           body: `{"source":"sluice","entries":[${rows.map((r) => r.entry).join(',')}]}`,
           signal: AbortSignal.timeout(timeoutMs),
+          redirect: 'manual',
         });
         await response.arrayBuffer().catch(() => undefined);
-        if (!response.ok) failure = `HTTP ${response.status}`;
+        if (response.status >= 300 && response.status < 400) failure = `HTTP ${response.status} redirect to ${originOf(response.headers.get('location'), url)} (not followed: configure the final URL)`;
+        else if (!response.ok) failure = `HTTP ${response.status}`;
       } catch (error) {
         failure = (error as Error).message;
       }

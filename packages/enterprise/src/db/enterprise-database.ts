@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { openCoreDatabase, runMigrations, type MigrationResult, type SluiceDatabase } from '@sluice/core';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { HEAD_SEAL_MIGRATION, sealUnsealedHead } from '../audit/chain-head.js';
 import * as schema from './schema/index.js';
 
 /** The committed migrations, from src/db or dist/db alike. */
@@ -23,6 +24,7 @@ export interface EnterpriseDatabase {
 /** Applies the enterprise migrations to a database core opened, and wraps it in drizzle over the enterprise schema. */
 export function attachEnterpriseDatabase(core: SluiceDatabase): EnterpriseDatabase {
   const migrations = runMigrations(core, { folder: ENTERPRISE_MIGRATIONS_FOLDER, table: ENTERPRISE_MIGRATIONS_TABLE });
+  if (migrations.applied.includes(HEAD_SEAL_MIGRATION)) sealUnsealedHead(core.sqlite);
   return { core, orm: drizzle(core.sqlite, { schema, casing: 'snake_case' }), migrations };
 }
 

@@ -30,6 +30,9 @@ export interface LicenseClaims {
   graceDays?: number;
 }
 
+/** The last second of year 9999 (Unix seconds): the latest time a license claim may name. */
+const LATEST_CLAIM_TIME = 253_402_300_799;
+
 /** Checks the private claims' shape after jose verified the signature and standard claims; throws the reason. */
 export function parseClaims(payload: Record<string, unknown>): LicenseClaims {
   const { jti, sub, licensee, entitlements, limits, iat, nbf, exp, grace_days: graceDays } = payload;
@@ -41,6 +44,10 @@ export function parseClaims(payload: Record<string, unknown>): LicenseClaims {
     throw new Error('"limits" must be an object of numbers');
   }
   if (typeof iat !== 'number' || typeof nbf !== 'number' || typeof exp !== 'number') throw new Error('the license needs "iat", "nbf" and "exp"');
+  for (const [name, value] of [['iat', iat], ['nbf', nbf], ['exp', exp]] as const) {
+    // Every date is shown, stored and compared later: one that no Date can hold (1e300) is refused here.
+    if (!Number.isFinite(value) || value < 0 || value > LATEST_CLAIM_TIME) throw new Error(`the license's "${name}" claim is not a time between 1970 and 9999`);
+  }
   if (graceDays !== undefined && (typeof graceDays !== 'number' || graceDays < 0 || graceDays > 365)) throw new Error('"grace_days" must be a number of days between 0 and 365');
   return {
     licenseId: jti,

@@ -21,7 +21,9 @@ export async function licenseRoutes(app: FastifyInstance, options: { licenses: L
   const { licenses, audit, clock } = options;
   app.addContentTypeParser('text/plain', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) => done(null, body));
 
-  const record = (request: FastifyRequest, action: string, outcome: 'success' | 'failure', extra: { reason?: string; licenseId?: string; state?: string } = {}) =>
+  // Intent first (like core's `audited`): when the audit log cannot record it, the sink throws a 503 and the
+  // license is not changed. The sink records license events even without the audit entitlement once the log was used.
+  const record = (request: FastifyRequest, action: string, outcome: 'requested' | 'success' | 'failure', extra: { reason?: string; licenseId?: string; state?: string } = {}) =>
     audit({
       time: clock().toISOString(), action, outcome, actor: actorOf(request), ip: request.ip, requestId: request.id,
       resource: { type: 'license', ...(extra.licenseId ? { id: extra.licenseId } : {}) },
@@ -33,6 +35,7 @@ export async function licenseRoutes(app: FastifyInstance, options: { licenses: L
 
   app.put('/admin/license', { ...ADMIN_ROUTE, bodyLimit: 64 * 1024, schema: doc('Install a license key (takes effect at once, no restart)') }, async (request) => {
     const token = tokenOf(request.body);
+    record(request, 'license.install', 'requested');
     try {
       const status = await licenses.install(token, request.principal?.id);
       record(request, 'license.install', 'success', { ...(status.licenseId ? { licenseId: status.licenseId } : {}), state: status.state });
@@ -45,6 +48,7 @@ export async function licenseRoutes(app: FastifyInstance, options: { licenses: L
 
   app.delete('/admin/license', { ...ADMIN_ROUTE, schema: doc('Remove the installed license key (an environment or file key then applies)') }, async (request) => {
     const before = licenses.status();
+    record(request, 'license.uninstall', 'requested', { ...(before.licenseId ? { licenseId: before.licenseId } : {}) });
     const status = await licenses.uninstall();
     record(request, 'license.uninstall', 'success', { ...(before.licenseId ? { licenseId: before.licenseId } : {}), state: status.state });
     return status;

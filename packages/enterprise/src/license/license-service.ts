@@ -109,6 +109,18 @@ export function createLicenseService(deps: LicenseServiceDeps): LicenseService {
     return { state: stateNow(), source: current.source, licensee: c?.licensee, licenseId: c?.licenseId, expiresAt: c?.expiresAt.toISOString(), ...(current.reason ? { reason: current.reason } : {}) };
   }
 
+  function recordStateChange(previous: LicenseState, state: LicenseState, cause: string): void {
+    deps.audit({
+      time: clock().toISOString(),
+      action: 'license.state',
+      outcome: unlocksFeatures(state) ? 'success' : 'failure',
+      actor: { kind: 'system' },
+      resource: { type: 'license', ...(current.claims ? { id: current.claims.licenseId } : {}) },
+      ...(current.reason ? { reason: current.reason } : {}),
+      detail: { from: previous, to: state, cause },
+    }, { always: true });
+  }
+
   /** Logs and audits a state change; warns (at most daily) while expiring soon or in grace. */
   function observe(cause: string): void {
     const state = stateNow();
@@ -119,15 +131,11 @@ export function createLicenseService(deps: LicenseServiceDeps): LicenseService {
       const level = state === 'valid' ? 'info' : state === 'expiring-soon' || state === 'expired-grace' ? 'warn' : state === 'none' ? 'info' : 'error';
       logger[level]({ license: describe(), previous, cause }, `license state: ${state}`);
       if (level === 'warn') lastWarning = now;
-      deps.audit({
-        time: clock().toISOString(),
-        action: 'license.state',
-        outcome: unlocksFeatures(state) ? 'success' : 'failure',
-        actor: { kind: 'system' },
-        resource: { type: 'license', ...(current.claims ? { id: current.claims.licenseId } : {}) },
-        ...(current.reason ? { reason: current.reason } : {}),
-        detail: { from: previous, to: state, cause },
-      }, { always: true });
+      try {
+        recordStateChange(previous, state, cause);
+      } catch {
+        // Logged by the sink. A state change follows from time or the key sources; it cannot be refused.
+      }
       for (const listener of listeners) listener(state);
     } else if ((state === 'expiring-soon' || state === 'expired-grace') && now - lastWarning >= DAY_MS) {
       lastWarning = now;

@@ -2,7 +2,7 @@
  * Usage and quota routes (scope admin). Usage reads work whenever usage data exists (licensed or not); setting
  * or removing quotas needs the `metering` entitlement. Quota changes are audited.
  */
-import { emitAudit } from '@sluice/core';
+import { audited, emitAudit } from '@sluice/core';
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../clock.js';
 import type { EnterpriseDatabase } from '../db/enterprise-database.js';
@@ -80,14 +80,14 @@ export async function usageRoutes(app: FastifyInstance, options: { db: Enterpris
 
   app.put<{ Params: { subject: string } }>('/admin/quotas/:subject', { ...use, schema: doc('Set (replace) the quota of a principal (API key id or subject)') }, async (request) => {
     const limits = limitsOf(request.body);
-    const quota = quotas.set(request.params.subject, limits);
-    emitAudit(request, { action: 'quota.set', outcome: 'success', resource: { type: 'quota', id: request.params.subject } });
+    const quota = await audited(request, { action: 'quota.set', resource: { type: 'quota', id: request.params.subject } }, () => quotas.set(request.params.subject, limits));
     return { quota };
   });
 
   app.delete<{ Params: { subject: string } }>('/admin/quotas/:subject', { ...use, schema: doc('Remove the quota of a principal') }, async (request) => {
-    if (!quotas.remove(request.params.subject)) throw new EnterpriseError('SLUICE_EE_ERR_QUOTA_NOT_FOUND', `no quota is set for "${request.params.subject}"`);
-    emitAudit(request, { action: 'quota.delete', outcome: 'success', resource: { type: 'quota', id: request.params.subject } });
+    await audited(request, { action: 'quota.delete', resource: { type: 'quota', id: request.params.subject } }, () => {
+      if (!quotas.remove(request.params.subject)) throw new EnterpriseError('SLUICE_EE_ERR_QUOTA_NOT_FOUND', `no quota is set for "${request.params.subject}"`);
+    });
     return { removed: request.params.subject };
   });
 }

@@ -63,6 +63,7 @@ export async function adminKeyRoutes(app: FastifyInstance): Promise<void> {
     },
   }, async (request: FastifyRequest<{ Body: CreateKeyBody }>, reply) => {
     const body = request.body;
+    emitAudit(request, { action: 'key.create', outcome: 'requested', resource: { type: 'api-key' } }); // intent first: audit fails closed
     let created;
     try {
       let expiresAt: number | undefined;
