@@ -42,6 +42,15 @@ export interface ServerConfig {
   /** Default requests per window for a key without its own limit; 0 (default) means no default limit. */
   rateLimitMax: number;
   rateLimitWindowMs: number;
+  // Connection limits (slow or hoarding clients): each wait is bounded, each client address gets a share.
+  /** Time to receive a request's headers. */
+  headersTimeoutMs: number;
+  /** Time to receive a whole request, headers and body; after it the connection is closed with 408. */
+  receiveTimeoutMs: number;
+  /** How long an idle kept-alive connection stays open. */
+  keepAliveTimeoutMs: number;
+  /** Open connections one client address may hold; past it a new connection gets 503 and is closed. 0: no cap. */
+  maxConnectionsPerClient: number;
 }
 
 type Kind = 'string' | 'integer' | 'list';
@@ -79,6 +88,10 @@ export const OPTION_SPECS: OptionSpec[] = [
   { key: 'corsOrigins', flag: 'cors-origins', env: 'SLUICE_CORS_ORIGINS', kind: 'list', description: 'comma-separated browser origins allowed by CORS (default none: CORS off)' },
   { key: 'rateLimitMax', flag: 'rate-limit-max', env: 'SLUICE_RATE_LIMIT_MAX', kind: 'integer', min: 0, description: 'default requests per window for keys without their own limit (default 0: none)' },
   { key: 'rateLimitWindowMs', flag: 'rate-limit-window-ms', env: 'SLUICE_RATE_LIMIT_WINDOW_MS', kind: 'integer', min: 1000, description: 'the default rate-limit window (default 60000)' },
+  { key: 'headersTimeoutMs', flag: 'headers-timeout-ms', env: 'SLUICE_HEADERS_TIMEOUT_MS', kind: 'integer', min: 100, max: 3_600_000, description: 'time to receive a request\'s headers (default 10000)' },
+  { key: 'receiveTimeoutMs', flag: 'receive-timeout-ms', env: 'SLUICE_RECEIVE_TIMEOUT_MS', kind: 'integer', min: 100, max: 3_600_000, description: 'time to receive a whole request, headers and body, before 408 and close (default 60000)' },
+  { key: 'keepAliveTimeoutMs', flag: 'keep-alive-timeout-ms', env: 'SLUICE_KEEP_ALIVE_TIMEOUT_MS', kind: 'integer', min: 100, max: 3_600_000, description: 'how long an idle kept-alive connection stays open (default 5000)' },
+  { key: 'maxConnectionsPerClient', flag: 'max-connections-per-client', env: 'SLUICE_MAX_CONNECTIONS_PER_CLIENT', kind: 'integer', min: 0, max: 100_000, description: 'open connections per client address; more get 503 and are closed (default 128; 0: no cap)' },
 ];
 
 export function defaultConfig(): ServerConfig {
@@ -105,6 +118,10 @@ export function defaultConfig(): ServerConfig {
     corsOrigins: [],
     rateLimitMax: 0,
     rateLimitWindowMs: 60_000,
+    headersTimeoutMs: 10_000,
+    receiveTimeoutMs: 60_000,
+    keepAliveTimeoutMs: 5_000,
+    maxConnectionsPerClient: 128,
   };
 }
 
@@ -188,6 +205,10 @@ export function resolveConfig(sources: ConfigSources = {}): ServerConfig {
     resolved.threadsPerSession = Math.max(1, Math.floor(availableParallelism() / resolved.workers));
   }
   if (explicitlySet.has('workers') && !explicitlySet.has('instancesPerModel')) resolved.instancesPerModel = resolved.workers;
+  // Node refuses a headers timeout longer than the whole-request timeout.
+  if (resolved.headersTimeoutMs > resolved.receiveTimeoutMs) {
+    throw new ConfigError('headersTimeoutMs', `must not exceed receiveTimeoutMs (${resolved.receiveTimeoutMs}), got ${resolved.headersTimeoutMs}`);
+  }
   resolved.models = path.resolve(cwd, resolved.models);
   resolved.data = path.resolve(cwd, resolved.data);
   return resolved;
