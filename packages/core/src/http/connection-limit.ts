@@ -2,7 +2,7 @@
  * A cap on the connections one client address may hold open at once, so a single client (slow trickles, or
  * plain hoarding) cannot use up the process's file descriptors and starve everyone else, probes included.
  * A connection past the cap is answered 503 SLUICE_ERR_TOO_MANY_CONNECTIONS as soon as its request head
- * arrives (its body is never read) and closed; one that sends nothing is closed after a short idle time.
+ * arrives (its body is never read) and closed; one that has not sent it within a second is closed unanswered.
  * Counted on the TCP peer address: behind a reverse proxy every client shares the proxy's address, so raise
  * the cap there (or set 0 to turn it off and let the proxy enforce it).
  */
@@ -10,8 +10,8 @@ import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { SluiceError } from '../errors.js';
 
-/** How long a refused connection may stay silent before it is closed without an answer. */
-const REFUSED_IDLE_MS = 1000;
+/** How long a refused connection has to send its request head before it is closed without an answer. */
+const REFUSED_GRACE_MS = 1000;
 
 export function limitConnectionsPerClient(app: FastifyInstance, maxPerClient: number): void {
   if (maxPerClient <= 0) return;
@@ -22,8 +22,8 @@ export function limitConnectionsPerClient(app: FastifyInstance, maxPerClient: nu
     const count = (open.get(address) ?? 0) + 1;
     if (count > maxPerClient) {
       refused.add(socket);
-      // Node's HTTP server closes a socket that stays idle this long (no 'timeout' listener on the server).
-      socket.setTimeout(REFUSED_IDLE_MS);
+      const deadline = setTimeout(() => socket.destroy(), REFUSED_GRACE_MS).unref();
+      socket.once('close', () => clearTimeout(deadline));
       app.log.warn({ remoteAddress: address, maxConnectionsPerClient: maxPerClient }, 'connection refused: too many from this client');
       return;
     }
