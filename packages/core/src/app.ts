@@ -64,7 +64,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     requestTimeout: config.receiveTimeoutMs,
     keepAliveTimeout: config.keepAliveTimeoutMs,
     // Node checks those deadlines on this interval (30 s by default): keep the overshoot small.
-    http: { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs) },
+    http: { headersTimeout: Math.min(config.headersTimeoutMs, config.receiveTimeoutMs), connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs) },
     // Requests the HTTP layer refuses before any route (malformed, headers too large, bad URL) keep the catalogue's shape.
     clientErrorHandler,
     frameworkErrors: (error, _request, reply) => sendError(reply, toSluiceError(error)),

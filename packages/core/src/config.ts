@@ -31,9 +31,9 @@ export interface ServerConfig {
   /** How long a graceful shutdown waits for in-flight requests. */
   shutdownTimeoutMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  /** Fastify plugin modules to load at start (e.g. @sluice/enterprise). */
   /** Reverse proxies whose X-Forwarded-* headers are believed (client ip, https); none by default. */
   trustProxy: string[];
+  /** Fastify plugin modules to load at start (e.g. @sluice/enterprise). */
   plugins: string[];
   /** 'on': GET /metrics needs a key with the metrics:read scope; 'off' (default): it is public like the probes. */
   metricsAuth: 'on' | 'off';
