@@ -58,6 +58,8 @@ describe('sluice serve', () => {
     ['an unknown key in the config file', ['--config', 'CONFIG_WITH_TYPO'], {}, /invalid configuration "prot": unknown key/],
     ['a missing model repository', ['--models', '/nonexistent/models'], {}, /invalid configuration "models": the model repository \/nonexistent\/models is not a directory/],
     ['an unknown flag', ['--nope', '1'], {}, /Unknown option '--nope'/],
+    ['a headers timeout longer than the receive timeout', ['--headers-timeout-ms', '5000', '--receive-timeout-ms', '1000'], {}, /"headersTimeoutMs": must not exceed receiveTimeoutMs \(1000\), got 5000/],
+    ['a negative connection cap', [], { SLUICE_MAX_CONNECTIONS_PER_CLIENT: '-1' }, /"maxConnectionsPerClient \(SLUICE_MAX_CONNECTIONS_PER_CLIENT\)": must be at least 0/],
   ] as const) {
     it(`fails fast on ${what}, naming the key`, async () => {
       const typoFile = path.join(scratch, 'typo.json');

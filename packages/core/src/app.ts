@@ -7,7 +7,10 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { defaultConfig, type ServerConfig } from './config.js';
 import { SluiceError } from './errors.js';
 import type { SluiceContext } from './context.js';
-import { registerErrorHandlers } from './api/error-handler.js';
+import { registerErrorHandlers, sendError, toSluiceError } from './api/error-handler.js';
+import { clientErrorHandler } from './http/client-error-handler.js';
+import { closeConnectionsWithUnreadBodies } from './http/close-unread-bodies.js';
+import { limitConnectionsPerClient } from './http/connection-limit.js';
 import { healthRoutes } from './api/health-routes.js';
 import { metricsRoutes } from './api/metrics-routes.js';
 import { registerOpenApi } from './api/openapi.js';
@@ -61,7 +64,16 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     schemaController: { compilersFactory: { buildValidator: bodyStrictValidatorFactory } },
     forceCloseConnections: 'idle',
     maxParamLength: ROUTE_PARAM_MAX_LENGTH,
+    // Every wait on a client is bounded: a request that trickles in is cut off (408) rather than held forever.
+    requestTimeout: config.receiveTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    // Node checks those deadlines on this interval (30 s by default): keep the overshoot small.
+    http: { headersTimeout: Math.min(config.headersTimeoutMs, config.receiveTimeoutMs), connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs) },
+    // Requests the HTTP layer refuses before any route (malformed, headers too large, bad URL) keep the catalogue's shape.
+    clientErrorHandler,
+    frameworkErrors: (error, _request, reply) => sendError(reply, toSluiceError(error)),
   });
+  limitConnectionsPerClient(app, config.maxConnectionsPerClient);
 
   // Storage first: migrations are applied before anything can serve a request.
   const database = openCoreDatabase(config.data);
@@ -93,6 +105,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   app.addHook('onRequest', async () => {
     if (state.shuttingDown) throw new SluiceError('SLUICE_ERR_SHUTTING_DOWN', 'the server is shutting down', { headers: { 'retry-after': '5' } });
   });
+  closeConnectionsWithUnreadBodies(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
     // While draining, close each connection after its response so shutdown need not wait for keep-alive.

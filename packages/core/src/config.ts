@@ -37,9 +37,9 @@ export interface ServerConfig {
   /** How long a graceful shutdown waits for in-flight requests. */
   shutdownTimeoutMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  /** Fastify plugin modules to load at start (e.g. @sluice/enterprise). */
   /** Reverse proxies whose X-Forwarded-* headers are believed (client ip, https); none by default. */
   trustProxy: string[];
+  /** Fastify plugin modules to load at start (e.g. @sluice/enterprise). */
   plugins: string[];
   /** 'on': GET /metrics needs a key with the metrics:read scope; 'off' (default): it is public like the probes. */
   metricsAuth: 'on' | 'off';
@@ -56,6 +56,15 @@ export interface ServerConfig {
   authFailureWindowMs: number;
   /** Most client addresses (and kinds of refusal) tracked at once; bounds the memory of both. */
   authFailureAddresses: number;
+  // Connection limits (slow or hoarding clients): each wait is bounded, each client address gets a share.
+  /** Time to receive a request's headers. */
+  headersTimeoutMs: number;
+  /** Time to receive a whole request, headers and body; after it the connection is closed with 408. */
+  receiveTimeoutMs: number;
+  /** How long an idle kept-alive connection stays open. */
+  keepAliveTimeoutMs: number;
+  /** Open connections one client address may hold; past it a new connection gets 503 and is closed. 0: no cap. */
+  maxConnectionsPerClient: number;
 }
 
 type Kind = 'string' | 'integer' | 'list';
@@ -100,6 +109,10 @@ export const OPTION_SPECS: OptionSpec[] = [
   { key: 'authFailureMax', flag: 'auth-failure-max', env: 'SLUICE_AUTH_FAILURE_MAX', kind: 'integer', min: 1, max: 1_000_000, description: 'requests with refused credentials per client address (IPv6: per /64) per window before 429 (default 100)' },
   { key: 'authFailureWindowMs', flag: 'auth-failure-window-ms', env: 'SLUICE_AUTH_FAILURE_WINDOW_MS', kind: 'integer', min: 1000, max: 86_400_000, description: 'window of --auth-failure-max and of summarising repeated refusals in one audit event (default 60000)' },
   { key: 'authFailureAddresses', flag: 'auth-failure-addresses', env: 'SLUICE_AUTH_FAILURE_ADDRESSES', kind: 'integer', min: 100, max: 1_000_000, description: 'most client addresses tracked for refused credentials and refusal summaries (default 10000)' },
+  { key: 'headersTimeoutMs', flag: 'headers-timeout-ms', env: 'SLUICE_HEADERS_TIMEOUT_MS', kind: 'integer', min: 100, max: 3_600_000, description: 'time to receive a request\'s headers (default 10000)' },
+  { key: 'receiveTimeoutMs', flag: 'receive-timeout-ms', env: 'SLUICE_RECEIVE_TIMEOUT_MS', kind: 'integer', min: 100, max: 3_600_000, description: 'time to receive a whole request, headers and body, before 408 and close (default 60000)' },
+  { key: 'keepAliveTimeoutMs', flag: 'keep-alive-timeout-ms', env: 'SLUICE_KEEP_ALIVE_TIMEOUT_MS', kind: 'integer', min: 100, max: 3_600_000, description: 'how long an idle kept-alive connection stays open (default 5000)' },
+  { key: 'maxConnectionsPerClient', flag: 'max-connections-per-client', env: 'SLUICE_MAX_CONNECTIONS_PER_CLIENT', kind: 'integer', min: 0, max: 100_000, description: 'open connections per client address; more get 503 and are closed (default 128; 0: no cap)' },
 ];
 
 export function defaultConfig(): ServerConfig {
@@ -133,6 +146,10 @@ export function defaultConfig(): ServerConfig {
     authFailureMax: 100,
     authFailureWindowMs: 60_000,
     authFailureAddresses: 10_000,
+    headersTimeoutMs: 10_000,
+    receiveTimeoutMs: 60_000,
+    keepAliveTimeoutMs: 5_000,
+    maxConnectionsPerClient: 128,
   };
 }
 
@@ -216,6 +233,10 @@ export function resolveConfig(sources: ConfigSources = {}): ServerConfig {
     resolved.threadsPerSession = Math.max(1, Math.floor(availableParallelism() / resolved.workers));
   }
   if (explicitlySet.has('workers') && !explicitlySet.has('instancesPerModel')) resolved.instancesPerModel = resolved.workers;
+  // Node refuses a headers timeout longer than the whole-request timeout.
+  if (resolved.headersTimeoutMs > resolved.receiveTimeoutMs) {
+    throw new ConfigError('headersTimeoutMs', `must not exceed receiveTimeoutMs (${resolved.receiveTimeoutMs}), got ${resolved.headersTimeoutMs}`);
+  }
   resolved.models = path.resolve(cwd, resolved.models);
   resolved.data = path.resolve(cwd, resolved.data);
   return resolved;

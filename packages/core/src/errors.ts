@@ -35,6 +35,9 @@ export const ERROR_CATALOGUE = {
   SLUICE_ERR_TEXT_TOO_LARGE: { status: 413, summary: 'A text is longer than --max-text-bytes, or all texts of the request together exceed --max-request-text-bytes.' },
   SLUICE_ERR_TASK_MISMATCH: { status: 400, summary: "The model's task does not serve this endpoint (e.g. /v1/embeddings needs a text-embedding model)." },
   SLUICE_ERR_SHUTTING_DOWN: { status: 503, summary: 'The server is shutting down and takes no new work.' },
+  SLUICE_ERR_RECEIVE_TIMEOUT: { status: 408, summary: 'The request (headers and body) did not arrive within --receive-timeout-ms (or its headers within --headers-timeout-ms); the connection is closed.' },
+  SLUICE_ERR_HEADERS_TOO_LARGE: { status: 431, summary: "The request's headers exceed the HTTP server's size limit; the connection is closed." },
+  SLUICE_ERR_TOO_MANY_CONNECTIONS: { status: 503, summary: 'This client address already holds --max-connections-per-client open connections; the new one is closed. Retry after the Retry-After seconds.' },
   SLUICE_ERR_INTERNAL: { status: 500, summary: 'An unexpected server fault; the log has the details under the request id.' },
 } as const satisfies Record<string, { status: number; summary: string }>;
 

@@ -144,7 +144,7 @@ export const cliCommands: Record<string, (argv: string[]) => Promise<number>> = 
 async function runEnterpriseCommand(argv: string[]): Promise<number> {
   const [{ main }, { UsageError }] = await Promise.all([import('./cli/sluice-ee.js'), import('./cli/cli-support.js')]);
   try {
-    return await main(argv);
+    return await main(argv, 'sluice');
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`sluice: ${error.message}\n`);

@@ -3,18 +3,20 @@ import { parseArgs } from 'node:util';
 import { openCoreDatabase } from '../db/open.js';
 import { ConfigError } from '../errors.js';
 import { resolveDataDir } from './data-dir.js';
+import { printUsage, wantsHelp } from './help.js';
 
 export const DB_USAGE = `Usage:
   sluice db migrate [--data DIR] [--config FILE] [--json]
+      creates the database when the data directory has none, else applies the migrations it lacks
 `;
 
 export function dbCommand(argv: string[]): void {
   const [verb, ...rest] = argv;
-  if (!verb || verb === '--help' || verb === '-h') {
-    process.stdout.write(DB_USAGE);
+  if (!verb || verb === '--help' || verb === '-h' || verb === 'help' || wantsHelp(rest)) {
+    printUsage(DB_USAGE);
     return;
   }
-  if (verb !== 'migrate') throw new ConfigError('db', `unknown verb "${verb}"\n${DB_USAGE}`);
+  if (verb !== 'migrate') throw new ConfigError('db', `unknown verb "${verb}" (sluice db migrate; see sluice db --help)`);
   const { values } = parseArgs({ args: rest, strict: true, options: { data: { type: 'string' }, config: { type: 'string' }, json: { type: 'boolean' } } });
   const database = openCoreDatabase(resolveDataDir(values));
   try {

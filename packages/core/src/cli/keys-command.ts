@@ -7,16 +7,25 @@ import { parseExpiry, parseDurationMs } from '../auth/duration.js';
 import type { ApiKeyInfo } from '../auth/api-key-service.js';
 import { withApiKeys } from '../auth/with-api-keys.js';
 import { ConfigError, isSluiceError } from '../errors.js';
-import { resolveDataDir } from './data-dir.js';
+import { resolveDataDir, resolveExistingDataDir } from './data-dir.js';
+import { printUsage, wantsHelp } from './help.js';
 
-export const KEYS_USAGE = `Usage:
-  sluice keys create --name NAME (--scopes a,b | --admin) [--models m1,m2] [--expires 30d|ISO-DATE]
-                     [--rate-limit N --rate-limit-window 1m] [--json]
-  sluice keys list [--json]
-  sluice keys revoke ID
-Common: --data DIR (env SLUICE_DATA), --config FILE
+const COMMON_HELP = `Common: --data DIR (env SLUICE_DATA), --config FILE
 Scopes: infer, models:read, models:write, metrics:read, admin
 `;
+
+/** Each verb's usage line(s): `sluice keys VERB --help` prints its own. */
+const VERB_USAGE = {
+  create: `  sluice keys create --name NAME (--scopes a,b | --admin) [--models m1,m2] [--expires 30d|ISO-DATE]
+                     [--rate-limit N --rate-limit-window 1m] [--json]
+      creates a key (in a new data directory too) and prints its token once`,
+  list: `  sluice keys list [--json]
+      lists the keys of an existing data directory`,
+  revoke: `  sluice keys revoke ID [--json]
+      revokes a key of an existing data directory`,
+} as const;
+
+export const KEYS_USAGE = `Usage:\n${Object.values(VERB_USAGE).join('\n')}\n${COMMON_HELP}`;
 
 const common = { data: { type: 'string' }, config: { type: 'string' }, json: { type: 'boolean' } } as const;
 
@@ -69,7 +78,7 @@ function create(argv: string[]): void {
 
 function listKeys(argv: string[]): void {
   const { values } = parseArgs({ args: argv, strict: true, options: common });
-  const keys = withApiKeys(resolveDataDir(values), (service) => service.list());
+  const keys = withApiKeys(resolveExistingDataDir(values), (service) => service.list());
   if (values.json) write(JSON.stringify({ keys }));
   else write(keys.length === 0 ? 'no API keys' : keys.map(describe).join('\n'));
 }
@@ -77,24 +86,28 @@ function listKeys(argv: string[]): void {
 function revoke(argv: string[]): void {
   const { values, positionals } = parseArgs({ args: argv, strict: true, allowPositionals: true, options: common });
   if (positionals.length !== 1) throw new ConfigError('id', 'sluice keys revoke needs exactly one key id (see sluice keys list)');
-  const key = withApiKeys(resolveDataDir(values), (service) => service.revoke(positionals[0]!));
+  const key = withApiKeys(resolveExistingDataDir(values), (service) => service.revoke(positionals[0]!));
   write(values.json ? JSON.stringify({ key }) : `revoked ${describe(key)}`);
 }
 
 export function keysCommand(argv: string[]): void {
   const [verb, ...rest] = argv;
+  if (!verb || verb === '--help' || verb === '-h' || verb === 'help') {
+    printUsage(KEYS_USAGE);
+    return;
+  }
+  if (!(verb in VERB_USAGE)) throw new ConfigError('keys', `unknown verb "${verb}" (sluice keys create|list|revoke; see sluice keys --help)`);
+  if (wantsHelp(rest)) {
+    printUsage(`Usage:\n${VERB_USAGE[verb as keyof typeof VERB_USAGE]}\n${COMMON_HELP}`);
+    return;
+  }
   try {
     if (verb === 'create') return create(rest);
     if (verb === 'list') return listKeys(rest);
-    if (verb === 'revoke') return revoke(rest);
+    return revoke(rest);
   } catch (error) {
     // A key-level mistake (bad scope, unknown id) is the user's: report it like a bad flag.
-    if (isSluiceError(error)) throw new ConfigError(verb ?? 'keys', error.message);
+    if (isSluiceError(error)) throw new ConfigError(verb, error.message);
     throw error;
   }
-  if (!verb || verb === '--help' || verb === '-h') {
-    write(KEYS_USAGE);
-    return;
-  }
-  throw new ConfigError('keys', `unknown verb "${verb}"\n${KEYS_USAGE}`);
 }

@@ -5,13 +5,18 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../errors.js';
+import { printUsage, wantsHelp } from './help.js';
 
-export const MODELS_USAGE = `Usage:
-  sluice models list [--ready] [--json]
-  sluice models load NAME [--config-file FILE]
-  sluice models unload NAME
-Common: --url URL (env SLUICE_URL, default http://127.0.0.1:8080), --api-key KEY (env SLUICE_API_KEY)
-`;
+const COMMON_HELP = 'Common: --url URL (env SLUICE_URL, default http://127.0.0.1:8080), --api-key KEY (env SLUICE_API_KEY)\n';
+
+/** Each verb's usage line(s): `sluice models VERB --help` prints its own. */
+const VERB_USAGE = {
+  list: '  sluice models list [--ready] [--json]\n      lists the repository\'s models and their state (needs models:read)',
+  load: '  sluice models load NAME [--config-file FILE]\n      loads or reloads a model (needs models:write)',
+  unload: '  sluice models unload NAME\n      unloads a model; requests already running finish first (needs models:write)',
+} as const;
+
+export const MODELS_USAGE = `Usage:\n${Object.values(VERB_USAGE).join('\n')}\n${COMMON_HELP}`;
 
 const common = { url: { type: 'string' }, 'api-key': { type: 'string' }, json: { type: 'boolean' } } as const;
 
@@ -32,7 +37,12 @@ async function call(values: { url?: string; 'api-key'?: string }, path: string, 
     throw new RemoteError(`cannot reach the server at ${base}: ${(error as Error).cause ? String((error as { cause: Error }).cause.message) : (error as Error).message}`);
   }
   const text = await response.text();
-  const json = text ? (JSON.parse(text) as unknown) : undefined;
+  let json: unknown;
+  try {
+    json = text ? (JSON.parse(text) as unknown) : undefined;
+  } catch {
+    throw new RemoteError(`${base} answered ${response.status} with a body that is not JSON: is it a Sluice server?`);
+  }
   if (!response.ok) {
     const { error, code } = (json ?? {}) as { error?: string; code?: string };
     const hint = response.status === 401 ? ' (set --api-key or SLUICE_API_KEY)' : '';
@@ -59,6 +69,15 @@ function modelName(positionals: string[], verb: string): string {
 export async function modelsCommand(argv: string[]): Promise<void> {
   const [verb, ...rest] = argv;
   const out = (text: string) => process.stdout.write(`${text}\n`);
+  if (!verb || verb === '--help' || verb === '-h' || verb === 'help') {
+    printUsage(MODELS_USAGE);
+    return;
+  }
+  if (!(verb in VERB_USAGE)) throw new ConfigError('models', `unknown verb "${verb}" (sluice models list|load|unload; see sluice models --help)`);
+  if (wantsHelp(rest)) {
+    printUsage(`Usage:\n${VERB_USAGE[verb as keyof typeof VERB_USAGE]}\n${COMMON_HELP}`);
+    return;
+  }
   if (verb === 'list') {
     const { values } = parseArgs({ args: rest, strict: true, options: { ...common, ready: { type: 'boolean' } } });
     const entries = (await call(values, '/v2/repository/index', values.ready ? { ready: true } : {})) as IndexEntry[];
@@ -83,6 +102,4 @@ export async function modelsCommand(argv: string[]): Promise<void> {
     out(`unloaded ${positionals[0]} (requests already running finish first)`);
     return;
   }
-  process.stdout.write(MODELS_USAGE);
-  if (verb !== undefined && verb !== 'help' && verb !== '--help') throw new ConfigError('command', `unknown models command "${verb}"`);
 }

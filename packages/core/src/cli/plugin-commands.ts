@@ -4,6 +4,7 @@
  * package's `sluice audit verify`. Core knows the plugins only by the names the operator configured.
  */
 import { resolveConfig } from '../config.js';
+import { ConfigError } from '../errors.js';
 
 /** A plugin's command: receives the arguments after the verb, resolves to the exit code. */
 export type PluginCommand = (argv: string[]) => Promise<number>;
@@ -13,7 +14,7 @@ export interface PluginCommandModule {
 }
 
 /** The plugin command for `verb`, or undefined; plugins that fail to load are reported by name. */
-export async function findPluginCommand(verb: string): Promise<{ plugin: string; command: PluginCommand } | { available: string[] }> {
+export async function findPluginCommand(verb: string): Promise<{ plugin: string; command: PluginCommand } | { available: string[]; plugins: string[] }> {
   const { plugins } = resolveConfig({ flags: {} });
   const available: string[] = [];
   for (const plugin of plugins) {
@@ -21,11 +22,11 @@ export async function findPluginCommand(verb: string): Promise<{ plugin: string;
     try {
       module = (await import(plugin)) as PluginCommandModule;
     } catch (error) {
-      throw new Error(`cannot load plugin "${plugin}" (from SLUICE_PLUGINS) for its commands: ${(error as Error).message}`);
+      throw new ConfigError('plugins', `cannot load plugin "${plugin}" for its commands: ${(error as Error).message.split('\n')[0]}`);
     }
     const command = module.cliCommands?.[verb];
     if (command) return { plugin, command };
     for (const name of Object.keys(module.cliCommands ?? {})) available.push(name);
   }
-  return { available };
+  return { available, plugins };
 }

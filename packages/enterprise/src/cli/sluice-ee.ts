@@ -1,12 +1,10 @@
 #!/usr/bin/env node
 /**
- * `sluice-ee`: enterprise verbs that work on a data directory, with or without a running server (core's
- * `sluice` cannot name enterprise commands: core never depends on enterprise).
- *   sluice-ee audit verify  [--data DIR]                     (the issue's `sluice audit verify`)
- *   sluice-ee audit export  [--data DIR] --format jsonl|csv [--from --to] [--out FILE]
- *   sluice-ee usage export  [--data DIR] --from --to --format csv|json [--granularity] [--group-by] [--out FILE]
- *                                                           (the issue's `sluice usage export`)
- * Reading data needs no license: the data is the customer's.
+ * `sluice-ee`: enterprise verbs that work on a data directory, with or without a running server:
+ *   audit verify, audit export, usage export (see COMMAND_USAGE).
+ * Core's `sluice` runs the same verbs (`sluice audit verify`) when SLUICE_PLUGINS names this package: its
+ * `cliCommands` call main() with the program name `sluice`. Reading data needs no license: the data is the
+ * customer's.
  */
 import { createWriteStream, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -18,21 +16,30 @@ import { openEnterpriseDatabase } from '../db/enterprise-database.js';
 import { GRANULARITIES, type Granularity } from '../metering/buckets.js';
 import { createMeteringService, GROUP_BY_FIELDS, type GroupBy } from '../metering/metering-service.js';
 import { usageToCsv, usageToJson } from '../metering/usage-export.js';
-import { fail, isMainModule, parseDate, runMain } from './cli-support.js';
+import { existingDataDir, fail, isMainModule, outputFile, parseDate, runMain, wantsHelp } from './cli-support.js';
 
-const USAGE = `sluice-ee — Sluice Enterprise data tools (audit log, usage)
-
-Usage:
-  sluice-ee audit verify [--data DIR]
-      checks the audit hash chain; exit 0 when intact, 1 naming the first bad entry
-  sluice-ee audit export [--data DIR] [--format jsonl|csv] [--from DATE] [--to DATE] [--out FILE]
-  sluice-ee usage export [--data DIR] --from DATE --to DATE [--format csv|json]
+/** Each command's usage, without the program name: `sluice-ee` run alone, `sluice` through the plugin. */
+const COMMAND_USAGE = {
+  'audit verify': `audit verify [--data DIR] [--json]
+      checks the audit hash chain; exit 0 when intact, 1 naming the first bad entry`,
+  'audit export': `audit export [--data DIR] [--format jsonl|csv] [--from DATE] [--to DATE] [--out FILE]
+      writes the audit log (JSON lines or CSV) to FILE or stdout`,
+  'usage export': `usage export [--data DIR] --from DATE --to DATE [--format csv|json]
                          [--granularity minute|hour|day] [--group-by key,model,version,time] [--out FILE]
+      writes usage per key and model for billing`,
+} as const;
 
---data defaults to SLUICE_DATA, else ./.sluice-data (as for \`sluice serve\`).
+type CommandName = keyof typeof COMMAND_USAGE;
+
+function usage(program: string, commands: CommandName[] = Object.keys(COMMAND_USAGE) as CommandName[]): string {
+  const title = program === 'sluice-ee' ? 'sluice-ee — Sluice Enterprise data tools (audit log, usage)\n\n' : '';
+  return `${title}Usage:\n${commands.map((name) => `  ${program} ${COMMAND_USAGE[name]}`).join('\n')}
+
+--data defaults to SLUICE_DATA, else ./.sluice-data (as for \`sluice serve\`); it must hold a Sluice database.
 `;
+}
 
-const dataDirOf = (value: string | undefined) => value ?? process.env.SLUICE_DATA ?? '.sluice-data';
+const dataDirOf = (value: string | undefined) => existingDataDir(value ?? process.env.SLUICE_DATA ?? '.sluice-data');
 
 function auditVerify(argv: string[]): number {
   const { values } = parseArgs({ args: argv, options: { data: { type: 'string' }, json: { type: 'boolean' } }, strict: true });
@@ -54,8 +61,9 @@ async function auditExport(argv: string[]): Promise<number> {
   if (format !== 'jsonl' && format !== 'csv') fail('--format must be jsonl or csv');
   const from = parseDate(values.from, 'from');
   const to = parseDate(values.to, 'to');
+  const outFile = outputFile(values.out);
   const db = openEnterpriseDatabase(dataDirOf(values.data));
-  const out = values.out ? createWriteStream(values.out) : process.stdout;
+  const out = outFile ? createWriteStream(outFile) : process.stdout;
   try {
     const store = createAuditStore(db);
     if (format === 'csv') out.write(auditCsvHeader());
@@ -84,6 +92,7 @@ function usageExport(argv: string[]): number {
   if (!GRANULARITIES.includes(granularity)) fail(`--granularity must be one of ${GRANULARITIES.join(', ')}`);
   const groupBy = (values['group-by'] ?? 'key,model').split(',').map((s) => s.trim()) as GroupBy[];
   for (const g of groupBy) if (!GROUP_BY_FIELDS.includes(g)) fail(`--group-by accepts ${GROUP_BY_FIELDS.join(', ')}; got "${g}"`);
+  const outFile = outputFile(values.out);
   const db = openEnterpriseDatabase(dataDirOf(values.data));
   try {
     const silent = { error: () => undefined } as unknown as Parameters<typeof createMeteringService>[0]['logger'];
@@ -92,7 +101,7 @@ function usageExport(argv: string[]): number {
     const rows = metering.usage(query);
     metering.stop();
     const text = format === 'csv' ? usageToCsv(rows, groupBy) : usageToJson(rows, query);
-    if (values.out) writeFileSync(values.out, text);
+    if (outFile) writeFileSync(outFile, text);
     else process.stdout.write(text);
     return 0;
   } finally {
@@ -100,13 +109,34 @@ function usageExport(argv: string[]): number {
   }
 }
 
-export async function main(argv: string[]): Promise<number> {
+const COMMANDS: Record<CommandName, (argv: string[]) => number | Promise<number>> = {
+  'audit verify': auditVerify,
+  'audit export': auditExport,
+  'usage export': usageExport,
+};
+
+/** `program` names the command in usage: `sluice-ee` run alone, `sluice` when core's CLI runs it as a plugin verb. */
+export async function main(argv: string[], program = 'sluice-ee'): Promise<number> {
   const [area, verb, ...rest] = argv;
-  if (area === 'audit' && verb === 'verify') return auditVerify(rest);
-  if (area === 'audit' && verb === 'export') return auditExport(rest);
-  if (area === 'usage' && verb === 'export') return usageExport(rest);
-  process.stdout.write(USAGE);
-  return area === undefined || area === '--help' || area === '-h' ? 0 : 2;
+  if (area === undefined || area === '--help' || area === '-h' || area === 'help') {
+    process.stdout.write(usage(program));
+    return 0;
+  }
+  const name = `${area} ${verb}` as CommandName;
+  if (name in COMMANDS) {
+    if (wantsHelp(rest)) {
+      process.stdout.write(usage(program, [name]));
+      return 0;
+    }
+    return COMMANDS[name](rest);
+  }
+  const inArea = (Object.keys(COMMANDS) as CommandName[]).filter((command) => command.startsWith(`${area} `));
+  if (inArea.length > 0 && (verb === undefined || verb === '--help' || verb === '-h')) {
+    process.stdout.write(usage(program, inArea));
+    return 0;
+  }
+  process.stderr.write(`${program}: unknown command "${argv.slice(0, 2).join(' ')}"\n${usage(program, inArea.length > 0 ? inArea : undefined)}`);
+  return 2;
 }
 
-if (isMainModule(/sluice-ee\.(?:ts|js)$/)) runMain('sluice-ee', main, process.argv.slice(2));
+if (isMainModule(import.meta.url)) runMain('sluice-ee', main, process.argv.slice(2));

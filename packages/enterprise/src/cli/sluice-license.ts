@@ -4,7 +4,7 @@
  * the private key file; `inspect` shows a license's claims and whether this build trusts it. The private key
  * never leaves the vendor: it is read from a file and never printed or logged.
  */
-import { chmodSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
@@ -13,27 +13,33 @@ import { generateVendorKeyPair, issueLicense } from '../license/issue-license.js
 import { DEFAULT_LICENSE_POLICY, stateOf } from '../license/license-state.js';
 import { loadTrustedKeys } from '../license/trusted-keys.js';
 import { verifyLicense } from '../license/verify-license.js';
-import { fail, isMainModule, parseDate, runMain } from './cli-support.js';
+import { fail, isMainModule, outputFile, parseDate, runMain, wantsHelp } from './cli-support.js';
+
+const COMMAND_USAGE = {
+  keygen: `  sluice-license keygen --out DIR [--name NAME]
+      writes DIR/NAME.private.pem (mode 600: keep it secret, never commit it) and DIR/NAME.jwk.json
+      (the public key to ship in packages/enterprise/keys/); prints the key id`,
+  issue: `  sluice-license issue --key PRIVATE.pem --licensee NAME --entitlements audit,metering[,sso]
+                       (--expires DATE | --days N) [--not-before DATE] [--grace-days N]
+                       [--limit NAME=NUMBER ...] [--id LICENSE_ID] [--out FILE]
+      prints the license key (a JWT) or writes it to FILE`,
+  inspect: `  sluice-license inspect (--file FILE | KEY)
+      shows the claims and whether this build's trusted keys accept the signature`,
+} as const;
+
+const ENTITLEMENTS_HELP = `Entitlements: ${Object.keys(FEATURES).join(', ')}\n`;
 
 const USAGE = `sluice-license — issue Sluice Enterprise license keys (vendor side)
 
 Usage:
-  sluice-license keygen --out DIR [--name NAME]
-      writes DIR/NAME.private.pem (mode 600: keep it secret, never commit it) and DIR/NAME.jwk.json
-      (the public key to ship in packages/enterprise/keys/); prints the key id
-  sluice-license issue --key PRIVATE.pem --licensee NAME --entitlements audit,metering[,sso]
-                       (--expires DATE | --days N) [--not-before DATE] [--grace-days N]
-                       [--limit NAME=NUMBER ...] [--id LICENSE_ID] [--out FILE]
-      prints the license key (a JWT) or writes it to FILE
-  sluice-license inspect (--file FILE | KEY)
-      shows the claims and whether this build's trusted keys accept the signature
+${Object.values(COMMAND_USAGE).join('\n')}
 
-Entitlements: ${Object.keys(FEATURES).join(', ')}
-`;
+${ENTITLEMENTS_HELP}`;
 
 async function keygen(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { out: { type: 'string' }, name: { type: 'string' } }, strict: true });
   if (!values.out) fail('keygen needs --out DIR');
+  if (!statSync(values.out, { throwIfNoEntry: false })?.isDirectory()) fail(`--out ${values.out}: no such folder`);
   const name = values.name ?? 'sluice-vendor';
   const privateFile = path.join(values.out, `${name}.private.pem`);
   if (existsSync(privateFile)) fail(`${privateFile} exists; refusing to overwrite a signing key`);
@@ -55,6 +61,7 @@ async function issue(argv: string[]): Promise<number> {
     strict: true,
   });
   if (!values.key) fail('issue needs --key PRIVATE.pem');
+  outputFile(values.out);
   if (!values.licensee) fail('issue needs --licensee NAME');
   if (!values.entitlements) fail(`issue needs --entitlements (any of ${Object.keys(FEATURES).join(', ')})`);
   const entitlements = values.entitlements.split(',').map((s) => s.trim()).filter(Boolean);
@@ -104,11 +111,19 @@ async function inspect(argv: string[]): Promise<number> {
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === 'keygen') return keygen(rest);
-  if (command === 'issue') return issue(rest);
-  if (command === 'inspect') return inspect(rest);
+  const commands = { keygen, issue, inspect };
+  if (command !== undefined && command in commands) {
+    const name = command as keyof typeof commands;
+    if (wantsHelp(rest)) {
+      process.stdout.write(`Usage:\n${COMMAND_USAGE[name]}\n${name === 'issue' ? `\n${ENTITLEMENTS_HELP}` : ''}`);
+      return 0;
+    }
+    return commands[name](rest);
+  }
+  const asked = command === undefined || command === '--help' || command === '-h' || command === 'help';
+  if (!asked) process.stderr.write(`sluice-license: unknown command "${command}"\n`);
   process.stdout.write(USAGE);
-  return command === undefined || command === '--help' || command === '-h' ? 0 : 2;
+  return asked ? 0 : 2;
 }
 
-if (isMainModule(/sluice-license\.(?:ts|js)$/)) runMain('sluice-license', main, process.argv.slice(2));
+if (isMainModule(import.meta.url)) runMain('sluice-license', main, process.argv.slice(2));
