@@ -6,9 +6,11 @@ import { parentPort } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
 import type { WireTensor, WorkerRequest, WorkerResponse } from './worker-protocol.js';
+import { keepFloat16AsUint16Bits } from './ort-float16.js';
 
 if (!parentPort) throw new Error('ort-worker must run inside a worker thread');
 const port = parentPort;
+keepFloat16AsUint16Bits();
 const sessions = new Map<number, ort.InferenceSession>();
 let nextSessionId = 1;
 
