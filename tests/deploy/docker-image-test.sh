@@ -278,6 +278,8 @@ else
   export SLUICE_IMAGE="$IMAGE" SLUICE_HOST_PORT="$CPORT" SLUICE_BIND=127.0.0.1 \
     SLUICE_MODELS_VOLUME="$MODELS_VOLUME" SLUICE_DATA_VOLUME="$DATA_VOLUME"
   $COMPOSE -f "$COMPOSE_FILE" -p "$COMPOSE_PROJECT" config -q || fail "docker-compose config rejects $COMPOSE_FILE"
+  # As deploy/README.md says: the docker run containers go first (both are stopped; their volumes stay).
+  $DOCKER rm "$CONTAINER" "$CONTAINER2" >/dev/null || fail "docker rm of the stopped docker run containers failed"
   $COMPOSE -f "$COMPOSE_FILE" -p "$COMPOSE_PROJECT" up -d --no-build >"$WORK/compose.log" 2>&1 \
     || { cat "$WORK/compose.log" >&2; fail "docker-compose up failed"; }
   cid="$($COMPOSE -f "$COMPOSE_FILE" -p "$COMPOSE_PROJECT" ps -q sluice)"
@@ -291,7 +293,8 @@ else
   $COMPOSE -f "$COMPOSE_FILE" -p "$COMPOSE_PROJECT" stop >/dev/null 2>&1 || fail "docker-compose stop failed"
   code="$($DOCKER inspect -f '{{.State.ExitCode}}' "$cid")"
   [ "$code" = 0 ] || fail "the compose container exited with code $code on stop"
-  $COMPOSE -f "$COMPOSE_FILE" -p "$COMPOSE_PROJECT" down -v >/dev/null 2>&1 || fail "docker-compose down failed"
+  $COMPOSE -f "$COMPOSE_FILE" -p "$COMPOSE_PROJECT" down -v >"$WORK/compose-down.log" 2>&1 \
+    || { cat "$WORK/compose-down.log" >&2; fail "docker-compose down failed"; }
   step_done
 fi
 CURRENT_STEP="done"
