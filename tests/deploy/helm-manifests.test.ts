@@ -213,4 +213,19 @@ describe('chart, Dockerfile and compose file agree', () => {
     expect(service.healthcheck.test.join(' ')).toContain('/v2/health/ready');
     expect(Object.keys(compose.volumes)).toEqual(['models', 'data']);
   });
+
+  it("compose mounts the same named volumes as the docs' `docker run` (moving to compose keeps the keys)", () => {
+    // Each compose volume has a fixed name, `${VARIABLE:-default}`; compose's own would be prefixed with the project.
+    const composeVolumeOn = Object.fromEntries(
+      compose.services.sluice.volumes.map((mount: string) => {
+        const [volume, target] = mount.split(':') as [string, string];
+        return [target, /^\$\{\w+:-([\w.-]+)\}$/.exec(compose.volumes[volume]?.name ?? '')?.[1]];
+      }),
+    );
+    const dockerRunVolumes = ['README.md', 'deploy/README.md'].flatMap((doc) =>
+      [...readFileSync(path.join(REPO, doc), 'utf8').matchAll(/-v ([a-z][\w.-]*):(\/models|\/data)\b/g)].map((m) => ({ doc, volume: m[1], target: m[2]! })),
+    );
+    expect(dockerRunVolumes.length).toBeGreaterThanOrEqual(4);
+    for (const { doc, volume, target } of dockerRunVolumes) expect({ doc, target, volume: composeVolumeOn[target] }).toEqual({ doc, target, volume });
+  });
 });

@@ -1,35 +1,36 @@
 #!/usr/bin/env bash
-# Builds a LOCAL STAND-IN for the Dockerfile's base image (node:20-bookworm-slim) on machines that cannot pull
-# from Docker Hub: a Debian bookworm minbase tree from debootstrap, plus this host's node binary, npm, node
-# headers and CA bundle, imported with `docker import` under the base's tag.
+# Builds a LOCAL STAND-IN for the Dockerfile's base image (node:24-bookworm-slim) on machines that cannot pull
+# from Docker Hub: a Debian bookworm minbase tree from debootstrap, plus the Node release the tag names — taken,
+# like scripts/node24.sh does, from the npm registry's node-linux-<arch> package (binary and headers) through
+# scripts/fetch-node.sh — this host's npm (plain JavaScript) and CA bundle, imported with `docker import` under
+# the base's tag.
 #
-# It is not the official image: it has no yarn/corepack and no docker-entrypoint.sh, and it carries the
-# host's CA bundle (NODE_EXTRA_CA_CERTS, needed where TLS is intercepted: without it npm fails with
-# SELF_SIGNED_CERT_IN_CHAIN) and npm_config_nodedir=/usr (so better-sqlite3 compiles without downloading
-# node headers). The image is labelled org.sluice.standin=true so nobody mistakes it for the real one.
+# It is not the official image: it has no yarn/corepack and no docker-entrypoint.sh, its npm is the host's, and
+# it carries the host's CA bundle (NODE_EXTRA_CA_CERTS, needed where TLS is intercepted: without it npm fails with
+# SELF_SIGNED_CERT_IN_CHAIN) and npm_config_nodedir=/usr (so better-sqlite3 compiles against the headers that
+# came with that Node instead of downloading them). The image is labelled org.sluice.standin=true so nobody
+# mistakes it for the real one.
 #
-# Usage: standin-base-image.sh [tag]     (default node:20-bookworm-slim; needs root, debootstrap, docker)
+# Usage: standin-base-image.sh [tag]     (default node:24-bookworm-slim; needs root, debootstrap, docker, npm)
 set -euo pipefail
 
-TAG="${1:-node:20-bookworm-slim}"
+TAG="${1:-node:24-bookworm-slim}"
 DOCKER="${DOCKER:-docker}"
 MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
 fail() { echo "standin-base-image: $*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || fail "must run as root (debootstrap and chroot need it)"
 command -v debootstrap >/dev/null || fail "debootstrap is not installed (apt-get install debootstrap)"
-NODE_BIN="$(command -v node)" || fail "no node on this host to copy into the stand-in"
-NODE_BIN="$(readlink -f "$NODE_BIN")"
-NODE_MAJOR="$("$NODE_BIN" -p 'process.versions.node.split(".")[0]')"
-[ "$NODE_MAJOR" = 20 ] || fail "host node is v$NODE_MAJOR; the stand-in for node:20 needs node 20"
+[[ "$TAG" =~ ^node:([0-9]+)-bookworm ]] || fail "cannot tell the Node major and Debian release from the tag $TAG (want node:<major>-bookworm...)"
+NODE_MAJOR="${BASH_REMATCH[1]}"
+NODE_DIR="$(bash "$REPO/scripts/fetch-node.sh" "$NODE_MAJOR")" || fail "could not fetch Node $NODE_MAJOR from the npm registry"
+NODE_BIN="$NODE_DIR/bin/node"
+HEADERS="$NODE_DIR/include/node"
+[ -f "$HEADERS/node_api.h" ] && [ -f "$HEADERS/common.gypi" ] || fail "no node headers (include/node with common.gypi) in $NODE_DIR"
 NPM_DIR="$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")"   # .../node_modules/npm
 [ -f "$NPM_DIR/package.json" ] || fail "cannot locate npm's package directory (got $NPM_DIR)"
-HEADERS=""
-for candidate in /usr/include/node /usr/local/include/node; do
-  if [ -f "$candidate/node_api.h" ] && [ -f "$candidate/common.gypi" ]; then HEADERS="$candidate"; break; fi
-done
-[ -n "$HEADERS" ] || fail "node headers (include/node with common.gypi) not found on this host"
 CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt
 [ -f "$CA_BUNDLE" ] || fail "no CA bundle at $CA_BUNDLE"
 
@@ -42,7 +43,7 @@ debootstrap --variant=minbase --include=libstdc++6 bookworm "$ROOT" "$MIRROR" >"
   || { tail -20 "$ROOT.debootstrap.log" >&2; fail "debootstrap failed (log: $ROOT.debootstrap.log)"; }
 rm -f "$ROOT.debootstrap.log"
 
-echo "standin-base-image: adding node $("$NODE_BIN" -v), npm $(node -p "require('$NPM_DIR/package.json').version"), headers, CA bundle"
+echo "standin-base-image: adding node $("$NODE_BIN" -v) (npm package, with its headers), npm $(node -p "require('$NPM_DIR/package.json').version"), CA bundle"
 install -D -m 0755 "$NODE_BIN" "$ROOT/usr/local/bin/node"
 mkdir -p "$ROOT/usr/local/lib/node_modules"
 cp -a "$NPM_DIR" "$ROOT/usr/local/lib/node_modules/npm"

@@ -11,8 +11,10 @@ import { DATATYPES, v2DatatypeOf } from '../tensors/datatypes.js';
 import type { Tensor } from '../tensors/tensor.js';
 import { createTextPipeline, type TextPipeline } from '../tasks/text-pipeline.js';
 import type { WireTensor, WorkerRequest, WorkerResponse } from './worker-protocol.js';
+import { keepFloat16AsUint16Bits } from './ort-float16.js';
 
 if (!process.send) throw new Error('ort-worker must run as a child process with an IPC channel');
+keepFloat16AsUint16Bits();
 const sessions = new Map<number, ort.InferenceSession>();
 /** Per session: the pipeline built for the spec (as JSON) it was last asked to run. */
 const pipelines = new Map<number, { spec: string; pipeline: Promise<TextPipeline> }>();
