@@ -31,7 +31,7 @@ describe('ambient credentials', () => {
   it('a state change with the cookie needs a same-origin request', async () => {
     const crossSite = await load({ cookie: SESSION_COOKIE, 'sec-fetch-site': 'cross-site' });
     expect(crossSite.status).toBe(403);
-    expect((await crossSite.json()).code).toBe('SLUICE_ERR_FORBIDDEN');
+    expect(((await crossSite.json()) as { code: string }).code).toBe('SLUICE_ERR_FORBIDDEN');
     const noOrigin = await load({ cookie: SESSION_COOKIE });
     expect(noOrigin.status).toBe(403);
     const foreignOrigin = await load({ cookie: SESSION_COOKIE, origin: 'https://evil.example' });
@@ -44,7 +44,7 @@ describe('ambient credentials', () => {
     expect((await load({ cookie: 'demo_session=expired', ...server.auth })).status).toBe(200);
     const rejected = await fetch(`${server.url}/v2/repository/models/sentiment/aliases`, { headers: { cookie: 'demo_session=expired' } });
     expect(rejected.status).toBe(401);
-    expect((await rejected.json()).error).toBe('the session has expired');
+    expect(((await rejected.json()) as { error: string }).error).toBe('the session has expired');
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(audits.some((a) => a.action === 'auth.failure' && a.actor.kind === 'demo-session' && a.actor.id === 'bob')).toBe(true);
   });

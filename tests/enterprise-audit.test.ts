@@ -15,7 +15,7 @@ import { entryHash, headSeal } from '../packages/enterprise/src/audit/canonical.
 import { parseAuditCsv, parseAuditJsonl, verifyExportedEntries } from '../packages/enterprise/src/audit/audit-export.js';
 import { ROOT, SOURCE_FLAGS } from './helpers/cli-process.js';
 import { copyDemoModels } from './helpers/test-server.js';
-import { createTestClock, createTestVendor, DAY_MS, request, SENTIMENT_BODY, startEnterpriseServer, type EnterpriseTestServer } from './helpers/enterprise-server.js';
+import { createTestClock, createTestVendor, DAY_MS, request, startEnterpriseServer, type EnterpriseTestServer } from './helpers/enterprise-server.js';
 
 const run = promisify(execFile);
 // The issue's command names: core's `sluice` runs the enterprise plugin's commands when SLUICE_PLUGINS names it.

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectedPositive, probeSentiment, publishVersion, sentimentRepository } from './helpers/sentiment-versions.js';
-import { getJson, postJson, startTestServer, type TestServer } from './helpers/test-server.js';
+import { getJson, startTestServer, type TestServer } from './helpers/test-server.js';
 
 describe('versions, aliases and traffic splits', () => {
   let server: TestServer;
@@ -42,7 +42,7 @@ describe('versions, aliases and traffic splits', () => {
     expect(await infer('/versions/stable')).toBe(1);
     expect((await manage('PUT', '/aliases/canary', { version: 2 })).status).toBe(200);
     expect(await infer('/versions/canary')).toBe(2);
-    expect((await manage('GET', '/aliases')).json.aliases).toEqual({ stable: 1, canary: 2 });
+    expect(((await manage('GET', '/aliases')).json as { aliases: unknown }).aliases).toEqual({ stable: 1, canary: 2 });
     expect((await manage('PUT', '/aliases/default', { version: 1 })).status).toBe(200);
     expect(await infer()).toBe(1);
     expect((await manage('DELETE', '/aliases/default')).status).toBe(200);

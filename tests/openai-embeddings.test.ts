@@ -5,7 +5,7 @@
  */
 import { Tokenizer } from '@huggingface/tokenizers';
 import OpenAI from 'openai';
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWordPieceTokenizerConfig, buildWordPieceTokenizerJson } from '../demo/minilm-encoder.js';

@@ -71,5 +71,5 @@ export async function serveCli(args: string[], options: { env?: NodeJS.ProcessEn
   await cli.waitFor((line) => line.msg === 'start-up model loading finished');
   // On a fresh data directory the first start prints an admin key once on stderr (once the port is bound).
   const adminToken = /sk_sluice_[0-9a-f]{12}_[A-Za-z0-9_-]{43}/.exec(cli.stderr.join(''))?.[0];
-  return { ...cli, url: String(listening.address), adminToken, auth: adminToken ? { authorization: `Bearer ${adminToken}` } : {} };
+  return { ...cli, url: String(listening.address), adminToken, auth: (adminToken ? { authorization: `Bearer ${adminToken}` } : {}) as Record<string, string> };
 }

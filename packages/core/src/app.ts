@@ -63,7 +63,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     ajv: { customOptions: { allowUnionTypes: true } },
     schemaController: { compilersFactory: { buildValidator: bodyStrictValidatorFactory } },
     forceCloseConnections: 'idle',
-    maxParamLength: ROUTE_PARAM_MAX_LENGTH,
+    routerOptions: { maxParamLength: ROUTE_PARAM_MAX_LENGTH },
     // Every wait on a client is bounded: a request that trickles in is cut off (408) rather than held forever.
     requestTimeout: config.receiveTimeoutMs,
     keepAliveTimeout: config.keepAliveTimeoutMs,

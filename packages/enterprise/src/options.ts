@@ -12,6 +12,7 @@ import { DEFAULT_OUTBOX_LIMIT, MAX_OUTBOX_LIMIT } from './audit/audit-store.js';
 import { DEFAULT_LICENSE_POLICY, type LicensePolicy } from './license/license-state.js';
 import type { PublicKeyInput } from './license/trusted-keys.js';
 import type { SsoPluginOptions } from './sso/index.js';
+import { MAX_RETENTION_DAYS } from './audit/audit-retention.js';
 
 export interface EnterprisePluginOptions {
   /** Public keys trusted in addition to those shipped in the package (tests, OEM builds). */
@@ -87,7 +88,7 @@ export function resolveOptions(options: EnterprisePluginOptions, env: NodeJS.Pro
     licenseTickMs: integer(options.licenseTickMs, 'licenseTickMs', 60_000, 100),
     audit: {
       inference,
-      retentionDays: integer(options.audit?.retentionDays ?? env.SLUICE_AUDIT_RETENTION_DAYS, 'SLUICE_AUDIT_RETENTION_DAYS', 0, 0),
+      retentionDays: integer(options.audit?.retentionDays ?? env.SLUICE_AUDIT_RETENTION_DAYS, 'SLUICE_AUDIT_RETENTION_DAYS', 0, 0, MAX_RETENTION_DAYS),
       ...(siem ? { siem } : {}),
     },
     metering: {

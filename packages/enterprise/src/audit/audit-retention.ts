@@ -12,7 +12,11 @@ export interface RetentionResult {
   anchorSeq: number;
 }
 
+/** About a century: any cut-off further back is no cut-off at all, and a larger count overflows Date. */
+export const MAX_RETENTION_DAYS = 36_500;
+
 export function applyRetention(db: EnterpriseDatabase, store: AuditStore, olderThanDays: number, now: Date): RetentionResult {
+  if (!Number.isInteger(olderThanDays) || olderThanDays < 1 || olderThanDays > MAX_RETENTION_DAYS) throw new RangeError(`olderThanDays must be an integer from 1 to ${MAX_RETENTION_DAYS}`);
   const sqlite = db.core.sqlite;
   const cutoff = new Date(now.getTime() - olderThanDays * 86_400_000).toISOString();
   return sqlite.transaction((): RetentionResult => {

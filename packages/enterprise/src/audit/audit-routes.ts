@@ -13,7 +13,7 @@ import { parseChoice, parseLimit, parseTime } from '../http/params.js';
 import { ADMIN_ROUTE, doc } from '../http/route-scope.js';
 import type { LicenseService } from '../license/license-service.js';
 import { auditCsvHeader, auditCsvLine, auditJsonLine } from './audit-export.js';
-import { applyRetention } from './audit-retention.js';
+import { applyRetention, MAX_RETENTION_DAYS } from './audit-retention.js';
 import { decodeCursor, type AuditFilters, type AuditStore } from './audit-store.js';
 import { verifyAuditChain } from './audit-verify.js';
 
@@ -90,7 +90,9 @@ export async function auditRoutes(app: FastifyInstance, options: { db: Enterpris
     ...use, schema: doc('Delete entries older than N days now (the chain stays verifiable through an anchor)'),
   }, async (request) => {
     const days = request.body?.olderThanDays;
-    if (typeof days !== 'number' || !Number.isInteger(days) || days < 1) throw new EnterpriseError('SLUICE_EE_ERR_BAD_REQUEST', '"olderThanDays" must be an integer of at least 1');
+    if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > MAX_RETENTION_DAYS) {
+      throw new EnterpriseError('SLUICE_EE_ERR_BAD_REQUEST', `"olderThanDays" must be an integer from 1 to ${MAX_RETENTION_DAYS}`);
+    }
     return applyRetention(db, store, days, clock());
   });
 }

@@ -17,7 +17,7 @@ type EmbeddingsBody = { input?: unknown; model: string; encoding_format?: 'float
 const EMBEDDING_TASK = 'text-embedding';
 
 export async function openAiRoutes(app: FastifyInstance): Promise<void> {
-  const { registry, inference, config } = app.sluice;
+  const { registry, inference } = app.sluice;
   registerOpenAiErrorHandler(app);
 
   function modelObject(name: string) {
