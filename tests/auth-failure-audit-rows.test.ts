@@ -31,8 +31,9 @@ describe('refused requests and the audit log', () => {
 
   it(`writes 2 audit rows for ${REQUESTS} refused requests from one address`, async () => {
     const statuses = new Map<number, number>();
-    for (let i = 0; i < REQUESTS; i += 100) {
-      const batch = await Promise.all(Array.from({ length: 100 }, () => request(`${server.url}/v2/models/sentiment`, { headers: { authorization: 'Bearer sk_sluice_000000000000_guess' } })));
+    // Batches stay under the server's per-client connection cap (--max-connections-per-client, 128).
+    for (let i = 0; i < REQUESTS; i += 50) {
+      const batch = await Promise.all(Array.from({ length: 50 }, () => request(`${server.url}/v2/models/sentiment`, { headers: { authorization: 'Bearer sk_sluice_000000000000_guess' } })));
       for (const { status } of batch) statuses.set(status, (statuses.get(status) ?? 0) + 1);
     }
     const limit = server.app.sluice.config.authFailureMax;

@@ -14,39 +14,10 @@ export interface KnownFailure {
   input?: RegExp;
 }
 
-const REAL_MODELS = '(?:sentiment|silero-vad|ocr-direction|ocr-detector)(?:[/?: ]|$)';
-
 export const KNOWN_FUZZ_FAILURES: KnownFailure[] = [
   {
-    reason: 'issue 11 #13 (registry): loading a model name that does not exist leaves a ghost entry that answers 503 instead of 404 ever after',
-    route: /./,
-    violation: /^status 503 SLUICE_ERR_MODEL_NOT_READY/,
-    input: new RegExp(`^\\S+ /v[12]/models/(?!${REAL_MODELS})`),
-  },
-  {
-    reason: 'issue 11 #7 (enterprise): an absurd olderThanDays (1e308, 2^53) makes audit retention compute an invalid date and answer 500',
-    route: 'POST /admin/audit/retention',
-    violation: /^status 500 SLUICE_ERR_INTERNAL/,
-    input: /olderThanDays/,
-  },
-  {
-    reason: 'issue 11 #6 (registry/runtime): a load failure carries ONNX Runtime\'s message with the model file\'s absolute path into 422/503 bodies, the repository index and the audit log',
-    route: /./,
-    violation: /^absolute path "\/tmp\/sluice-models-[^/]+\/broken-onnx\/1\/model\.onnx/,
-  },
-  {
-    reason: 'issue 11 #6 (registry): a config.json parse error quotes the file\'s first bytes (V8\'s JSON.parse message) in 503 bodies and the repository index',
-    route: /./,
-    violation: /^file contents "SECRETCO"/,
-  },
-  {
-    reason: 'issue 11 #13 (server): requests Node\'s HTTP parser refuses (bad framing, control characters in headers, bad request line, no Host) get fastify\'s default clientError body, not {error, code}',
+    reason: 'issue 11 #13 (server, open): an HTTP/1.1 request without a Host header is refused by Node\'s parser with an empty 400, not {error, code}',
     route: /^raw /,
     violation: /^status 400 without the \{error, code\} format/,
-  },
-  {
-    reason: 'issue 11 #13 (server): oversized headers get a 431 with fastify\'s default clientError body, not {error, code}',
-    route: /./,
-    violation: /^status 431 without the \{error, code\} format/,
   },
 ];

@@ -78,7 +78,7 @@ describe(`fuzz (seed ${SEED})`, () => {
     writeModel(models.dir, 'broken-onnx', 1, Buffer.from(`${BROKEN_ONNX_BYTES} not a protobuf`));
     const vendor = await createTestVendor();
     const license = await vendor.issue({ expiresAt: new Date(Date.now() + 365 * DAY_MS) });
-    server = await startEnterpriseServer({ core: { models: models.dir }, plugin: { trustedPublicKeys: [vendor.publicJwk], license: { key: license } } });
+    server = await startEnterpriseServer({ core: { models: models.dir, strictReadiness: 'off' }, plugin: { trustedPublicKeys: [vendor.publicJwk], license: { key: license } } });
     base = new URL(server.url);
     // An admin key of its own with a limit high enough that the run reaches validation instead of 429s.
     const created = await postJson(`${server.url}/admin/keys`, { name: 'fuzz', scopes: ['admin'], rateLimit: { max: 1_000_000, windowMs: 60_000 } }, server.auth);

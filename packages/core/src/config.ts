@@ -93,7 +93,7 @@ export const OPTION_SPECS: OptionSpec[] = [
   { key: 'threadsPerSession', flag: 'threads-per-session', env: 'SLUICE_THREADS_PER_SESSION', kind: 'integer', min: 1, max: 256, description: 'default intra-op threads per session (default: cores / workers)' },
   { key: 'instancesPerModel', flag: 'instances-per-model', env: 'SLUICE_INSTANCES_PER_MODEL', kind: 'integer', min: 1, max: 64, description: 'default sessions per model version (default: workers)' },
   { key: 'maxBodyBytes', flag: 'max-body-bytes', env: 'SLUICE_MAX_BODY_BYTES', kind: 'integer', min: 1024, description: 'largest request body accepted (default 67108864 = 64 MiB)' },
-  { key: 'maxRequestItems', flag: 'max-request-items', env: 'SLUICE_MAX_REQUEST_ITEMS', kind: 'integer', min: 1, max: 1_000_000, description: 'most items (rows of the batch dimension, e.g. texts) in one inference request (default 2048)' },
+  { key: 'maxRequestItems', flag: 'max-request-items', env: 'SLUICE_MAX_REQUEST_ITEMS', kind: 'integer', min: 1, max: 1_000_000, description: 'most texts (rows of a BYTES input) in one inference request (default 2048)' },
   { key: 'maxTextBytes', flag: 'max-text-bytes', env: 'SLUICE_MAX_TEXT_BYTES', kind: 'integer', min: 1, max: 1_073_741_824, description: 'largest single text / BYTES element in UTF-8 bytes (default 65536)' },
   { key: 'maxRequestTextBytes', flag: 'max-request-text-bytes', env: 'SLUICE_MAX_REQUEST_TEXT_BYTES', kind: 'integer', min: 1, max: 1_073_741_824, description: 'all texts / BYTES elements of one request together, in UTF-8 bytes (default 4194304 = 4 MiB)' },
   { key: 'requestTimeoutMs', flag: 'request-timeout-ms', env: 'SLUICE_REQUEST_TIMEOUT_MS', kind: 'integer', min: 1, description: 'inference time limit per request (default 60000)' },

@@ -31,7 +31,7 @@ export const ERROR_CATALOGUE = {
   SLUICE_ERR_REQUEST_TIMEOUT: { status: 503, summary: 'The inference did not finish within --request-timeout-ms; retry later or raise the limit.' },
   SLUICE_ERR_QUEUE_FULL: { status: 503, summary: "The model version's dynamic batching queue is full (max_queue_size); retry after the Retry-After seconds." },
   SLUICE_ERR_WORKER_LOST: { status: 503, summary: 'The model worker running the request stopped (crash or restart); it is being replaced; retry after the Retry-After seconds.' },
-  SLUICE_ERR_TOO_MANY_ITEMS: { status: 413, summary: 'The request has more items (rows along the batch dimension) than --max-request-items allows.' },
+  SLUICE_ERR_TOO_MANY_ITEMS: { status: 413, summary: 'A text input has more items (rows of a BYTES tensor) than --max-request-items allows.' },
   SLUICE_ERR_TEXT_TOO_LARGE: { status: 413, summary: 'A text is longer than --max-text-bytes, or all texts of the request together exceed --max-request-text-bytes.' },
   SLUICE_ERR_TASK_MISMATCH: { status: 400, summary: "The model's task does not serve this endpoint (e.g. /v1/embeddings needs a text-embedding model)." },
   SLUICE_ERR_SHUTTING_DOWN: { status: 503, summary: 'The server is shutting down and takes no new work.' },

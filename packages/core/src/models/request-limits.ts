@@ -1,7 +1,8 @@
 /**
- * Per-request size bounds, checked before any work is queued: how many items (rows along dim 0) a request
- * may carry and how many UTF-8 bytes its strings may hold. Tokenizing and running are proportional to
- * these, so without a bound one request could occupy a worker for minutes and grow it by gigabytes.
+ * Per-request size bounds for text (BYTES) inputs, checked before any work is queued: how many items (rows
+ * along dim 0) a request may carry and how many UTF-8 bytes its strings may hold. Tokenizing and running are
+ * proportional to these, so without a bound one request could occupy a worker for minutes and grow it by
+ * gigabytes. Numeric tensors are bounded by the body size (--max-body-bytes): their dim 0 need not be a batch.
  */
 import { SluiceError } from '../errors.js';
 import type { Tensor } from './tensors/tensor.js';
@@ -14,6 +15,7 @@ export interface RequestLimits {
 
 export function assertWithinLimits(model: string, inputs: readonly Tensor[], limits: RequestLimits): void {
   for (const input of inputs) {
+    if (input.datatype !== 'BYTES') continue;
     const items = input.shape[0] ?? 1;
     if (items > limits.maxRequestItems) {
       throw new SluiceError('SLUICE_ERR_TOO_MANY_ITEMS', `model "${model}": input "${input.name}" has ${items} items; at most ${limits.maxRequestItems} per request (--max-request-items)`);
