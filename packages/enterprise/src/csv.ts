@@ -25,21 +25,26 @@ function unneutralise(field: string): string {
   return field.startsWith("'") ? field.slice(1) : field;
 }
 
-/** Parses RFC 4180 CSV written by csvLine into rows of strings (quoted fields may span lines). */
-export function parseCsv(text: string): string[][] {
+/**
+ * Splits RFC 4180 CSV into rows of raw cells (quoted fields may span lines), as a spreadsheet would see them:
+ * the apostrophes csvField put before formula-like text are still there.
+ */
+export function parseRawCsv(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';
   let quoted = false;
   const endField = () => {
-    row.push(unneutralise(field));
+    row.push(field);
     field = '';
   };
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
     else if (c === ',') endField();
@@ -50,6 +55,14 @@ export function parseCsv(text: string): string[][] {
       row = [];
     } else field += c;
   }
-  if (field !== '' || row.length > 0) endField(), rows.push(row);
+  if (field !== '' || row.length > 0) {
+    endField();
+    rows.push(row);
+  }
   return rows;
+}
+
+/** Parses CSV written by csvLine back into rows of the exact strings written. */
+export function parseCsv(text: string): string[][] {
+  return parseRawCsv(text).map((row) => row.map(unneutralise));
 }

@@ -53,7 +53,7 @@ async function enterprisePlugin(app: FastifyInstance, pluginOptions: EnterpriseP
   });
   const forwarder = options.audit.siem ? createSiemForwarder({ sqlite: database.sqlite, settings: options.audit.siem, logger: app.log }) : undefined;
   registerAuditMetrics(metrics, counters, forwarder ? () => forwarder.pending() : undefined);
-  let licenses: ReturnType<typeof createLicenseService> | undefined;
+  let licenses: ReturnType<typeof createLicenseService> | undefined; // eslint-disable-line prefer-const -- assigned below, read by the recorder's closure first
   const recorder = createAuditRecorder({
     store, recording: () => licenses?.isActive('audit') ?? false, inferenceAudit: options.audit.inference, ...(forwarder ? { forwarder } : {}), counters, logger: app.log,
   });

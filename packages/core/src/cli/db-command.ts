@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { openCoreDatabase } from '../db/open.js';
 import { ConfigError } from '../errors.js';
 import { resolveDataDir } from './data-dir.js';
-import { printUsage, wantsHelp } from './help.js';
+import { asksForGroupUsage, printUsage, wantsHelp } from './help.js';
 
 export const DB_USAGE = `Usage:
   sluice db migrate [--data DIR] [--config FILE] [--json]
@@ -12,7 +12,7 @@ export const DB_USAGE = `Usage:
 
 export function dbCommand(argv: string[]): void {
   const [verb, ...rest] = argv;
-  if (!verb || verb === '--help' || verb === '-h' || verb === 'help' || wantsHelp(rest)) {
+  if (asksForGroupUsage(verb) || wantsHelp(rest)) {
     printUsage(DB_USAGE);
     return;
   }

@@ -8,7 +8,7 @@ import type { ApiKeyInfo } from '../auth/api-key-service.js';
 import { withApiKeys } from '../auth/with-api-keys.js';
 import { ConfigError, isSluiceError } from '../errors.js';
 import { resolveDataDir, resolveExistingDataDir } from './data-dir.js';
-import { printUsage, wantsHelp } from './help.js';
+import { answerUsage } from './help.js';
 
 const COMMON_HELP = `Common: --data DIR (env SLUICE_DATA), --config FILE
 Scopes: infer, models:read, models:write, metrics:read, admin
@@ -92,22 +92,14 @@ function revoke(argv: string[]): void {
 
 export function keysCommand(argv: string[]): void {
   const [verb, ...rest] = argv;
-  if (!verb || verb === '--help' || verb === '-h' || verb === 'help') {
-    printUsage(KEYS_USAGE);
-    return;
-  }
-  if (!(verb in VERB_USAGE)) throw new ConfigError('keys', `unknown verb "${verb}" (sluice keys create|list|revoke; see sluice keys --help)`);
-  if (wantsHelp(rest)) {
-    printUsage(`Usage:\n${VERB_USAGE[verb as keyof typeof VERB_USAGE]}\n${COMMON_HELP}`);
-    return;
-  }
+  if (answerUsage('keys', argv, { group: KEYS_USAGE, verbs: VERB_USAGE, common: COMMON_HELP })) return;
   try {
     if (verb === 'create') return create(rest);
     if (verb === 'list') return listKeys(rest);
     return revoke(rest);
   } catch (error) {
     // A key-level mistake (bad scope, unknown id) is the user's: report it like a bad flag.
-    if (isSluiceError(error)) throw new ConfigError(verb, error.message);
+    if (isSluiceError(error)) throw new ConfigError(verb!, error.message);
     throw error;
   }
 }

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../errors.js';
-import { printUsage, wantsHelp } from './help.js';
+import { answerUsage } from './help.js';
 
 const COMMON_HELP = 'Common: --url URL (env SLUICE_URL, default http://127.0.0.1:8080), --api-key KEY (env SLUICE_API_KEY)\n';
 
@@ -69,15 +69,7 @@ function modelName(positionals: string[], verb: string): string {
 export async function modelsCommand(argv: string[]): Promise<void> {
   const [verb, ...rest] = argv;
   const out = (text: string) => process.stdout.write(`${text}\n`);
-  if (!verb || verb === '--help' || verb === '-h' || verb === 'help') {
-    printUsage(MODELS_USAGE);
-    return;
-  }
-  if (!(verb in VERB_USAGE)) throw new ConfigError('models', `unknown verb "${verb}" (sluice models list|load|unload; see sluice models --help)`);
-  if (wantsHelp(rest)) {
-    printUsage(`Usage:\n${VERB_USAGE[verb as keyof typeof VERB_USAGE]}\n${COMMON_HELP}`);
-    return;
-  }
+  if (answerUsage('models', argv, { group: MODELS_USAGE, verbs: VERB_USAGE, common: COMMON_HELP })) return;
   if (verb === 'list') {
     const { values } = parseArgs({ args: rest, strict: true, options: { ...common, ready: { type: 'boolean' } } });
     const entries = (await call(values, '/v2/repository/index', values.ready ? { ready: true } : {})) as IndexEntry[];

@@ -225,7 +225,7 @@ export function normaliseAddress(address: string): string {
 
 /** A path on this server (no scheme, no host, no `//` or `/\` that browsers treat as another host). */
 export function isLocalPath(value: string): boolean {
-  return value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') && !/[\u0000-\u001f\\]/.test(value);
+  return value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') && !/[\u0000-\u001f\\]/.test(value); // eslint-disable-line no-control-regex -- control characters are what it refuses
 }
 
 function pickSecret(options: SsoPluginOptions, env: Record<string, string | undefined>): Source | undefined {
