@@ -3,11 +3,13 @@
  * plain hoarding) cannot use up the process's file descriptors and starve everyone else, probes included.
  * A connection past the cap is answered 503 SLUICE_ERR_TOO_MANY_CONNECTIONS as soon as its request head
  * arrives (its body is never read) and closed; one that has not sent it within a second is closed unanswered.
- * Counted on the TCP peer address: behind a reverse proxy every client shares the proxy's address, so raise
- * the cap there (or set 0 to turn it off and let the proxy enforce it).
+ * Counted on the TCP peer address, keyed as the failed-auth limiter keys it (IPv6 per /64, IPv4-mapped as
+ * IPv4), so one client cannot rotate through addresses of its own prefix. Behind a reverse proxy every client
+ * shares the proxy's address, so raise the cap there (or set 0 to turn it off and let the proxy enforce it).
  */
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { clientAddressKey } from '../auth/client-address.js';
 import { SluiceError } from '../errors.js';
 
 /** How long a refused connection has to send its request head before it is closed without an answer. */
@@ -18,7 +20,7 @@ export function limitConnectionsPerClient(app: FastifyInstance, maxPerClient: nu
   const open = new Map<string, number>();
   const refused = new WeakSet<Socket>();
   app.server.on('connection', (socket: Socket) => {
-    const address = socket.remoteAddress ?? 'unknown';
+    const address = clientAddressKey(socket.remoteAddress ?? 'unknown');
     const count = (open.get(address) ?? 0) + 1;
     if (count > maxPerClient) {
       refused.add(socket);
