@@ -79,7 +79,10 @@ describe('backpressure', () => {
       unchangedPolls = now === executions ? unchangedPolls + 1 : 0;
       executions = now;
     }
-    expect(executions).toBeGreaterThanOrEqual(1);
+    // The run in progress either finished (counted) or, on a loaded machine, outlived every deadline it carried
+    // by the recycle grace and had its worker stopped (a restart): either way it was not left running.
+    const recycled = timing.app.sluice.pool.health().workers.reduce((sum, worker) => sum + worker.restarts, 0);
+    expect(executions + recycled).toBeGreaterThanOrEqual(1);
     expect(executions).toBeLessThan(total);
     expect((await getJson(`${timing.url}/v2/health/ready`, auth)).status).toBe(200);
   });
