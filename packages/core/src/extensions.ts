@@ -15,6 +15,7 @@
  */
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import type { Scope } from './auth/scopes.js';
+import { createConsoleRegistry } from './console/console-registry.js';
 import { createEventBus } from './events/event-bus.js';
 
 export { SCOPES, type Scope } from './auth/scopes.js';
@@ -187,6 +188,77 @@ export interface RateLimitStore {
   incr(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow: number, max: number): void;
 }
 
+// ---- console ------------------------------------------------------------------------------------------------
+
+/**
+ * A page a plugin adds to the web console (served by core at /console/). The console lists it in its navigation
+ * for principals holding one of `scopes` (admin always does) and, when a person opens /console/<id>, imports
+ * `entry` from the plugin's own pre-built assets, which core serves read-only at /console/ext/<id>/. The module
+ * must export `mount(element: HTMLElement, context: ConsolePageContext): void | (() => void)` (the returned
+ * function unmounts). Pages use only the public HTTP API, same-origin with the session cookie; the strict CSP
+ * applies to them too (no inline script, nothing from another origin).
+ */
+export interface ConsolePage {
+  /** URL-safe and unique: `[a-z][a-z0-9-]{0,31}`. The page lives at /console/<id>. */
+  id: string;
+  /** The navigation label. */
+  title: string;
+  /** Absolute path of the plugin's folder of pre-built static files (JS, CSS, images). */
+  assetsDir: string;
+  /** The ES module inside assetsDir (relative path, e.g. 'license.js') that exports `mount`. */
+  entry: string;
+  /** Stylesheets inside assetsDir the console links before mounting (relative paths). */
+  styles?: readonly string[];
+  /** Any one of these scopes shows the page (admin always does); omitted: every signed-in principal. */
+  scopes?: readonly Scope[];
+  /**
+   * The entitlement the page is about. Informational: the page stays visible without it and explains what it
+   * would unlock (a person never meets a dead 402).
+   */
+  entitlement?: string;
+  /** Position in the navigation; core's own pages use 10 (Overview) to 40 (API keys). Default 100. */
+  order?: number;
+}
+
+/** What GET /auth/session answers: the signed-in principal, as the console and its pages see it. */
+export interface ConsoleSession {
+  kind: string;
+  id: string;
+  name?: string;
+  scopes: readonly Scope[];
+  models?: readonly string[];
+  /** A role name when the strategy has roles (e.g. SSO: 'admin', 'operator', 'user', 'viewer'). */
+  role?: string;
+  /** When this console session ends (ISO 8601), when it is one. */
+  expiresAt?: string;
+  /** The server's plan (`extensions.entitlements.plan()`), e.g. 'community'. */
+  plan: string;
+  /** The server's version. */
+  version: string;
+}
+
+/** What a page module's `mount(element, context)` receives in the browser. */
+export interface ConsolePageContext {
+  session: ConsoleSession;
+  /** fetch() on the server's own origin with the session cookie; rejects only on network errors, like fetch. */
+  api(path: string, init?: RequestInit): Promise<Response>;
+  /** Go to another console page, e.g. navigate('/console/keys'). */
+  navigate(path: string): void;
+}
+
+/** Another way to sign in to the console, offered on its sign-in page beside the API key (e.g. SSO). */
+export interface ConsoleSignIn {
+  id: string;
+  /** The button's label, e.g. 'Sign in with SSO'. */
+  label: string;
+  /** Same-origin URL the browser navigates to (GET) to start the sign-in. */
+  href: string;
+  /** Same-origin URL the console POSTs to on sign-out of a session this method created. */
+  signOutHref?: string;
+  /** The principal kind this method's sessions have (e.g. 'oidc'), so sign-out knows which href to call. */
+  principalKind?: string;
+}
+
 // ---- the registry plugins see -----------------------------------------------------------------------------
 
 export interface SluiceExtensions {
@@ -209,6 +281,14 @@ export interface SluiceExtensions {
     /** Replace the in-process store (counters are per process) with a shared one; undefined restores it. */
     setStore(store: RateLimitStore | undefined): void;
     store(): RateLimitStore | undefined;
+  };
+  console: {
+    /** Add a page; throws on a malformed or duplicate id, a relative assetsDir or an entry outside it. */
+    addPage(page: ConsolePage): void;
+    pages(): readonly ConsolePage[];
+    /** Offer another sign-in method on the console's sign-in page. */
+    addSignIn(method: ConsoleSignIn): void;
+    signIns(): readonly ConsoleSignIn[];
   };
 }
 
@@ -250,6 +330,7 @@ export function createExtensions(deps: { logger: FastifyBaseLogger }): SluiceExt
       },
       store: () => store,
     },
+    console: createConsoleRegistry(),
   };
 }
 

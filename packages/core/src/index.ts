@@ -31,6 +31,10 @@ export {
   type RateLimitDecision,
   type RateLimitPolicy,
   type RateLimitStore,
+  type ConsolePage,
+  type ConsoleSignIn,
+  type ConsoleSession,
+  type ConsolePageContext,
 } from './extensions.js';
 export { emitAudit, audited, actorOf, type AuditFields } from './auth/audit.js';
 export { openDatabase, DATABASE_FILE, type SluiceDatabase } from './db/client.js';
