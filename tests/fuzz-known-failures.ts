@@ -14,10 +14,4 @@ export interface KnownFailure {
   input?: RegExp;
 }
 
-export const KNOWN_FUZZ_FAILURES: KnownFailure[] = [
-  {
-    reason: 'issue 11 #13 (server, open): an HTTP/1.1 request without a Host header is refused by Node\'s parser with an empty 400, not {error, code}',
-    route: /^raw /,
-    violation: /^status 400 without the \{error, code\} format/,
-  },
-];
+export const KNOWN_FUZZ_FAILURES: KnownFailure[] = [];

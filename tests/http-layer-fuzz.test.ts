@@ -96,3 +96,16 @@ describe('the HTTP layer under generated malformed requests', () => {
     expect([...statuses.entries()].filter(([status]) => status !== 400).reduce((sum, [, n]) => sum + n, 0)).toBeGreaterThan(RUNS / 4);
   }, 300_000);
 });
+
+describe('the Host header', () => {
+  it('refuses an HTTP/1.1 request without Host in the {error, code} shape, and still serves HTTP/1.0 without one', async () => {
+    const missing = await exchange('GET /v2/health/live HTTP/1.1\r\nconnection: close\r\n\r\n');
+    const refused = parseRawResponse(missing.received);
+    expect(refused.status).toBe(400);
+    expect(refused.json).toEqual({ error: 'an HTTP/1.1 request needs a Host header', code: 'SLUICE_ERR_BAD_REQUEST' });
+    expect(missing.closedInTime).toBe(true);
+
+    const old = parseRawResponse((await exchange('GET /v2/health/live HTTP/1.0\r\n\r\n')).received);
+    expect(old.status).toBe(200);
+  });
+});

@@ -8,6 +8,7 @@ import { defaultConfig, type ServerConfig } from './config.js';
 import { SluiceError } from './errors.js';
 import type { SluiceContext } from './context.js';
 import { registerErrorHandlers, sendError, toSluiceError } from './api/error-handler.js';
+import { requireHostHeader } from './http/require-host-header.js';
 import { clientErrorHandler } from './http/client-error-handler.js';
 import { closeConnectionsWithUnreadBodies } from './http/close-unread-bodies.js';
 import { limitConnectionsPerClient } from './http/connection-limit.js';
@@ -68,7 +69,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     requestTimeout: config.receiveTimeoutMs,
     keepAliveTimeout: config.keepAliveTimeoutMs,
     // Node checks those deadlines on this interval (30 s by default): keep the overshoot small.
-    http: { headersTimeout: Math.min(config.headersTimeoutMs, config.receiveTimeoutMs), connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs) },
+    http: { requireHostHeader: false, headersTimeout: Math.min(config.headersTimeoutMs, config.receiveTimeoutMs), connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs) },
     // Requests the HTTP layer refuses before any route (malformed, headers too large, bad URL) keep the catalogue's shape.
     clientErrorHandler,
     frameworkErrors: (error, _request, reply) => {
@@ -76,6 +77,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     },
   });
   limitConnectionsPerClient(app, config.maxConnectionsPerClient);
+  requireHostHeader(app);
 
   // Storage first: migrations are applied before anything can serve a request.
   const database = openCoreDatabase(config.data);
