@@ -365,8 +365,10 @@ describe('sluice license trial|status on a data directory (a server running on i
   });
 
   it('--help prints the usage and exits 0', async () => {
-    for (const args of [['license', '--help'], ['license', 'trial', '--help'], ['license', 'status', '--help']]) {
-      const outcome = await sluice(args);
+    const cases = [['license', '--help'], ['license', 'trial', '--help'], ['license', 'status', '--help']];
+    const outcomes = await Promise.all(cases.map((args) => sluice(args)));
+    for (const [i, args] of cases.entries()) {
+      const outcome = outcomes[i]!;
       expect({ args, code: outcome.code, stderr: outcome.stderr }).toEqual({ args, code: 0, stderr: '' });
       expect(outcome.stdout).toContain('Usage:');
       expect(outcome.stdout).toContain(`sluice license ${args[1] === 'status' ? 'status' : 'trial'} [--data DIR]`);
