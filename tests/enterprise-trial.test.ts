@@ -130,7 +130,12 @@ describe('a trial from start to end, on one data directory', () => {
     expect((await license(server)).trial.startedAt).toBe(T0.toISOString());
   });
 
-  it('at its end: expired-grace (features still on), license.trial.end audited once', async () => {
+  it('warns in its last week, then at its end: expired-grace (features still on), license.trial.end audited once', async () => {
+    clock.set(new Date(TRIAL_END.getTime() - 5 * DAY_MS));
+    await server.app.sluiceEnterprise.license.refresh();
+    expect(server.logs.some((l) => l.level === 40 && String(l.msg).startsWith(`the enterprise trial ends on ${TRIAL_END.toISOString()}`))).toBe(true);
+    expect(await auditEntries(server, 'license.trial.end')).toHaveLength(0);
+
     clock.set(new Date(TRIAL_END.getTime() + DAY_MS));
     await server.app.sluiceEnterprise.license.refresh(); // the periodic tick, now
     const status = await license(server);
