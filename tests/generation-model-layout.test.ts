@@ -88,7 +88,7 @@ describe.each(DECODER_FAMILIES)('%s test decoder', (family: DecoderFamily) => {
     expect(fromTransformers).toEqual(fromOrt);
     expect(fromTransformers.length).toBeGreaterThan(0);
     // Random weights, but not a degenerate model that repeats one token.
-    expect(new Set(fromTransformers).size).toBeGreaterThanOrEqual(4);
+    expect(new Set(fromTransformers).size).toBeGreaterThanOrEqual(8);
   });
 
   it('gives the same logits in one pass as in a prefill plus steps with past_key_values', async () => {
