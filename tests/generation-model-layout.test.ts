@@ -11,6 +11,7 @@ import { Tokenizer } from '@huggingface/tokenizers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DECODER_FAMILIES, tinyDecoder, writeDecoderModel, type DecoderFamily, type WrittenDecoderModel } from '../demo/decoder/index.js';
 import { DecoderOracle, argmax, maxAbsDifference } from './helpers/decoder-oracle.js';
+import { referenceLogits } from './helpers/decoder-reference.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'sluice-decoders-'));
 const written = new Map<string, WrittenDecoderModel>();
@@ -89,6 +90,15 @@ describe.each(DECODER_FAMILIES)('%s test decoder', (family: DecoderFamily) => {
     expect(fromTransformers.length).toBeGreaterThan(0);
     // Random weights, but not a degenerate model that repeats one token.
     expect(new Set(fromTransformers).size).toBeGreaterThanOrEqual(8);
+  });
+
+  it('computes what the architecture defines (an independent TypeScript forward pass from config.json and the weights)', async () => {
+    const oracle = await DecoderOracle.load(dir());
+    const ids = [5, 80, 300, 41, 17, 260, 99];
+    const fromOnnx = await oracle.forward([ids], [ids.map(() => 1)]);
+    const reference = referenceLogits(dir(), ids);
+    for (let s = 0; s < ids.length; s++) expect(maxAbsDifference(oracle.row(fromOnnx, 0, s), reference[s]!), `position ${s}`).toBeLessThan(1e-4);
+    await oracle.release();
   });
 
   it('gives the same logits in one pass as in a prefill plus steps with past_key_values', async () => {
