@@ -9,9 +9,9 @@ import path from 'node:path';
 import { AutoModelForCausalLM, AutoTokenizer, Tensor, env, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DECODER_FAMILIES, tinyDecoder, writeDecoderModel, type DecoderFamily, type WrittenDecoderModel } from '../demo/decoder/index.js';
+import { DECODER_FAMILIES, ensureDecoderModel, tinyDecoder, writeDecoderModel, type DecoderFamily, type WrittenDecoderModel } from '../demo/decoder/index.js';
 import { DecoderOracle, argmax, maxAbsDifference } from './helpers/decoder-oracle.js';
-import { referenceLogits } from './helpers/decoder-reference.js';
+import { countWeights, referenceLogits } from './helpers/decoder-reference.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'sluice-decoders-'));
 const written = new Map<string, WrittenDecoderModel>();
@@ -78,6 +78,8 @@ describe.each(DECODER_FAMILIES)('%s test decoder', (family: DecoderFamily) => {
     }
     expect(oracle.session.inputNames).toHaveLength(3 + 2 * config.num_hidden_layers);
     await oracle.release();
+    // The model card's parameter count is the weights the graph holds.
+    expect(countWeights(dir())).toBe(model.parameters);
   });
 
   it('generates with transformers.js exactly as a KV-cache loop on onnxruntime-node does', async () => {
@@ -173,5 +175,16 @@ describe('decoder variants', () => {
     expect(oracle.session.inputNames).toContain('num_logits_to_keep');
     await oracle.release();
     expect(await transformersGreedy('llama-logits-to-keep', 8)).toEqual(await transformersGreedy('llama', 8));
+  });
+
+  it('ensureDecoderModel reuses a finished folder with the same options and rebuilds on a change', () => {
+    const dir = path.join(root, 'ensured');
+    expect(ensureDecoderModel(dir, tinyDecoder('qwen2')).reused).toBe(false);
+    const again = ensureDecoderModel(dir, tinyDecoder('qwen2'));
+    expect(again.reused).toBe(true);
+    expect(again.onnxBytes).toBe(written.get('qwen2')!.onnxBytes);
+    expect(ensureDecoderModel(dir, tinyDecoder('qwen2', { seed: 8 })).reused).toBe(false);
+    rmSync(path.join(dir, 'onnx', 'model.onnx'));
+    expect(ensureDecoderModel(dir, tinyDecoder('qwen2', { seed: 8 })).reused).toBe(false);
   });
 });

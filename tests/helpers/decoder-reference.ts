@@ -34,6 +34,16 @@ function loadWeights(onnxPath: string): Weights {
   };
 }
 
+/** Float weights of the model's named parameters (model.*, lm_head.*), not the graph's constants. */
+export function countWeights(dir: string): number {
+  const model = proto.ModelProto.decode(readFileSync(path.join(dir, 'onnx', 'model.onnx')));
+  let count = 0;
+  for (const t of model.graph?.initializer ?? []) {
+    if (/^(model|lm_head)\./.test(t.name ?? '')) count += (t.dims ?? []).reduce<number>((a, b) => a * Number(b), 1);
+  }
+  return count;
+}
+
 /** x @ W for W stored [in, out] row-major (the ONNX MatMul layout). */
 function matmul(x: ArrayLike<number>, w: Float32Array, inSize: number, outSize: number, columnOffset = 0, rowWidth = outSize): Vector {
   const out = new Float64Array(outSize);
