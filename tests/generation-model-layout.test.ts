@@ -3,7 +3,8 @@
  * unchanged and generates with it, and onnxruntime-node run directly shows the KV cache,
  * grouped-query attention and padding mask compute what a full forward pass computes.
  */
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import * as ort from 'onnxruntime-node';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AutoModelForCausalLM, AutoTokenizer, Tensor, env, type PreTrainedTokenizer } from '@huggingface/transformers';
@@ -22,6 +23,7 @@ beforeAll(() => {
   env.localModelPath = `${root}/`;
   for (const family of DECODER_FAMILIES) written.set(family, writeDecoderModel(path.join(root, family), tinyDecoder(family)));
   written.set('llama-external', writeDecoderModel(path.join(root, 'llama-external'), tinyDecoder('llama', { externalData: true })));
+  written.set('qwen2-quantized', writeDecoderModel(path.join(root, 'qwen2-quantized'), tinyDecoder('qwen2', { quantized: true })));
   written.set('llama-logits-to-keep', writeDecoderModel(path.join(root, 'llama-logits-to-keep'), tinyDecoder('llama', { logitsToKeep: true })));
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -34,9 +36,9 @@ async function chatPrompt(tokenizer: PreTrainedTokenizer): Promise<number[]> {
 }
 
 /** transformers.js greedy generation: the new token ids. */
-async function transformersGreedy(name: string, maxNewTokens: number): Promise<number[]> {
+async function transformersGreedy(name: string, maxNewTokens: number, dtype: 'fp32' | 'q8' = 'fp32'): Promise<number[]> {
   const tokenizer = await AutoTokenizer.from_pretrained(name);
-  const model = await AutoModelForCausalLM.from_pretrained(name, { dtype: 'fp32' });
+  const model = await AutoModelForCausalLM.from_pretrained(name, { dtype });
   try {
     const prompt = await chatPrompt(tokenizer);
     const input_ids = new Tensor('int64', BigInt64Array.from(prompt.map(BigInt)), [1, prompt.length]);
@@ -168,6 +170,29 @@ describe('decoder variants', () => {
     const inline = written.get('llama')!;
     expect(external.onnxBytes).toBeGreaterThan(inline.onnxBytes * 0.9);
     expect(await transformersGreedy('llama-external', 8)).toEqual(await transformersGreedy('llama', 8));
+  });
+
+  it('has an int8 onnx/model_quantized.onnx that transformers.js loads as dtype q8, close to the float model', async () => {
+    const quantized = written.get('qwen2-quantized')!;
+    const dir = quantized.dir;
+    const floatBytes = statSync(path.join(dir, 'onnx', 'model.onnx')).size;
+    // Matrices shrink to a quarter; the float embedding table (a large share of a tiny model) stays.
+    expect(statSync(path.join(dir, 'onnx', 'model_quantized.onnx')).size).toBeLessThan(floatBytes * 0.7);
+    const generated = await transformersGreedy('qwen2-quantized', 8, 'q8');
+    expect(generated.length).toBeGreaterThan(0);
+
+    const float = await DecoderOracle.load(dir);
+    const int8 = new DecoderOracle(await ort.InferenceSession.create(path.join(dir, 'onnx', 'model_quantized.onnx')), float.shape);
+    expect(int8.session.inputNames).toEqual(float.session.inputNames);
+    const ids = [5, 80, 300, 41, 17, 260, 99];
+    const [a, b] = [await float.forward([ids], [ids.map(() => 1)]), await int8.forward([ids], [ids.map(() => 1)])];
+    // Quantization error is small next to the logits themselves (relative L2 below 10%)...
+    let [diff, norm] = [0, 0];
+    a.logits.forEach((v, i) => { diff += (v - b.logits[i]!) ** 2; norm += v * v; });
+    expect(Math.sqrt(diff / norm)).toBeLessThan(0.1);
+    // ...but not zero: the int8 graph really is a different computation.
+    expect(maxAbsDifference(a.logits, b.logits)).toBeGreaterThan(1e-4);
+    await Promise.all([float.release(), int8.release()]);
   });
 
   it('takes num_logits_to_keep like transformers.js exports and generates the same tokens', async () => {

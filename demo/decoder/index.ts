@@ -6,3 +6,4 @@ export { buildDecoderModel, buildDecoderOnnx, type DecoderSpec } from "./decoder
 export { buildTokenizerFiles, type TokenizerFiles } from "./tokenizer-files.js";
 export { trainByteLevelBpe, bytesToUnicode } from "./bpe-trainer.js";
 export { parameterCount } from "./model-card.js";
+export { quantizeDynamic } from "./quantize-dynamic.js";

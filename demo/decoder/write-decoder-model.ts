@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { serialize } from "../onnx-builder.js";
 import { buildDecoderModel, type DecoderSpec } from "./decoder-graph.js";
 import { moveToExternalData } from "./external-data.js";
+import { quantizeDynamic } from "./quantize-dynamic.js";
 import { FAMILY_TRAITS, type DecoderFamily } from "./families.js";
 import { buildModelCard, parameterCount } from "./model-card.js";
 import { buildConfigJson, buildGenerationConfigJson } from "./model-config.js";
@@ -38,6 +39,8 @@ export interface DecoderModelOptions {
   logitsToKeep?: boolean;
   /** Weights in onnx/model.onnx_data; default: only when the proto would pass protobuf's 2 GB. */
   externalData?: boolean;
+  /** Also write onnx/model_quantized.onnx (dynamic int8, transformers.js dtype "q8"). */
+  quantized?: boolean;
 }
 
 export interface WrittenDecoderModel {
@@ -80,6 +83,12 @@ export function resolveDecoderSpec(opts: DecoderModelOptions, tokenizerVocab: nu
   };
 }
 
+/** Written under a temporary name and renamed: a server watching the folder never loads half a file. */
+function writeAtomically(path: string, bytes: Uint8Array): void {
+  writeFileSync(`${path}.tmp`, bytes);
+  renameSync(`${path}.tmp`, path);
+}
+
 function writeJson(path: string, value: object): void {
   writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
 }
@@ -99,6 +108,7 @@ function plan(opts: DecoderModelOptions): Plan {
   const files = [
     "config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
     "README.md", "onnx/model.onnx", ...(external ? ["onnx/model.onnx_data"] : []),
+    ...(opts.quantized ? ["onnx/model_quantized.onnx"] : []),
   ];
   return { tokenizer, spec, external, files, card: buildModelCard(spec, opts, files) };
 }
@@ -139,13 +149,15 @@ export function writeDecoderModel(dir: string, opts: DecoderModelOptions): Writt
   writeJson(join(dir, "tokenizer_config.json"), p.tokenizer.tokenizerConfig);
   writeJson(join(dir, "special_tokens_map.json"), p.tokenizer.specialTokensMap);
 
+  const quantizedPath = join(onnxDir, "model_quantized.onnx");
+  // Quantized first: it reads the float weights, which moving them to external data empties.
+  if (opts.quantized) writeAtomically(quantizedPath, serialize(quantizeDynamic(model)));
+  else rmSync(quantizedPath, { force: true });
+
   const dataPath = join(onnxDir, "model.onnx_data");
   if (p.external) moveToExternalData(model, dataPath, "model.onnx_data");
   else rmSync(dataPath, { force: true }); // a stale data file from an earlier external build
-  // Written under a temporary name and renamed: a server watching the folder never loads half a file.
-  const modelPath = join(onnxDir, "model.onnx");
-  writeFileSync(`${modelPath}.tmp`, serialize(model));
-  renameSync(`${modelPath}.tmp`, modelPath);
+  writeAtomically(join(onnxDir, "model.onnx"), serialize(model));
   writeFileSync(join(dir, "README.md"), p.card);
   return summarize(dir, p, performance.now() - started, false);
 }

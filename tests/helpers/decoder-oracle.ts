@@ -17,7 +17,7 @@ export interface ForwardResult {
   cache: KvCache;
 }
 
-interface DecoderShape {
+export interface DecoderShape {
   layers: number;
   kvHeads: number;
   headDim: number;
@@ -36,7 +36,7 @@ const int64 = (rows: number[][]) =>
   new ort.Tensor('int64', BigInt64Array.from(rows.flat().map(BigInt)), [rows.length, rows[0]!.length]);
 
 export class DecoderOracle {
-  private constructor(
+  constructor(
     readonly session: ort.InferenceSession,
     readonly shape: DecoderShape,
   ) {}
