@@ -7,10 +7,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import * as ort from 'onnxruntime-node';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { AutoModelForCausalLM, AutoTokenizer, Tensor, env, type PreTrainedTokenizer } from '@huggingface/transformers';
+import { AutoModelForCausalLM, AutoTokenizer, Tensor, env, pipeline, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DECODER_FAMILIES, ensureDecoderModel, tinyDecoder, writeDecoderModel, type DecoderFamily, type WrittenDecoderModel } from '../demo/decoder/index.js';
+import {
+  DECODER_FAMILIES, buildTokenizerFiles, ensureDecoderModel, parameterCount, resolveDecoderSpec, smolLM2_135M, tinyDecoder, writeDecoderModel, type DecoderFamily, type WrittenDecoderModel,
+} from '../demo/decoder/index.js';
 import { DecoderOracle, argmax, maxAbsDifference } from './helpers/decoder-oracle.js';
 import { countWeights, referenceLogits } from './helpers/decoder-reference.js';
 
@@ -211,5 +213,23 @@ describe('decoder variants', () => {
     expect(ensureDecoderModel(dir, tinyDecoder('qwen2', { seed: 8 })).reused).toBe(false);
     rmSync(path.join(dir, 'onnx', 'model.onnx'));
     expect(ensureDecoderModel(dir, tinyDecoder('qwen2', { seed: 8 })).reused).toBe(false);
+  });
+
+  it("runs in transformers.js's text-generation pipeline from chat messages", async () => {
+    const generator = await pipeline('text-generation', 'qwen3', { dtype: 'fp32' });
+    const [result] = (await generator(CONVERSATION, { max_new_tokens: 6, do_sample: false })) as { generated_text: { role: string; content: string }[] }[];
+    expect(result!.generated_text.at(-1)!.role).toBe('assistant');
+    expect(result!.generated_text).toHaveLength(CONVERSATION.length + 1);
+    await generator.dispose();
+  });
+
+  it('smolLM2_135M preset has SmolLM2-135M\'s shape (checked without building it)', () => {
+    const tokenizer = buildTokenizerFiles(smolLM2_135M.family, { merges: smolLM2_135M.merges!, vocabSize: smolLM2_135M.vocab });
+    expect(tokenizer.vocabSize).toBe(49152);
+    expect(tokenizer.idOf('<|im_end|>')).toBe(2);
+    const spec = resolveDecoderSpec(smolLM2_135M, tokenizer.vocabSize);
+    expect(spec).toMatchObject({ layers: 30, hidden: 576, heads: 9, kvHeads: 3, headDim: 64, intermediate: 1536, ropeTheta: 100000, tieWordEmbeddings: true });
+    // Embeddings 49152 x 576 + 30 x (attention 884,736 + MLP 2,654,208 + norms 1,152) + final norm.
+    expect(parameterCount(spec)).toBe(134_515_008);
   });
 });
