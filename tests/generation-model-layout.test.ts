@@ -232,4 +232,12 @@ describe('decoder variants', () => {
     // Embeddings 49152 x 576 + 30 x (attention 884,736 + MLP 2,654,208 + norms 1,152) + final norm.
     expect(parameterCount(spec)).toBe(134_515_008);
   });
+
+  it('rejects dimensions that do not fit together before building anything', () => {
+    const dir = path.join(root, 'invalid');
+    expect(() => writeDecoderModel(dir, tinyDecoder('llama', { kvHeads: 3 }))).toThrow(/multiple of kvHeads/);
+    expect(() => writeDecoderModel(dir, tinyDecoder('llama', { headDim: 15 }))).toThrow(/even for RoPE/);
+    expect(() => writeDecoderModel(dir, tinyDecoder('llama', { vocab: 100 }))).toThrow(/below the tokenizer/);
+    expect(existsSync(dir)).toBe(false);
+  });
 });
