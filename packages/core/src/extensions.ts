@@ -35,6 +35,11 @@ export interface Principal {
   models?: readonly string[];
   /** A limit that overrides the route and server defaults (stored with an API key). */
   rateLimit?: RateLimit;
+  /**
+   * A role name when the strategy has roles (e.g. SSO: 'admin', 'operator', 'user', 'viewer'). Informational:
+   * access is decided by `scopes`; GET /auth/session reports it to the console.
+   */
+  role?: string;
 }
 
 /** The credentials core extracted from the request (today: `Authorization: Bearer <token>`). */
