@@ -79,7 +79,7 @@ describe('--help', () => {
       expect(outcome.stdout, args.join(' ')).toContain(expected);
       expect(outcome.stdout, args.join(' ')).not.toContain('sluice-ee');
     });
-  });
+  }, 180_000); // 16 processes that each load the sources through tsx: ~45 s alone, more beside other suites
 });
 
 describe('the shipped bin scripts', () => {
