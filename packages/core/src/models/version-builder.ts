@@ -13,6 +13,7 @@ import type { VersionFiles } from './repository.js';
 import type { WorkerPool } from './runtime/worker-pool.js';
 import { signatureFromSession } from './signature.js';
 import { createTask } from './tasks/create-task.js';
+import { GenerationEngine } from './generation/generation-engine.js';
 
 export interface VersionBuilderDeps {
   pool: WorkerPool;
@@ -52,7 +53,7 @@ export async function buildVersion(deps: VersionBuilderDeps, target: VersionToBu
   }
   try {
     const raw = await loadStep('signature', () => signatureFromSession(sessions[0]!.inputs, sessions[0]!.outputs));
-    const task = await loadStep('task', () => createTask(config, raw, directory), ` ("${config.task}"; the server log says what is missing)`);
+    const task = await loadStep('task', () => createTask(config, raw, directory, { directory: files.directory, session: sessions[0]! }), ` ("${config.task}"; the server log says what is missing)`);
     const labels = { model, version: String(files.version) };
     const loaded = new LoadedVersion(model, files.version, raw, task, sessions, pool, (error) => {
       if (error) logger.warn({ model, version: files.version, err: error }, 'releasing sessions failed');
@@ -61,7 +62,19 @@ export async function buildVersion(deps: VersionBuilderDeps, target: VersionToBu
       metrics.executionCount.inc(labels);
       metrics.batchSize.observe(labels, requests);
     });
-    await loadStep('batching', () => attachDynamicBatching(loaded, config, directory, sessions.length, logger));
+    const generation = task.generation;
+    if (generation) {
+      loaded.attachGenerator((workers, handles) => new GenerationEngine(workers, handles, generation.spec, config.generation, {
+        onStep: (state) => {
+          metrics.runningSequences.set(labels, state.running);
+          metrics.waitingSequences.set(labels, state.waiting);
+          metrics.kvCacheBytes.set(labels, state.kvBytes);
+          metrics.kvCacheReservedBytes.set(labels, state.reservedBytes);
+        },
+      }));
+    } else {
+      await loadStep('batching', () => attachDynamicBatching(loaded, config, directory, sessions.length, logger));
+    }
     return loaded;
   } catch (error) {
     await releaseAll();
