@@ -5,7 +5,7 @@ const samplingProperties = {
   temperature: { type: 'number', minimum: 0, maximum: 2, nullable: true, description: '0 is greedy; default from generation_config.json (greedy unless it samples)' },
   top_p: { type: 'number', exclusiveMinimum: 0, maximum: 1, nullable: true },
   seed: { type: 'integer', minimum: 0, maximum: 4294967295, nullable: true, description: 'The same seed and request give the same tokens' },
-  stop: { anyOf: [{ type: 'string' }, { type: 'array', maxItems: 4, items: { type: 'string' } }], nullable: true, description: 'Up to 4 strings; the text ends before the first one' },
+  stop: { anyOf: [{ type: 'string' }, { type: 'array', maxItems: 4, items: { type: 'string' } }, { type: 'null' }], description: 'Up to 4 strings; the text ends before the first one' },
   presence_penalty: { type: 'number', minimum: -2, maximum: 2, nullable: true },
   frequency_penalty: { type: 'number', minimum: -2, maximum: 2, nullable: true },
   stream: { type: 'boolean', nullable: true, description: 'Server-sent events: data: chunks, then data: [DONE]' },
@@ -28,7 +28,7 @@ export const chatCompletionsBodySchema = {
         required: ['role'],
         properties: {
           role: { type: 'string', enum: ['system', 'developer', 'user', 'assistant'] },
-          content: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'object' } }], nullable: true },
+          content: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'object' } }, { type: 'null' }] },
           name: { type: 'string' },
         },
       },

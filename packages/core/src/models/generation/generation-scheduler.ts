@@ -165,7 +165,7 @@ export class GenerationScheduler {
         for (const [id, token] of tokens) {
           const sequence = byId.get(id)!;
           if (sequence === prefill) this.prefilling.shift();
-          const goOn = !sequence.cancelled && sequence.owner.onToken(token);
+          const goOn = !sequence.cancelled && this.deliver(sequence, token);
           if (goOn) {
             if (sequence === prefill) this.running.push(sequence);
             continue;
@@ -180,6 +180,16 @@ export class GenerationScheduler {
       this.looping = false;
       // A submit may have raced the exit.
       if (this.waiting.some((s) => !s.cancelled)) this.kick();
+    }
+  }
+
+  /** Hands a token to its owner; an owner that throws ends its own sequence, never the loop. */
+  private deliver(sequence: Sequence, token: number): boolean {
+    try {
+      return sequence.owner.onToken(token);
+    } catch (error) {
+      sequence.owner.onError(error as Error);
+      return false;
     }
   }
 

@@ -75,7 +75,7 @@ export async function loadGenerationTokenizer(directory: string): Promise<Genera
       return tokenizer.encode(prompt).ids;
     },
     decode(tokens) {
-      return tokenizer.decode(tokens, { skip_special_tokens: true });
+      return tokens.length === 0 ? '' : tokenizer.decode(tokens, { skip_special_tokens: true });
     },
   };
 }
