@@ -70,6 +70,7 @@ export async function buildVersion(deps: VersionBuilderDeps, target: VersionToBu
           metrics.waitingSequences.set(labels, state.waiting);
           metrics.kvCacheBytes.set(labels, state.kvBytes);
           metrics.kvCacheReservedBytes.set(labels, state.reservedBytes);
+          if (state.stepSequences > 0) metrics.stepSequences.observe(labels, state.stepSequences);
         },
       }));
     } else {

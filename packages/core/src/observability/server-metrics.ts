@@ -22,6 +22,7 @@ export function createServerMetrics() {
     interTokenLatency: registry.register(new Histogram('sluice_generation_inter_token_latency_seconds', 'Text generation: time between consecutive tokens of one sequence.', SECONDS_BUCKETS)),
     generatedTokens: registry.register(new Counter('sluice_generation_tokens_total', 'Text generation: tokens generated (rate() of it is tokens/s).')),
     promptTokens: registry.register(new Counter('sluice_generation_prompt_tokens_total', 'Text generation: prompt tokens prefilled.')),
+    stepSequences: registry.register(new Histogram('sluice_generation_step_sequences', 'Text generation: sequences one worker step served (decode rows plus a prefill chunk).', BATCH_BUCKETS)),
     runningSequences: registry.register(new Gauge('sluice_generation_running_sequences', 'Text generation: sequences in the running batch (prefilling or decoding).')),
     waitingSequences: registry.register(new Gauge('sluice_generation_waiting_sequences', 'Text generation: sequences waiting for a place in the batch.')),
     kvCacheBytes: registry.register(new Gauge('sluice_generation_kv_cache_bytes', 'Text generation: KV-cache bytes held in the worker (padding included).')),

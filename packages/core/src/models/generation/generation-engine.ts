@@ -2,16 +2,16 @@
 import type { GenerationConfig } from '../model-config.js';
 import type { SessionHandle, WorkerPool } from '../runtime/worker-pool.js';
 import { kvBytesPerToken, type DecoderSpec } from './decoder-spec.js';
-import { GenerationScheduler, type SchedulerObserver } from './generation-scheduler.js';
+import { GenerationScheduler, type SchedulerObserver, type SchedulerState } from './generation-scheduler.js';
 
 export class GenerationEngine {
   private readonly schedulers: GenerationScheduler[];
-  private readonly states: { running: number; waiting: number; kvBytes: number; reservedBytes: number }[];
+  private readonly states: SchedulerState[];
   readonly bytesPerToken: number;
 
   constructor(pool: WorkerPool, sessions: SessionHandle[], spec: DecoderSpec, config: GenerationConfig, observer?: SchedulerObserver) {
     this.bytesPerToken = kvBytesPerToken(spec);
-    this.states = sessions.map(() => ({ running: 0, waiting: 0, kvBytes: 0, reservedBytes: 0 }));
+    this.states = sessions.map(() => ({ running: 0, waiting: 0, kvBytes: 0, reservedBytes: 0, stepSequences: 0 }));
     this.schedulers = sessions.map((session, index) => new GenerationScheduler(pool, session, spec, {
       maxSequences: config.maxSequences,
       maxWaiting: config.maxWaiting,
@@ -20,13 +20,13 @@ export class GenerationEngine {
     }, {
       onStep: (state) => {
         this.states[index] = state;
-        observer?.onStep(this.totals());
+        observer?.onStep({ ...this.totals(), stepSequences: state.stepSequences });
       },
     }));
   }
 
-  totals(): { running: number; waiting: number; kvBytes: number; reservedBytes: number } {
-    const sum = { running: 0, waiting: 0, kvBytes: 0, reservedBytes: 0 };
+  totals(): SchedulerState {
+    const sum = { running: 0, waiting: 0, kvBytes: 0, reservedBytes: 0, stepSequences: 0 };
     for (const state of this.states) {
       sum.running += state.running;
       sum.waiting += state.waiting;

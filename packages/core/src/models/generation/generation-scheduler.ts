@@ -29,8 +29,17 @@ export interface SequenceOwner {
   onError(error: Error): void;
 }
 
+export interface SchedulerState {
+  running: number;
+  waiting: number;
+  kvBytes: number;
+  reservedBytes: number;
+  /** Sequences the last step served (0 for a step that only freed caches). */
+  stepSequences: number;
+}
+
 export interface SchedulerObserver {
-  onStep(state: { running: number; waiting: number; kvBytes: number; reservedBytes: number }): void;
+  onStep(state: SchedulerState): void;
 }
 
 export class Sequence {
@@ -125,8 +134,8 @@ export class GenerationScheduler {
     }
   }
 
-  private report(): void {
-    this.observer?.onStep({ running: this.running.length + this.prefilling.length, waiting: this.waiting.length, kvBytes: this.kvBytes, reservedBytes: this.reservedBytes });
+  private report(stepSequences = 0): void {
+    this.observer?.onStep({ running: this.running.length + this.prefilling.length, waiting: this.waiting.length, kvBytes: this.kvBytes, reservedBytes: this.reservedBytes, stepSequences });
   }
 
   private nextStep(): { step: GenerateStep; prefill?: Sequence } {
@@ -161,6 +170,7 @@ export class GenerationScheduler {
         const inStep = [...this.running, ...(prefill ? [prefill] : [])];
         const tokens = await this.runStep(step, inStep);
         if (!tokens) continue;
+        const served = inStep.length;
         const byId = new Map(inStep.map((s) => [s.id, s]));
         for (const [id, token] of tokens) {
           const sequence = byId.get(id)!;
@@ -174,7 +184,7 @@ export class GenerationScheduler {
           if (index >= 0) this.running.splice(index, 1);
           this.leave(sequence);
         }
-        this.report();
+        this.report(served);
       }
     } finally {
       this.looping = false;
