@@ -12,7 +12,7 @@ import type { ModelConfig } from './model-config.js';
 import type { VersionFiles } from './repository.js';
 import type { WorkerPool } from './runtime/worker-pool.js';
 import { signatureFromSession } from './signature.js';
-import { createTask } from './tasks/create-task.js';
+import { createTask, taskOf } from './tasks/create-task.js';
 import { GenerationEngine } from './generation/generation-engine.js';
 
 export interface VersionBuilderDeps {
@@ -37,7 +37,10 @@ export interface VersionToBuild {
 export async function buildVersion(deps: VersionBuilderDeps, target: VersionToBuild): Promise<LoadedVersion> {
   const { pool, logger, metrics } = deps;
   const { model, directory, files, config } = target;
-  const instances = Math.max(1, Math.min(config.instances ?? deps.defaultInstances, pool.size * 4));
+  // A decoder batches its sequences itself (one scheduler and budget per session): one session unless
+  // config.json asks for more, so that the whole budget serves one batch.
+  const generates = (await taskOf(config, files.directory).catch(() => config.task)) === 'text-generation';
+  const instances = Math.max(1, Math.min(config.instances ?? (generates ? 1 : deps.defaultInstances), pool.size * 4));
   const threads = config.threads ?? deps.defaultThreads;
   const attempts = await Promise.allSettled(
     Array.from({ length: instances }, () => pool.load(files.modelPath, { intraOpNumThreads: threads, interOpNumThreads: 1 })),

@@ -11,15 +11,19 @@ import { createTextGenerationTask, readHfConfig } from './text-generation-task.j
 import { isCausalLm } from '../generation/decoder-spec.js';
 import type { WireValueInfo } from '../runtime/worker-protocol.js';
 
+/** The task a version serves: config.json's, or text-generation for a Hugging Face *ForCausalLM folder. */
+export async function taskOf(config: ModelConfig, versionDirectory: string): Promise<ModelConfig['task']> {
+  if (config.taskIsExplicit) return config.task;
+  return isCausalLm(await readHfConfig(versionDirectory)) ? 'text-generation' : config.task;
+}
+
 export async function createTask(
   config: ModelConfig,
   raw: ModelSignature,
   modelDirectory: string,
   version: { directory: string; session: { inputs: WireValueInfo[]; outputs: WireValueInfo[] } },
 ): Promise<ModelTaskHandler> {
-  // A Hugging Face *ForCausalLM folder is a text-generation model unless config.json names another task.
-  const task = config.taskIsExplicit ? config.task : isCausalLm(await readHfConfig(version.directory)) ? 'text-generation' : config.task;
-  if (task === 'text-generation') return createTextGenerationTask(version.session, version.directory, config.generation);
+  if ((await taskOf(config, version.directory)) === 'text-generation') return createTextGenerationTask(version.session, version.directory, config.generation);
   if (config.task === 'raw') return createRawTask(raw);
   // Loaded here once so that a broken tokenizer fails the load, not the first request; the worker that runs
   // the text pipeline loads its own copy.
