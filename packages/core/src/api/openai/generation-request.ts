@@ -83,6 +83,9 @@ function parseMessages(messages: unknown): ChatMessage[] {
 function common(body: Body, maxTokens: unknown): Omit<OpenAiGenerationRequest['request'], 'prompt'> & { stream: boolean; includeUsage: boolean } {
   const options = body.stream_options as { include_usage?: boolean } | undefined | null;
   if (options && body.stream !== true) throw new OpenAiParamError('stream_options', '"stream_options" is only allowed with "stream": true');
+  for (const key of Object.keys(options ?? {})) {
+    if (key !== 'include_usage') throw new OpenAiParamError('stream_options', `"stream_options.${key}" is not supported`, 'SLUICE_ERR_UNSUPPORTED_PARAMETER');
+  }
   return {
     ...parseModelReference(body.model as string),
     maxTokens: (maxTokens ?? undefined) as number | undefined,

@@ -9,7 +9,7 @@ const samplingProperties = {
   presence_penalty: { type: 'number', minimum: -2, maximum: 2, nullable: true },
   frequency_penalty: { type: 'number', minimum: -2, maximum: 2, nullable: true },
   stream: { type: 'boolean', nullable: true, description: 'Server-sent events: data: chunks, then data: [DONE]' },
-  stream_options: { type: 'object', nullable: true, properties: { include_usage: { type: 'boolean' } }, additionalProperties: false },
+  stream_options: { type: 'object', nullable: true, properties: { include_usage: { type: 'boolean' } } },
   n: { type: 'integer', nullable: true, description: 'Only 1' },
   user: { type: 'string', description: 'Accepted for compatibility; not stored' },
 } as const;

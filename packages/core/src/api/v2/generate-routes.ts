@@ -19,7 +19,6 @@ type GenerateBody = { id?: string; text_input: string; parameters?: Record<strin
 
 const parametersSchema = {
   type: 'object',
-  additionalProperties: false,
   description: 'Sampling parameters; others are refused (SLUICE_ERR_UNSUPPORTED_PARAMETER)',
   properties: {
     max_tokens: { type: 'integer', minimum: 1 },
@@ -36,7 +35,6 @@ const parametersSchema = {
 const generateBodySchema = {
   type: 'object',
   required: ['text_input'],
-  additionalProperties: false,
   properties: {
     id: { type: 'string', maxLength: 256 },
     text_input: { type: 'string', minLength: 1, description: 'The prompt, as it is (no chat template)' },
@@ -63,7 +61,14 @@ const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 503: errorR
 
 function generationRequest(params: ModelParams, body: GenerateBody, stream: boolean): Omit<GenerationRequest, 'caller' | 'deadline' | 'signal'> {
   if (!isValidModelName(params.model)) throw new SluiceError('SLUICE_ERR_MODEL_NOT_FOUND', `model "${params.model}" is not in the repository (invalid name)`);
+  // Checked here, not by the schema: fastify's validator would silently drop unknown keys.
+  for (const key of Object.keys(body)) {
+    if (!(key in generateBodySchema.properties)) throw new SluiceError('SLUICE_ERR_UNSUPPORTED_PARAMETER', `"${key}" is not supported (send "text_input" and "parameters")`);
+  }
   const p = body.parameters ?? {};
+  for (const key of Object.keys(p)) {
+    if (!(key in parametersSchema.properties)) throw new SluiceError('SLUICE_ERR_UNSUPPORTED_PARAMETER', `"parameters.${key}" is not supported (${Object.keys(parametersSchema.properties).join(', ')})`);
+  }
   if (p.stream !== undefined && p.stream !== stream) {
     throw new SluiceError('SLUICE_ERR_UNSUPPORTED_PARAMETER', `"parameters.stream" is ${String(p.stream)} but this route ${stream ? 'streams (use /generate)' : 'does not stream (use /generate_stream)'}`);
   }
