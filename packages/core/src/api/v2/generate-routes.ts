@@ -23,7 +23,7 @@ const parametersSchema = {
   properties: {
     max_tokens: { type: 'integer', minimum: 1 },
     temperature: { type: 'number', minimum: 0, maximum: 2 },
-    top_p: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+    top_p: { type: 'number', minimum: 0, maximum: 1 },
     seed: { type: 'integer', minimum: 0, maximum: 4294967295 },
     stop: { type: 'array', maxItems: 4, items: { type: 'string', minLength: 1 } },
     presence_penalty: { type: 'number', minimum: -2, maximum: 2 },
