@@ -49,6 +49,8 @@ export async function loadOracle(modelDirectory: string, eosTokenIds: number[]):
       const inputs = tokenizer(prompt) as { input_ids: Tensor; attention_mask: Tensor };
       return run(inputs.input_ids, inputs.attention_mask, maxNewTokens);
     },
-    dispose: () => model.dispose(),
+    dispose: async () => {
+      await model.dispose();
+    },
   };
 }
