@@ -57,6 +57,10 @@ describe('generation lifecycle', () => {
     expect(generated).toBeLessThan(1500);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(metricValue(await metrics(), 'sluice_generation_tokens_total', labels('endless'))).toBe(generated);
+    // The tokens spent before the hang-up are still reported, for metering.
+    const event = events.find((e) => e.model === 'endless' && e.status === 'failure')!;
+    expect(event.completionTokens).toBe(generated);
+    expect(event.promptTokens).toBeGreaterThan(0);
   });
 
   it('past the batch and the waiting room: 503 SLUICE_ERR_GENERATION_BUSY with Retry-After, in OpenAI\'s shape', async () => {

@@ -70,11 +70,13 @@ function toClientError(error: unknown): SluiceError {
 export function createGenerationService(deps: { registry: ModelRegistry; metrics: ServerMetrics; onOutcome?: (outcome: InferenceOutcome) => void }): GenerationService {
   const { registry, metrics } = deps;
 
-  function fail(request: GenerationRequest, started: number, version: string | undefined, error: unknown): SluiceError {
+  /** `used`: tokens already spent when a started generation fails (hang-up, timeout), so metering sees them. */
+  function fail(request: GenerationRequest, started: number, version: string | undefined, error: unknown, used?: { prompt: number; completion: number }): SluiceError {
     const clientError = toClientError(error);
     const model = clientError.code === 'SLUICE_ERR_MODEL_NOT_FOUND' ? '' : request.model;
     metrics.requestFailure.inc({ model, version: version ?? '', code: clientError.code });
-    deps.onOutcome?.({ model: request.model, version, items: 0, queueMs: 0, computeMs: 0, totalMs: performance.now() - started, status: 'failure', errorCode: clientError.code, caller: request.caller });
+    const tokens = used ? { tokens: used.prompt + used.completion, promptTokens: used.prompt, completionTokens: used.completion } : {};
+    deps.onOutcome?.({ model: request.model, version, items: 0, ...tokens, queueMs: 0, computeMs: 0, totalMs: performance.now() - started, status: 'failure', errorCode: clientError.code, caller: request.caller });
     return clientError;
   }
 
@@ -140,7 +142,7 @@ export function createGenerationService(deps: { registry: ModelRegistry; metrics
         if (sequence && !sequence.cancelled) scheduler.cancel(sequence);
         release();
         if (reason instanceof Error) {
-          settle.reject(fail(request, started, version, reason));
+          settle.reject(fail(request, started, version, reason, { prompt: promptTokens.length, completion: completionTokens }));
           return;
         }
         const rest = stops.push(detokenizer.flush());
