@@ -19,9 +19,11 @@ export class StreamDetokenizer {
   /** The text this token completes ('' while a character is still incomplete). */
   push(token: number): string {
     this.tokens.push(token);
-    const before = this.decode(this.tokens.slice(this.windowStart, this.emittedUpTo));
-    const now = this.decode(this.tokens.slice(this.windowStart));
-    if (now.length <= before.length || now.endsWith('\uFFFD') || !now.startsWith(before)) return '';
+    const before = this.text(this.windowStart, this.emittedUpTo);
+    const now = this.text(this.windowStart, this.tokens.length);
+    // (If a decoder rewrote the emitted part, e.g. a clean-up joining " ." into ".", what was sent stays sent
+    // and the stream goes on after as many characters: nothing is held back for ever.)
+    if (now.length <= before.length || now.endsWith('\uFFFD')) return '';
     this.windowStart = this.emittedUpTo;
     this.emittedUpTo = this.tokens.length;
     return now.slice(before.length);
@@ -29,9 +31,13 @@ export class StreamDetokenizer {
 
   /** At the end: whatever is still held back (an incomplete character decodes as U+FFFD). */
   flush(): string {
-    const before = this.decode(this.tokens.slice(this.windowStart, this.emittedUpTo));
-    const now = this.decode(this.tokens.slice(this.windowStart));
+    const before = this.text(this.windowStart, this.emittedUpTo);
+    const now = this.text(this.windowStart, this.tokens.length);
     this.windowStart = this.emittedUpTo = this.tokens.length;
-    return now.startsWith(before) ? now.slice(before.length) : '';
+    return now.slice(before.length);
+  }
+
+  private text(from: number, to: number): string {
+    return from >= to ? '' : this.decode(this.tokens.slice(from, to));
   }
 }
