@@ -122,11 +122,24 @@ describe('generation lifecycle', () => {
     }
   });
 
+  it('a worker lost mid-stream ends the stream with SLUICE_ERR_WORKER_LOST, and the replacement serves the next', async () => {
+    const stream = await openSse(`${server.url}/v1/chat/completions`, chatBody('endless', 1500), server.auth);
+    for (let i = 0; i < 3; i++) expect(await stream.next()).toBeDefined();
+    const pid = server.app.sluice.pool.health().workers[0]!.pid!;
+    process.kill(pid, 'SIGKILL');
+    const rest = await stream.rest();
+    expect((rest[rest.length - 1] as { error?: { code: string } }).error?.code).toBe('SLUICE_ERR_WORKER_LOST');
+    await waitFor(() => server.app.sluice.pool.health().healthy, 20_000);
+    const after = await postJson(`${server.url}/v1/completions`, { model: 'endless', prompt: 'again', max_tokens: 5 }, server.auth);
+    expect(after.status, after.text).toBe(200);
+    expect(after.json.usage.completion_tokens).toBe(5);
+  });
+
   it('inference.completed carries prompt and completion tokens', async () => {
     const response = await postJson(`${server.url}/v1/completions`, { model: 'endless', prompt: 'one two three', max_tokens: 7 }, server.auth);
     expect(response.status).toBe(200);
-    await waitFor(() => events.some((e) => e.model === 'endless' && e.completionTokens === 7), 2000);
-    const event = events.find((e) => e.model === 'endless' && e.completionTokens === 7)!;
+    await waitFor(() => events.some((e) => e.model === 'endless' && e.status === 'success' && e.completionTokens === 7), 2000);
+    const event = events.find((e) => e.model === 'endless' && e.status === 'success' && e.completionTokens === 7)!;
     expect(event).toMatchObject({ status: 'success', promptTokens: response.json.usage.prompt_tokens, completionTokens: 7, tokens: response.json.usage.prompt_tokens + 7, keyId: server.adminKeyId });
   });
 });
