@@ -27,7 +27,7 @@ describe('streaming detokenization', () => {
       const ids = tokenizer.encode(text, { add_special_tokens: false }).ids;
       expect(ids.length).toBeGreaterThan([...text].length / 4); // byte-level: many characters span tokens
       const detokenizer = new StreamDetokenizer(decode);
-      const deltas = ids.map((id) => detokenizer.push(id));
+      const deltas = ids.map((id: number) => detokenizer.push(id));
       deltas.push(detokenizer.flush());
       for (const delta of deltas) expect(delta).not.toContain('\uFFFD');
       expect(deltas.join('')).toBe(decode(ids));
@@ -41,7 +41,7 @@ describe('streaming detokenization', () => {
     const ids = tokenizer.encode('🦦', { add_special_tokens: false }).ids;
     expect(ids.length).toBe(4); // four UTF-8 bytes, one token each without merges
     const detokenizer = new StreamDetokenizer((tokens) => tokenizer.decode(tokens));
-    expect(ids.map((id) => detokenizer.push(id))).toEqual(['', '', '', '🦦']);
+    expect(ids.map((id: number) => detokenizer.push(id))).toEqual(['', '', '', '🦦']);
   });
 });
 
