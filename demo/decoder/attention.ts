@@ -24,6 +24,14 @@ export interface AttentionOptions {
   fusedQkv: boolean;
 }
 
+/**
+ * Query weights (or Qwen3's q_norm weights) this many times larger than the others: random
+ * attention is then peaked rather than a near-uniform average. A deep random decoder whose
+ * layers all average over the context collapses to one output whatever the input (greedy
+ * decoding then repeats one token); trained models have peaked attention too.
+ */
+const QUERY_SCALE = 3;
+
 export const pastKeyName = (layer: number) => `past_key_values.${layer}.key`;
 export const pastValueName = (layer: number) => `past_key_values.${layer}.value`;
 export const presentKeyName = (layer: number) => `present.${layer}.key`;
@@ -33,22 +41,28 @@ export const presentValueName = (layer: number) => `present.${layer}.value`;
 function projections(g: DecoderGraphBuilder, p: string, x: string, o: AttentionOptions): [string, string, string] {
   const qWidth = o.heads * o.headDim;
   const kvWidth = o.kvHeads * o.headDim;
+  const qScale = o.qkNorm ? 1 : QUERY_SCALE; // with q_norm, the norm's weights set the scale
   if (o.fusedQkv) {
-    const fused = g.op("MatMul", [x, g.matrix(`${p}.qkv_proj.weight`, o.hidden, qWidth + 2 * kvWidth)], `${p}.qkv`);
+    const weight = g.fusedMatrix(`${p}.qkv_proj.weight`, o.hidden, [
+      { width: qWidth, scale: qScale },
+      { width: kvWidth, scale: 1 },
+      { width: kvWidth, scale: 1 },
+    ]);
+    const fused = g.op("MatMul", [x, weight], `${p}.qkv`);
     return g.ops("Split", [fused, g.ints([qWidth, kvWidth, kvWidth])], [`${p}.q`, `${p}.k`, `${p}.v`], { axis: -1 }) as [string, string, string];
   }
-  const project = (name: string, width: number): string => {
-    const product = g.op("MatMul", [x, g.matrix(`${p}.${name}_proj.weight`, o.hidden, width)], `${p}.${name}_matmul`);
+  const project = (name: string, width: number, scale = 1): string => {
+    const product = g.op("MatMul", [x, g.matrix(`${p}.${name}_proj.weight`, o.hidden, width, scale)], `${p}.${name}_matmul`);
     if (!o.qkvBias) return product;
     return g.op("Add", [product, g.uniform(`${p}.${name}_proj.bias`, [width], 0.05)], `${p}.${name}`);
   };
-  return [project("q", qWidth), project("k", kvWidth), project("v", kvWidth)];
+  return [project("q", qWidth, qScale), project("k", kvWidth), project("v", kvWidth)];
 }
 
 /** [batch, seq, heads * head_dim] -> [batch, heads, seq, head_dim], with Qwen3's per-head norm. */
-function toHeads(g: DecoderGraphBuilder, name: string, x: string, heads: number, o: AttentionOptions): string {
+function toHeads(g: DecoderGraphBuilder, name: string, x: string, heads: number, o: AttentionOptions, normGain = 1): string {
   let split = g.op("Reshape", [x, g.ints([0, 0, heads, o.headDim])], `${name}.split_heads`);
-  if (o.qkNorm) split = rmsNorm(g, `${name}_norm`, split, o.headDim, o.qkNorm);
+  if (o.qkNorm) split = rmsNorm(g, `${name}_norm`, split, o.headDim, { ...o.qkNorm, gain: normGain });
   return g.op("Transpose", [split], `${name}.heads`, { perm: [0, 2, 1, 3] });
 }
 
@@ -64,7 +78,7 @@ export function selfAttention(
   const p = `model.layers.${layer}.self_attn`;
   const group = o.heads / o.kvHeads;
   const [q, k, v] = projections(g, p, x, o);
-  const qRotated = applyRope(g, `${p}.q_rope`, toHeads(g, `${p}.q`, q, o.heads, o), rope);
+  const qRotated = applyRope(g, `${p}.q_rope`, toHeads(g, `${p}.q`, q, o.heads, o, QUERY_SCALE), rope);
   const kRotated = applyRope(g, `${p}.k_rope`, toHeads(g, `${p}.k`, k, o.kvHeads, o), rope);
   const vHeads = g.op("Transpose", [g.op("Reshape", [v, g.ints([0, 0, o.kvHeads, o.headDim])], `${p}.v.split_heads`)], `${p}.v.heads`, { perm: [0, 2, 1, 3] });
 

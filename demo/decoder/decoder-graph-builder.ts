@@ -7,23 +7,58 @@ import { GraphBuilder } from "../onnx-builder.js";
 export class DecoderGraphBuilder extends GraphBuilder {
   private readonly shared = new Map<string, string>();
 
-  constructor(private readonly random: () => number) {
+  /** mulberry32's state, stepped inline in `uniform` (135M weights: a call per value costs seconds). */
+  private state: number;
+
+  constructor(seed: number) {
     super();
+    this.state = seed >>> 0;
   }
 
   /**
    * A weight for `x @ W` ([inSize, outSize], the transpose of PyTorch's Linear layout), uniform
-   * with variance 1/inSize: activations keep an O(1) scale through any number of layers.
+   * with variance scale²/inSize: scale 1 keeps activations O(1) through the projection.
    */
-  matrix(name: string, inSize: number, outSize: number): string {
-    return this.uniform(name, [inSize, outSize], Math.sqrt(3 / inSize));
+  matrix(name: string, inSize: number, outSize: number, scale = 1): string {
+    return this.uniform(name, [inSize, outSize], scale * Math.sqrt(3 / inSize));
+  }
+
+  /**
+   * One weight made of column blocks with their own scales, as a fused projection (Phi-3's
+   * qkv_proj) holds separately initialised matrices side by side.
+   */
+  fusedMatrix(name: string, inSize: number, blocks: { width: number; scale: number }[]): string {
+    const parts = blocks.map((b) => this.randomValues(inSize * b.width, b.scale * Math.sqrt(3 / inSize), 0));
+    const outSize = blocks.reduce((sum, b) => sum + b.width, 0);
+    const fused = new Float32Array(inSize * outSize);
+    for (let row = 0; row < inSize; row++) {
+      let column = row * outSize;
+      blocks.forEach((b, i) => {
+        fused.set(parts[i]!.subarray(row * b.width, (row + 1) * b.width), column);
+        column += b.width;
+      });
+    }
+    return this.constant(name, "float32", [inSize, outSize], fused);
   }
 
   /** A random tensor uniform in [center - spread, center + spread]. */
   uniform(name: string, dims: number[], spread: number, center = 0): string {
-    const values = new Float32Array(dims.reduce((a, b) => a * b, 1));
-    for (let i = 0; i < values.length; i++) values[i] = center + (this.random() * 2 - 1) * spread;
-    return this.constant(name, "float32", dims, values);
+    return this.constant(name, "float32", dims, this.randomValues(dims.reduce((a, b) => a * b, 1), spread, center));
+  }
+
+  private randomValues(count: number, spread: number, center: number): Float32Array {
+    const values = new Float32Array(count);
+    let a = this.state;
+    for (let i = 0; i < count; i++) {
+      // mulberry32 (as demo/minilm-encoder.ts), giving a float in [0, 1).
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = Math.imul(a ^ (a >>> 15), a | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      const unit = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+      values[i] = center + (unit * 2 - 1) * spread;
+    }
+    this.state = a;
+    return values;
   }
 
   /** A float32 scalar, created once per value. */

@@ -14,7 +14,6 @@
  * transposed, when the weights are tied). Weights are seeded random: the text means nothing.
  */
 import { makeModel, makeTensorValueInfo, serialize, type onnx } from "../onnx-builder.js";
-import { mulberry32 } from "../minilm-encoder.js";
 import { causalPaddingBias } from "./attention-mask.js";
 import { pastKeyName, pastValueName, presentKeyName, presentValueName, selfAttention } from "./attention.js";
 import { DecoderGraphBuilder } from "./decoder-graph-builder.js";
@@ -89,7 +88,7 @@ function keepLastPositions(g: DecoderGraphBuilder, x: string): string {
 function buildGraph(spec: DecoderSpec): DecoderGraphBuilder {
   const traits = FAMILY_TRAITS[spec.family];
   const norm = { eps: spec.rmsNormEps, plusOne: traits.normPlusOne };
-  const g = new DecoderGraphBuilder(mulberry32(spec.seed));
+  const g = new DecoderGraphBuilder(spec.seed);
 
   const { x: embedded, table } = embed(g, spec);
   const rope = ropeTables(g, spec.headDim, spec.ropeTheta);

@@ -11,13 +11,6 @@ const MIN_EXTERNAL_BYTES = 1024;
 /** Offsets aligned like the ONNX exporter's, so a runtime can map the file page-friendly. */
 const ALIGNMENT = 4096;
 
-/** The bytes the initializers' raw data take: decides whether a model must go external. */
-export function initializerBytes(model: onnx.IModelProto): number {
-  let total = 0;
-  for (const tensor of model.graph?.initializer ?? []) total += tensor.rawData?.length ?? 0;
-  return total;
-}
-
 /** Writes the large tensors to `dataPath` and points the model at `location` (relative to the .onnx). */
 export function moveToExternalData(model: onnx.IModelProto, dataPath: string, location: string): number {
   const fd = openSync(dataPath, "w");
