@@ -2,7 +2,7 @@
  * Every decoder family's conventions (Llama/SmolLM, Qwen2, Qwen3, Phi-3, Gemma: biases, q/k norms, fused
  * projections, explicit head_dim, scaled embeddings, their chat templates) served as they are downloaded,
  * and answering like transformers.js greedy generate() — alone and two at once; plus the graph variant with
- * num_logits_to_keep and a prompt prefilled in small chunks interleaved with running streams.
+ * num_logits_to_keep, a folder holding only the int8 quantized variant, and a prompt prefilled in small chunks interleaved with running streams.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,7 +28,7 @@ describe('text generation across decoder families', () => {
 
   async function oracleOf(name: string): Promise<Oracle> {
     const entry = models.get(name)!;
-    entry.oracle ??= await loadOracle(path.join(repository, name, '1'), entry.written.tokens.stop);
+    entry.oracle ??= await loadOracle(path.join(repository, name, '1'), entry.written.tokens.stop, name === 'quantized' ? 'q8' : 'fp32');
     return entry.oracle;
   }
 
@@ -44,6 +44,9 @@ describe('text generation across decoder families', () => {
     for (const family of DECODER_FAMILIES) add(family, family, { seed: 3 });
     add('keep-logits', 'qwen2', { logitsToKeep: true, seed: 5 });
     add('chunked', 'llama', { seed: 9 }, { generation: { prefill_chunk_tokens: 5 } });
+    // A folder with only the int8 variant (onnx/model_quantized.onnx), as some repositories ship.
+    add('quantized', 'qwen2', { seed: 13, quantized: true });
+    rmSync(path.join(repository, 'quantized', '1', 'onnx', 'model.onnx'));
     server = await startTestServer({ models: repository, workers: 1 });
   }, 180_000);
 
@@ -53,7 +56,7 @@ describe('text generation across decoder families', () => {
     rmSync(repository, { recursive: true, force: true });
   });
 
-  it.each([...DECODER_FAMILIES, 'keep-logits'])('%s: alone and two at once, like transformers.js', async (name) => {
+  it.each([...DECODER_FAMILIES, 'keep-logits', 'quantized'])('%s: alone and two at once, like transformers.js', async (name) => {
     const oracle = await oracleOf(name);
     const prompts = ['Hello, who are you?', 'Name a fruit that is yellow.'];
     const expected = await Promise.all(prompts.map((p, i) => oracle.chat([{ role: 'user', content: p }], 12 + i * 9)));

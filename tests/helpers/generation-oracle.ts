@@ -22,12 +22,13 @@ export interface Oracle {
   dispose(): Promise<void>;
 }
 
-export async function loadOracle(modelDirectory: string, eosTokenIds: number[]): Promise<Oracle> {
+/** `dtype` picks the file as transformers.js does: fp32 is onnx/model.onnx, q8 onnx/model_quantized.onnx. */
+export async function loadOracle(modelDirectory: string, eosTokenIds: number[], dtype: 'fp32' | 'q8' = 'fp32'): Promise<Oracle> {
   env.allowRemoteModels = false;
   env.localModelPath = `${path.dirname(modelDirectory)}/`;
   const id = path.basename(modelDirectory);
   const tokenizer = await AutoTokenizer.from_pretrained(id);
-  const model: PreTrainedModel = await AutoModelForCausalLM.from_pretrained(id, { dtype: 'fp32' });
+  const model: PreTrainedModel = await AutoModelForCausalLM.from_pretrained(id, { dtype });
 
   async function run(inputIds: Tensor, attentionMask: Tensor, maxNewTokens: number): Promise<GreedyAnswer> {
     const promptTokens = Number(inputIds.dims[1]);
