@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { smolLM2_135M, writeDecoderModel } from '../../demo/decoder/index.js';
+import { ensureDecoderModel, smolLM2_135M } from '../../demo/decoder/index.js';
 import type { Ratio, ResultRow, Scenario } from '../lib/scenario.js';
 import { startSluice, type BenchServer } from '../lib/sluice-server.js';
 
@@ -101,22 +101,24 @@ function alias(repository: string, name: string, source: string, config: object)
   const version = path.join(repository, name, '1');
   mkdirSync(version, { recursive: true });
   for (const entry of readdirSync(source)) symlinkSync(path.join(source, entry), path.join(version, entry));
-  writeFileSync(path.join(repository, name, 'config.json'), JSON.stringify(config));
+  if (Object.keys(config).length > 0) writeFileSync(path.join(repository, name, 'config.json'), JSON.stringify(config));
 }
 
 export const generationScenario: Scenario = {
   name: 'generation',
   description: `SmolLM2-135M-shaped decoder: streamed chat tokens/s and TTFT at c=1/4/16 (${MAX_TOKENS} tokens each), batching on/off vs transformers.js generate()`,
   async run() {
+    // 540 MB: written once into a cache folder (kept between runs), served through symlinks.
+    const modelDir = path.join(tmpdir(), 'sluice-bench-cache', 'smollm2-135m-shaped');
+    const built = ensureDecoderModel(modelDir, smolLM2_135M);
     const repository = mkdtempSync(path.join(tmpdir(), 'sluice-bench-gen-'));
-    const modelDir = path.join(repository, 'smol', '1');
-    const built = writeDecoderModel(modelDir, smolLM2_135M);
     // No end token: every request generates exactly MAX_TOKENS, in Sluice and in the peer alike.
     for (const file of ['config.json', 'generation_config.json']) {
       const json = JSON.parse(readFileSync(path.join(modelDir, file), 'utf8')) as Record<string, unknown>;
       delete json.eos_token_id;
       writeFileSync(path.join(modelDir, file), JSON.stringify(json));
     }
+    alias(repository, 'smol', modelDir, {});
     alias(repository, 'smol-serial', modelDir, { generation: { max_sequences: 1 } });
     const rows: ResultRow[] = [];
     const ratios: Ratio[] = [];
@@ -150,7 +152,7 @@ export const generationScenario: Scenario = {
         await server.close();
       }
     } finally {
-      rmSync(repository, { recursive: true, force: true });
+      rmSync(repository, { recursive: true, force: true }); // the symlinks; the cached model stays
     }
     return {
       rows,
