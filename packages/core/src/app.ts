@@ -23,7 +23,9 @@ import { routingRoutes } from './api/v2/routing-routes.js';
 import { serverMetadataRoutes } from './api/v2/server-routes.js';
 import { openAiRoutes } from './api/openai/openai-routes.js';
 import { requestDeadlineHook } from './api/request-deadline-hook.js';
-import { createInferenceService } from './models/inference-service.js';
+import { createInferenceService, type InferenceOutcome } from './models/inference-service.js';
+import { createGenerationService } from './models/generation/generation-service.js';
+import { generateRoutes } from './api/v2/generate-routes.js';
 import { ModelRegistry } from './models/model-registry.js';
 import { ROUTE_PARAM_MAX_LENGTH } from './models/model-name.js';
 import { WorkerPool } from './models/runtime/worker-pool.js';
@@ -113,20 +115,17 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   // Console sessions come right after API keys: plugins' strategies (SSO...) are asked later.
   const consoleSessions = config.console === 'on' ? createConsoleSessionStore({ database, ttlMs: config.consoleSessionTtlMs, idleMs: config.consoleSessionIdleMs }) : undefined;
   if (consoleSessions) extensions.auth.register(createConsoleSessionStrategy({ sessions: consoleSessions, apiKeys }));
-  const inference = createInferenceService({
-    registry,
-    metrics,
-    limits: config,
-    onOutcome: (outcome) => {
-      statistics.recordOutcome(outcome);
-      series.recordOutcome(outcome);
-      extensions.events.emit('inference.completed', inferenceCompletedEvent(outcome));
-    },
-  });
+  const onOutcome = (outcome: InferenceOutcome) => {
+    statistics.recordOutcome(outcome);
+    series.recordOutcome(outcome);
+    extensions.events.emit('inference.completed', inferenceCompletedEvent(outcome));
+  };
+  const inference = createInferenceService({ registry, metrics, limits: config, onOutcome });
+  const generation = createGenerationService({ registry, metrics, onOutcome });
   const state = { loaded: false, shuttingDown: false };
   let resolveInitialLoad!: () => void;
   const initialLoad = new Promise<void>((resolve) => (resolveInitialLoad = resolve));
-  const context: SluiceContext = { config, registry, inference, metrics, statistics, series, pool, initialLoad, state, database, apiKeys, extensions };
+  const context: SluiceContext = { config, registry, inference, generation, metrics, statistics, series, pool, initialLoad, state, database, apiKeys, extensions };
   app.decorate('sluice', context);
 
   registerErrorHandlers(app);
@@ -154,6 +153,7 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   await app.register(serverMetadataRoutes);
   await app.register(statisticsRoutes);
   await app.register(modelRoutes);
+  await app.register(generateRoutes);
   await app.register(repositoryRoutes);
   await app.register(routingRoutes);
   await app.register(metricsRoutes);

@@ -4,6 +4,7 @@ import type { ServerConfig } from './config.js';
 import type { SluiceDatabase } from './db/client.js';
 import type { SluiceExtensions } from './extensions.js';
 import type { InferenceService } from './models/inference-service.js';
+import type { GenerationService } from './models/generation/generation-service.js';
 import type { ModelRegistry } from './models/model-registry.js';
 import type { WorkerPool } from './models/runtime/worker-pool.js';
 import type { ModelStatistics } from './observability/model-statistics.js';
@@ -14,6 +15,8 @@ export interface SluiceContext {
   config: ServerConfig;
   registry: ModelRegistry;
   inference: InferenceService;
+  /** Text generation (chat, completions, generate), below every protocol like `inference`. */
+  generation: GenerationService;
   metrics: ServerMetrics;
   /** Per-version counters since start (Triton's statistics extension). */
   statistics: ModelStatistics;

@@ -39,6 +39,9 @@ export const ERROR_CATALOGUE = {
   SLUICE_ERR_HEADERS_TOO_LARGE: { status: 431, summary: "The request's headers exceed the HTTP server's size limit; the connection is closed." },
   SLUICE_ERR_TOO_MANY_CONNECTIONS: { status: 503, summary: 'This client address already holds --max-connections-per-client open connections; the new one is closed. Retry after the Retry-After seconds.' },
   SLUICE_ERR_CONSOLE_NOT_BUILT: { status: 404, summary: 'The web console is not built: run `npm run build` (or point --console-dir at a built console) and restart.' },
+  SLUICE_ERR_CONTEXT_TOO_LONG: { status: 400, summary: "Text generation: the prompt plus max_tokens exceed the model's context length or its KV-cache budget." },
+  SLUICE_ERR_GENERATION_BUSY: { status: 503, summary: "Text generation: the model's batch is full and its waiting room too (generation.max_sequences, max_waiting); retry after the Retry-After seconds." },
+  SLUICE_ERR_UNSUPPORTED_PARAMETER: { status: 400, summary: 'A request parameter Sluice does not support (e.g. n > 1, tools, logprobs): refused rather than silently ignored.' },
   SLUICE_ERR_INTERNAL: { status: 500, summary: 'An unexpected server fault; the log has the details under the request id.' },
 } as const satisfies Record<string, { status: number; summary: string }>;
 

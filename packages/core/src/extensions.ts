@@ -130,7 +130,12 @@ export interface InferenceCompletedEvent {
   model: string;
   version?: string;
   items: number;
+  /** Tokens consumed: a text task's input tokens; for text generation, prompt plus completion tokens. */
   tokens?: number;
+  /** Text generation: tokens of the prompt (as the chat template rendered it). */
+  promptTokens?: number;
+  /** Text generation: tokens generated. */
+  completionTokens?: number;
   queueMs: number;
   computeMs: number;
   totalMs: number;

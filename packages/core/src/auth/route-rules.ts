@@ -56,6 +56,11 @@ export function coreRouteRules(options: { metricsAuth: 'on' | 'off' }): Record<s
     'GET /v2/models/:model/stats': readRouting,
     'GET /v2/models/:model/versions/:version/stats': readRouting,
     'GET /stats/series': { access: { scopes: ['models:read', 'metrics:read'] } },
+    // Generate extension (text-generation models).
+    'POST /v2/models/:model/generate': infer,
+    'POST /v2/models/:model/versions/:version/generate': infer,
+    'POST /v2/models/:model/generate_stream': infer,
+    'POST /v2/models/:model/versions/:version/generate_stream': infer,
     // Model repository extension.
     'POST /v2/repository/index': { access: { scopes: ['models:read'] } },
     'POST /v2/repository/models/:model/load': writeModel,
@@ -70,6 +75,8 @@ export function coreRouteRules(options: { metricsAuth: 'on' | 'off' }): Record<s
     'GET /v1/models': { access: { scopes: ['models:read', 'infer'] } },
     'GET /v1/models/:model': readModel,
     'POST /v1/embeddings': { access: { scopes: ['infer'], modelBodyField: 'model' } },
+    'POST /v1/chat/completions': { access: { scopes: ['infer'], modelBodyField: 'model' } },
+    'POST /v1/completions': { access: { scopes: ['infer'], modelBodyField: 'model' } },
     // API key administration.
     'GET /admin/keys': admin,
     'POST /admin/keys': admin,

@@ -13,6 +13,8 @@ export function inferenceCompletedEvent(outcome: InferenceOutcome): InferenceCom
     ...(outcome.version !== undefined ? { version: outcome.version } : {}),
     items: outcome.items,
     ...(outcome.tokens !== undefined ? { tokens: outcome.tokens } : {}),
+    ...(outcome.promptTokens !== undefined ? { promptTokens: outcome.promptTokens } : {}),
+    ...(outcome.completionTokens !== undefined ? { completionTokens: outcome.completionTokens } : {}),
     queueMs: outcome.queueMs,
     computeMs: outcome.computeMs,
     totalMs: outcome.totalMs,

@@ -39,7 +39,7 @@ export interface InferenceResult {
 }
 
 /** What an inference listener learns: who, which model, how much, how long. Never inputs or outputs. */
-export type InferenceOutcome = Pick<InferenceCompletedEvent, 'model' | 'version' | 'items' | 'tokens' | 'queueMs' | 'computeMs' | 'totalMs' | 'status' | 'errorCode'> & {
+export type InferenceOutcome = Pick<InferenceCompletedEvent, 'model' | 'version' | 'items' | 'tokens' | 'promptTokens' | 'completionTokens' | 'queueMs' | 'computeMs' | 'totalMs' | 'status' | 'errorCode'> & {
   caller?: InferenceCaller;
 };
 

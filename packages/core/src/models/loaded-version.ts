@@ -9,6 +9,7 @@ import type { ModelTaskHandler, RawRunResult } from './tasks/task.js';
 import type { Deadline } from './deadline.js';
 import type { SessionHandle, WorkerPool } from './runtime/worker-pool.js';
 import type { WireTensor } from './runtime/worker-protocol.js';
+import type { GenerationEngine } from './generation/generation-engine.js';
 
 export interface RawBatcher {
   run(feeds: Tensor[], outputNames: string[], deadline: Deadline): Promise<RawRunResult>;
@@ -26,6 +27,7 @@ export class LoadedVersion {
   private released = false;
   private readonly sessionLoad: number[];
   private batcher?: RawBatcher;
+  private generationEngine?: GenerationEngine;
 
   constructor(
     readonly modelName: string,
@@ -55,6 +57,16 @@ export class LoadedVersion {
 
   get isRetired(): boolean {
     return this.retired;
+  }
+
+  /** text-generation: the schedulers that drive its sessions. */
+  get generator(): GenerationEngine | undefined {
+    return this.generationEngine;
+  }
+
+  /** text-generation: builds the per-session schedulers (see generation/). */
+  attachGenerator(build: (pool: WorkerPool, sessions: SessionHandle[]) => GenerationEngine): void {
+    this.generationEngine = build(this.pool, this.sessions);
   }
 
   /** Lets dynamic batching sit between the task and the sessions (see batching/). */

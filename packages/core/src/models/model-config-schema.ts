@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { ALIAS_PATTERN, MAX_VERSION_NUMBER } from './model-name.js';
 
-export const MODEL_TASKS = ['raw', 'text-classification', 'text-embedding'] as const;
+export const MODEL_TASKS = ['raw', 'text-classification', 'text-embedding', 'text-generation'] as const;
 
 /** The bounds, documented in packages/core/README.md ("Model configuration"). */
 export const MODEL_CONFIG_LIMITS = {
@@ -26,6 +26,11 @@ export const MODEL_CONFIG_LIMITS = {
   matryoshkaDimensions: 32,
   dimensionWidth: 65_536,
   text: 4096,
+  /** text-generation budget bounds. */
+  generationSequences: 256,
+  generationWaiting: 65_536,
+  kvCacheMegabytes: 1_048_576,
+  prefillChunkTokens: 65_536,
 } as const;
 
 const L = MODEL_CONFIG_LIMITS;
@@ -75,6 +80,18 @@ export const modelConfigSchema = {
     matryoshka_dimensions: { type: 'array', minItems: 1, maxItems: L.matryoshkaDimensions, items: { type: 'integer', minimum: 1, maximum: L.dimensionWidth } },
     source: text,
     license: text,
+    generation: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        max_sequences: { type: 'integer', minimum: 1, maximum: L.generationSequences },
+        max_waiting: { type: 'integer', minimum: 0, maximum: L.generationWaiting },
+        max_context_length: { type: 'integer', minimum: 1, maximum: L.maxSequenceLength },
+        default_max_tokens: { type: 'integer', minimum: 1, maximum: L.maxSequenceLength },
+        kv_cache_mb: { type: 'integer', minimum: 1, maximum: L.kvCacheMegabytes },
+        prefill_chunk_tokens: { type: 'integer', minimum: 1, maximum: L.prefillChunkTokens },
+      },
+    },
   },
 } as const;
 
@@ -94,4 +111,5 @@ export interface RawModelConfig {
   matryoshka_dimensions?: number[];
   source?: string;
   license?: string;
+  generation?: { max_sequences?: number; max_waiting?: number; max_context_length?: number; default_max_tokens?: number; kv_cache_mb?: number; prefill_chunk_tokens?: number };
 }

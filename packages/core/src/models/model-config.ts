@@ -22,8 +22,31 @@ export interface DynamicBatchingConfig {
   maxQueueSize: number;
 }
 
+/** text-generation: the budget of one loaded version (per session); see generation-scheduler.ts. */
+export interface GenerationConfig {
+  maxSequences: number;
+  maxWaiting: number;
+  /** Prompt + new tokens per sequence; undefined takes the model's max_position_embeddings. */
+  maxContextLength?: number;
+  /** max_tokens when a request does not say. */
+  defaultMaxTokens: number;
+  kvCacheMegabytes: number;
+  prefillChunkTokens: number;
+}
+
+export const DEFAULT_GENERATION_CONFIG: GenerationConfig = {
+  maxSequences: 16,
+  maxWaiting: 256,
+  defaultMaxTokens: 512,
+  kvCacheMegabytes: 1024,
+  prefillChunkTokens: 256,
+};
+
 export interface ModelConfig {
   task: ModelTask;
+  /** Whether config.json names the task (otherwise a *ForCausalLM version folder makes it text-generation). */
+  taskIsExplicit?: boolean;
+  generation: GenerationConfig;
   description?: string;
   labels?: string[];
   /** tokenizer.json path relative to the model directory (text tasks). */
@@ -54,6 +77,7 @@ export const DEFAULT_MODEL_CONFIG: ModelConfig = {
   versionPolicy: { kind: 'latest', numVersions: 1 },
   aliases: {},
   normalize: true,
+  generation: DEFAULT_GENERATION_CONFIG,
 };
 
 /** A config that breaks the schema; the message names the key and the rule, never the file's content. */
@@ -101,8 +125,18 @@ export function parseModelConfig(raw: unknown, source = 'config.json'): ModelCon
     const key = keyOf(error);
     throw new ModelConfigError(key ? `${source} "${key}": ${messageOf(error)}` : `${source}: ${messageOf(error)}`);
   }
+  const generation = raw.generation ?? {};
   const config: ModelConfig = {
     task: raw.task ?? 'raw',
+    taskIsExplicit: raw.task !== undefined,
+    generation: {
+      maxSequences: generation.max_sequences ?? DEFAULT_GENERATION_CONFIG.maxSequences,
+      maxWaiting: generation.max_waiting ?? DEFAULT_GENERATION_CONFIG.maxWaiting,
+      maxContextLength: generation.max_context_length,
+      defaultMaxTokens: generation.default_max_tokens ?? DEFAULT_GENERATION_CONFIG.defaultMaxTokens,
+      kvCacheMegabytes: generation.kv_cache_mb ?? DEFAULT_GENERATION_CONFIG.kvCacheMegabytes,
+      prefillChunkTokens: generation.prefill_chunk_tokens ?? DEFAULT_GENERATION_CONFIG.prefillChunkTokens,
+    },
     description: raw.description,
     labels: raw.labels,
     tokenizer: raw.tokenizer,
@@ -122,7 +156,8 @@ export function parseModelConfig(raw: unknown, source = 'config.json'): ModelCon
     source: raw.source,
     license: raw.license,
   };
-  if (config.task !== 'raw' && !config.tokenizer) throw new ModelConfigError(`${source} "tokenizer": task "${config.task}" needs a tokenizer.json`);
+  // A text-generation version folder carries its own tokenizer.json (the Hugging Face layout).
+  if (config.task !== 'raw' && config.task !== 'text-generation' && !config.tokenizer) throw new ModelConfigError(`${source} "tokenizer": task "${config.task}" needs a tokenizer.json`);
   return config;
 }
 

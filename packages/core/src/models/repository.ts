@@ -12,6 +12,8 @@ export { isValidModelName, MODEL_NAME_PATTERN } from './model-name.js';
 
 export interface VersionFiles {
   version: number;
+  /** The version folder (for the Hugging Face layout: config.json, tokenizer files, onnx/). */
+  directory: string;
   modelPath: string;
   size: number;
   mtimeMs: number;
@@ -29,6 +31,11 @@ export interface ModelDirectory {
 }
 
 export const MODEL_FILE = 'model.onnx';
+/**
+ * Where the graph is, in order: Sluice's own layout, then a Hugging Face Optimum / transformers.js folder
+ * (onnx/model.onnx, else one of its quantized variants).
+ */
+const MODEL_FILE_CANDIDATES = [MODEL_FILE, 'onnx/model.onnx', 'onnx/model_fp16.onnx', 'onnx/model_quantized.onnx', 'onnx/model_int8.onnx', 'onnx/model_uint8.onnx', 'onnx/model_q4.onnx', 'onnx/model_q4f16.onnx', 'onnx/model_bnb4.onnx'];
 export const READY_MARKER = 'READY';
 
 /** config.json is read whole: bound it so a huge file cannot exhaust memory on every poll. */
@@ -65,14 +72,17 @@ async function readVersions(directory: string): Promise<VersionFiles[]> {
   for (const entry of entries) {
     if (!entry.isDirectory() || !/^[1-9][0-9]{0,8}$/.test(entry.name)) continue;
     const versionDir = path.join(directory, entry.name);
-    const modelPath = path.join(versionDir, MODEL_FILE);
-    try {
-      const info = await stat(modelPath);
-      if (!info.isFile()) continue;
-      const hasReadyMarker = await stat(path.join(versionDir, READY_MARKER)).then(() => true, () => false);
-      versions.push({ version: Number(entry.name), modelPath, size: info.size, mtimeMs: info.mtimeMs, hasReadyMarker });
-    } catch {
-      // a version directory without model.onnx (yet) is not a version
+    for (const candidate of MODEL_FILE_CANDIDATES) {
+      const modelPath = path.join(versionDir, candidate);
+      try {
+        const info = await stat(modelPath);
+        if (!info.isFile()) continue;
+        const hasReadyMarker = await stat(path.join(versionDir, READY_MARKER)).then(() => true, () => false);
+        versions.push({ version: Number(entry.name), directory: versionDir, modelPath, size: info.size, mtimeMs: info.mtimeMs, hasReadyMarker });
+        break;
+      } catch {
+        // a version directory without a model file (yet) is not a version
+      }
     }
   }
   return versions.sort((a, b) => a.version - b.version);

@@ -13,7 +13,8 @@ import type { ModelConfig } from './model-config.js';
 import type { VersionFiles } from './repository.js';
 import type { WorkerPool } from './runtime/worker-pool.js';
 import { signatureFromSession } from './signature.js';
-import { createTask } from './tasks/create-task.js';
+import { createTask, taskOf } from './tasks/create-task.js';
+import { GenerationEngine } from './generation/generation-engine.js';
 
 export interface VersionBuilderDeps {
   pool: WorkerPool;
@@ -39,7 +40,10 @@ export interface VersionToBuild {
 export async function buildVersion(deps: VersionBuilderDeps, target: VersionToBuild): Promise<LoadedVersion> {
   const { pool, logger, metrics } = deps;
   const { model, directory, files, config } = target;
-  const instances = Math.max(1, Math.min(config.instances ?? deps.defaultInstances, pool.size * 4));
+  // A decoder batches its sequences itself (one scheduler and budget per session): one session unless
+  // config.json asks for more, so that the whole budget serves one batch.
+  const generates = (await taskOf(config, files.directory).catch(() => config.task)) === 'text-generation';
+  const instances = Math.max(1, Math.min(config.instances ?? (generates ? 1 : deps.defaultInstances), pool.size * 4));
   const threads = config.threads ?? deps.defaultThreads;
   const attempts = await Promise.allSettled(
     Array.from({ length: instances }, () => pool.load(files.modelPath, { intraOpNumThreads: threads, interOpNumThreads: 1 })),
@@ -55,7 +59,7 @@ export async function buildVersion(deps: VersionBuilderDeps, target: VersionToBu
   }
   try {
     const raw = await loadStep('signature', () => signatureFromSession(sessions[0]!.inputs, sessions[0]!.outputs));
-    const task = await loadStep('task', () => createTask(config, raw, directory), ` ("${config.task}"; the server log says what is missing)`);
+    const task = await loadStep('task', () => createTask(config, raw, directory, { directory: files.directory, session: sessions[0]! }), ` ("${config.task}"; the server log says what is missing)`);
     const labels = { model, version: String(files.version) };
     const loaded = new LoadedVersion(model, files.version, raw, task, sessions, pool, (error) => {
       if (error) logger.warn({ model, version: files.version, err: error }, 'releasing sessions failed');
@@ -65,7 +69,20 @@ export async function buildVersion(deps: VersionBuilderDeps, target: VersionToBu
       metrics.batchSize.observe(labels, requests);
       deps.onExecution?.({ model, version: labels.version, requests, rows, computeMs });
     });
-    await loadStep('batching', () => attachDynamicBatching(loaded, config, directory, sessions.length, logger));
+    const generation = task.generation;
+    if (generation) {
+      loaded.attachGenerator((workers, handles) => new GenerationEngine(workers, handles, generation.spec, config.generation, {
+        onStep: (state) => {
+          metrics.runningSequences.set(labels, state.running);
+          metrics.waitingSequences.set(labels, state.waiting);
+          metrics.kvCacheBytes.set(labels, state.kvBytes);
+          metrics.kvCacheReservedBytes.set(labels, state.reservedBytes);
+          if (state.stepSequences > 0) metrics.stepSequences.observe(labels, state.stepSequences);
+        },
+      }));
+    } else {
+      await loadStep('batching', () => attachDynamicBatching(loaded, config, directory, sessions.length, logger));
+    }
     return loaded;
   } catch (error) {
     await releaseAll();

@@ -18,6 +18,15 @@ export function createServerMetrics() {
     batchSize: registry.register(new Histogram('sluice_inference_batch_size', 'Requests merged into one ONNX Runtime execution.', BATCH_BUCKETS)),
     httpRequests: registry.register(new Counter('sluice_http_requests_total', 'HTTP requests by route and status code.')),
     modelState: registry.register(new Gauge('sluice_model_version_ready', '1 when the model version is loaded and serving, else 0.')),
+    timeToFirstToken: registry.register(new Histogram('sluice_generation_time_to_first_token_seconds', 'Text generation: time from the request to its first generated token.', SECONDS_BUCKETS)),
+    interTokenLatency: registry.register(new Histogram('sluice_generation_inter_token_latency_seconds', 'Text generation: time between consecutive tokens of one sequence.', SECONDS_BUCKETS)),
+    generatedTokens: registry.register(new Counter('sluice_generation_tokens_total', 'Text generation: tokens generated (rate() of it is tokens/s).')),
+    promptTokens: registry.register(new Counter('sluice_generation_prompt_tokens_total', 'Text generation: prompt tokens prefilled.')),
+    stepSequences: registry.register(new Histogram('sluice_generation_step_sequences', 'Text generation: sequences one worker step served (decode rows plus a prefill chunk).', BATCH_BUCKETS)),
+    runningSequences: registry.register(new Gauge('sluice_generation_running_sequences', 'Text generation: sequences in the running batch (prefilling or decoding).')),
+    waitingSequences: registry.register(new Gauge('sluice_generation_waiting_sequences', 'Text generation: sequences waiting for a place in the batch.')),
+    kvCacheBytes: registry.register(new Gauge('sluice_generation_kv_cache_bytes', 'Text generation: KV-cache bytes held in the worker (padding included).')),
+    kvCacheReservedBytes: registry.register(new Gauge('sluice_generation_kv_cache_reserved_bytes', 'Text generation: KV-cache bytes reserved by admitted sequences (prompt + max tokens), against the budget.')),
     process: registry.register(new Gauge('sluice_process_resident_memory_bytes', 'Resident set size of the server process.')),
   };
 }

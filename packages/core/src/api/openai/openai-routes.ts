@@ -10,6 +10,7 @@ import { truncateEmbeddings } from './matryoshka.js';
 import { encodeEmbedding } from './embedding-encoding.js';
 import { parseEmbeddingsRequest } from './embeddings-request.js';
 import { OpenAiParamError, registerOpenAiErrorHandler } from './openai-errors.js';
+import { openAiGenerationRoutes } from './generation-routes.js';
 import { embeddingsBodySchema, embeddingsResponseSchema, modelListSchema, modelObjectResponseSchema, openAiErrors } from './schemas.js';
 
 type EmbeddingsBody = { input?: unknown; model: string; encoding_format?: 'float' | 'base64'; dimensions?: number };
@@ -19,6 +20,7 @@ const EMBEDDING_TASK = 'text-embedding';
 export async function openAiRoutes(app: FastifyInstance): Promise<void> {
   const { registry, inference } = app.sluice;
   registerOpenAiErrorHandler(app);
+  await app.register(openAiGenerationRoutes);
 
   function modelObject(name: string) {
     const loaded = registry.describe(name).loaded!;

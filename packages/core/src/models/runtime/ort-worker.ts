@@ -12,12 +12,15 @@ import type { Tensor } from '../tensors/tensor.js';
 import { createTextPipeline, type TextPipeline } from '../tasks/text-pipeline.js';
 import type { WireTensor, WorkerRequest, WorkerResponse } from './worker-protocol.js';
 import { keepFloat16AsUint16Bits } from './ort-float16.js';
+import { GenerationState } from '../generation/generation-step.js';
 
 if (!process.send) throw new Error('ort-worker must run as a child process with an IPC channel');
 keepFloat16AsUint16Bits();
 const sessions = new Map<number, ort.InferenceSession>();
 /** Per session: the pipeline built for the spec (as JSON) it was last asked to run. */
 const pipelines = new Map<number, { spec: string; pipeline: Promise<TextPipeline> }>();
+/** Per decoder session: its sequences' KV caches and samplers. */
+const generations = new Map<number, GenerationState>();
 
 class RunExpired extends Error {}
 
@@ -93,10 +96,22 @@ async function handle(message: WorkerRequest): Promise<void> {
       reply({ kind: 'ran', id: message.id, outputs, computeMs: performance.now() - started });
       return;
     }
+    case 'generate': {
+      const session = sessions.get(message.sessionId);
+      if (!session) throw new Error(`session ${message.sessionId} is not loaded in this worker`);
+      let state = generations.get(message.sessionId);
+      if (!state) {
+        state = new GenerationState(message.spec, session);
+        generations.set(message.sessionId, state);
+      }
+      reply({ kind: 'generated', id: message.id, result: await state.step(message.step) });
+      return;
+    }
     case 'release': {
       const session = sessions.get(message.sessionId);
       sessions.delete(message.sessionId);
       pipelines.delete(message.sessionId);
+      generations.delete(message.sessionId);
       await session?.release();
       reply({ kind: 'released', id: message.id });
       return;

@@ -11,6 +11,8 @@ import type { ChildProcess } from 'node:child_process';
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import { Deadline } from '../deadline.js';
 import type { TextPipelineSpec } from '../tasks/text-pipeline.js';
+import type { DecoderSpec } from '../generation/decoder-spec.js';
+import type { GenerateStep, GenerateStepResult } from '../generation/generation-step.js';
 import type { SessionOptionsWire, WireTensor, WireValueInfo, WorkerRequest, WorkerResponse } from './worker-protocol.js';
 import { startWorkerProcess } from './worker-process.js';
 
@@ -260,6 +262,19 @@ export class WorkerPool {
     if (response.kind === 'failed') throw new Error(response.message);
     if (response.kind !== 'ran') throw new Error(`unexpected worker reply ${response.kind}`);
     return { outputs: response.outputs, computeMs: response.computeMs };
+  }
+
+  /**
+   * One generation step on a decoder session. Steps are short and serve many requests at once, so they
+   * carry no deadline of their own: the scheduler stops each sequence at its own deadline between steps.
+   */
+  async generate(handle: SessionHandle, spec: DecoderSpec, step: GenerateStep): Promise<GenerateStepResult> {
+    const slot = this.slots[handle.workerIndex]!;
+    if (!slot.sessions.has(handle.sessionId)) throw new WorkerLostError('the model worker holding this session was lost and could not reload it');
+    const response = await this.enqueue(slot, { kind: 'generate', sessionId: handle.sessionId, spec, step }, Deadline.never());
+    if (response.kind === 'failed') throw new Error(response.message);
+    if (response.kind !== 'generated') throw new Error(`unexpected worker reply ${response.kind}`);
+    return response.result;
   }
 
   async release(handle: SessionHandle): Promise<void> {

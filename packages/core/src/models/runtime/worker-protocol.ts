@@ -4,6 +4,8 @@
  */
 import type { OrtType, TensorData } from '../tensors/datatypes.js';
 import type { TextPipelineSpec } from '../tasks/text-pipeline.js';
+import type { DecoderSpec } from '../generation/decoder-spec.js';
+import type { GenerateStep, GenerateStepResult } from '../generation/generation-step.js';
 
 export interface WireTensor {
   type: OrtType;
@@ -38,11 +40,14 @@ export type WorkerRequest =
     /** Text tasks: tokenize the `text` feed, run, and post-process in the worker. */
     pipeline?: TextPipelineSpec;
   }
+  /** One generation step on a decoder session; its KV caches live in the worker (generation-step.ts). */
+  | { kind: 'generate'; id: number; sessionId: number; spec: DecoderSpec; step: GenerateStep }
   | { kind: 'release'; id: number; sessionId: number };
 
 export type WorkerResponse =
   | { kind: 'loaded'; id: number; inputs: WireValueInfo[]; outputs: WireValueInfo[]; loadMs: number }
   | { kind: 'ran'; id: number; outputs: Record<string, WireTensor>; computeMs: number }
+  | { kind: 'generated'; id: number; result: GenerateStepResult }
   | { kind: 'released'; id: number }
   /** The run stopped itself because its deadline passed. */
   | { kind: 'expired'; id: number }

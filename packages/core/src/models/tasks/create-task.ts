@@ -7,8 +7,23 @@ import type { ModelTaskHandler } from './task.js';
 import { createTextClassificationTask } from './text-classification-task.js';
 import { createTextEmbeddingTask } from './text-embedding-task.js';
 import { loadTextTokenizer } from './text-tokenizer.js';
+import { createTextGenerationTask, readHfConfig } from './text-generation-task.js';
+import { isCausalLm } from '../generation/decoder-spec.js';
+import type { WireValueInfo } from '../runtime/worker-protocol.js';
 
-export async function createTask(config: ModelConfig, raw: ModelSignature, modelDirectory: string): Promise<ModelTaskHandler> {
+/** The task a version serves: config.json's, or text-generation for a Hugging Face *ForCausalLM folder. */
+export async function taskOf(config: ModelConfig, versionDirectory: string): Promise<ModelConfig['task']> {
+  if (config.taskIsExplicit) return config.task;
+  return isCausalLm(await readHfConfig(versionDirectory)) ? 'text-generation' : config.task;
+}
+
+export async function createTask(
+  config: ModelConfig,
+  raw: ModelSignature,
+  modelDirectory: string,
+  version: { directory: string; session: { inputs: WireValueInfo[]; outputs: WireValueInfo[] } },
+): Promise<ModelTaskHandler> {
+  if ((await taskOf(config, version.directory)) === 'text-generation') return createTextGenerationTask(version.session, version.directory, config.generation);
   if (config.task === 'raw') return createRawTask(raw);
   // Loaded here once so that a broken tokenizer fails the load, not the first request; the worker that runs
   // the text pipeline loads its own copy.

@@ -4,6 +4,7 @@
  */
 import type { ModelSignature, Tensor } from '../tensors/tensor.js';
 import type { TextPipelineSpec } from './text-pipeline.js';
+import type { TextGenerationModel } from './text-generation-task.js';
 
 export interface RawRunResult {
   outputs: Tensor[];
@@ -31,6 +32,8 @@ export interface ModelTaskHandler {
   readonly signature: ModelSignature;
   /** Work the ORT worker does around the graph (text tasks: tokenize before, pool or classify after). */
   readonly pipeline?: TextPipelineSpec;
+  /** text-generation: what the generation service needs (decoder layout, tokenizer, end tokens). */
+  readonly generation?: TextGenerationModel;
   /** Validated inputs in, requested outputs out. */
   run(inputs: Tensor[], outputNames: string[], runRaw: RawRunner): Promise<TaskResult>;
 }
