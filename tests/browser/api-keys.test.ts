@@ -43,7 +43,7 @@ describe('API keys', () => {
     expect(shown).toMatch(TOKEN);
     await page.getByRole('button', { name: 'Copy token' }).click();
     await expect.poll(() => page.getByTestId('key-token-copy').textContent()).toContain('Copied');
-    token = await page.evaluate(() => navigator.clipboard.readText());
+    token = await page.evaluate(() => (globalThis as any).navigator.clipboard.readText() as Promise<string>);
     expect(token).toBe(shown);
     // The new key is listed as active, with the scope the form gave it.
     const row = page.getByRole('row', { name: new RegExp(KEY_NAME) });

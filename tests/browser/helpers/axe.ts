@@ -38,7 +38,7 @@ export async function runAxe(page: Page): Promise<AxeReport> {
   await page.addScriptTag({ path: AXE_PATH });
   const result = await page.evaluate(async () => {
     const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<any> } }).axe;
-    const run = await axe.run(document, { resultTypes: ['violations', 'passes'] });
+    const run = await axe.run((globalThis as any).document, { resultTypes: ['violations', 'passes'] });
     return {
       passes: run.passes.length as number,
       violations: (run.violations as any[]).map((v) => ({

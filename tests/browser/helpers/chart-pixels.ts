@@ -15,11 +15,11 @@ export function rgbOf(hex: string): [number, number, number] {
 export function countColouredPixels(chart: Locator, hex: string, tolerance = 40): Promise<number> {
   const [r, g, b] = rgbOf(hex);
   return chart.evaluate(
-    (element, { r, g, b, tolerance }) => {
+    (element: any, { r, g, b, tolerance }) => {
       let count = 0;
-      for (const canvas of element.querySelectorAll('canvas')) {
+      for (const canvas of Array.from(element.querySelectorAll('canvas')) as any[]) {
         if (canvas.width === 0 || canvas.height === 0) continue;
-        const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        const data: Uint8ClampedArray = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
         for (let i = 0; i < data.length; i += 4) {
           if (data[i + 3]! > 128 && Math.abs(data[i]! - r) <= tolerance && Math.abs(data[i + 1]! - g) <= tolerance && Math.abs(data[i + 2]! - b) <= tolerance) count++;
         }

@@ -9,8 +9,18 @@ import { chromium, type Browser, type BrowserContext, type BrowserContextOptions
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
+/**
+ * Host names Debian's Chromium 156 looks up at start-up even with --disable-background-networking and
+ * --disable-component-update (seen with strace on a blank page, without Playwright too): the browser's own
+ * services, not the console's. --host-resolver-rules answers them "not found" so no DNS query leaves the machine.
+ * Only these names: anything else the browser resolved or connected to (an IP literal included) would still show
+ * in the zero-egress test's strace of Chromium.
+ */
+export const CHROMIUM_OWN_SERVICE_HOSTS = ['accounts.google.com', 'update.googleapis.com', 'clients2.google.com', 'www.google.com'] as const;
+
 /** Chromium's flags for these tests; playwright adds --headless (headless: true) and its own automation flags. */
 export const CHROMIUM_ARGS = [
+  `--host-resolver-rules=${CHROMIUM_OWN_SERVICE_HOSTS.map((host) => `MAP ${host} ~NOTFOUND`).join(', ')}`,
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
