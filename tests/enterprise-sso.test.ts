@@ -33,9 +33,12 @@ describe('SSO browser login against a real OpenID Provider', () => {
     expect(browser.history.some((hop) => hop.method === 'POST' && hop.url.endsWith('/login'))).toBe(true);
     expect(browser.history.some((hop) => hop.method === 'POST' && hop.url.endsWith('/confirm'))).toBe(true);
 
-    expect(landedAt!.pathname).toBe('/auth/sso/me');
-    expect(response!.status).toBe(200);
-    const me = (await response!.json()) as Record<string, any>;
+    // A person lands in the web console; who they are is the session's /auth/sso/me.
+    expect(landedAt!.pathname).toBe('/console/');
+    expect(response).toBeDefined();
+    const meResponse = await browser.fetch(`${stack.url}/auth/sso/me`);
+    expect(meResponse.status).toBe(200);
+    const me = (await meResponse.json()) as Record<string, any>;
     expect(me).toMatchObject({ subject: 'alice', name: 'Alice Admin', email: 'alice@example.test', role: 'admin', scopes: ['admin'] });
 
     const cookie = browser.cookie('sluice_sso')!;
