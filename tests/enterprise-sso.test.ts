@@ -33,10 +33,15 @@ describe('SSO browser login against a real OpenID Provider', () => {
     expect(browser.history.some((hop) => hop.method === 'POST' && hop.url.endsWith('/login'))).toBe(true);
     expect(browser.history.some((hop) => hop.method === 'POST' && hop.url.endsWith('/confirm'))).toBe(true);
 
-    expect(landedAt!.pathname).toBe('/auth/sso/me');
-    expect(response!.status).toBe(200);
-    const me = (await response!.json()) as Record<string, any>;
+    // A person lands in the web console; who they are is the session's /auth/sso/me.
+    expect(landedAt!.pathname).toBe('/console/');
+    expect(response).toBeDefined();
+    const meResponse = await browser.fetch(`${stack.url}/auth/sso/me`);
+    expect(meResponse.status).toBe(200);
+    const me = (await meResponse.json()) as Record<string, any>;
     expect(me).toMatchObject({ subject: 'alice', name: 'Alice Admin', email: 'alice@example.test', role: 'admin', scopes: ['admin'] });
+    // What the IdP's groups were (shown on the console's Account page) beside the role they mapped to.
+    expect(me).toMatchObject({ roleClaim: 'groups', groups: ['data-science', 'sluice-admins'] });
 
     const cookie = browser.cookie('sluice_sso')!;
     expect(cookie.value).toMatch(/^sso_[A-Za-z0-9_-]{43}$/);
@@ -135,8 +140,9 @@ describe('SSO browser login against a real OpenID Provider', () => {
     expect((await browser.fetch(missing)).status).toBe(400);
 
     // The genuine callback still works once ...
-    const first = await browser.get(callbackUrl);
-    expect(first.response.status).toBe(200);
+    const first = await browser.fetch(callbackUrl);
+    expect(first.status).toBe(303);
+    expect(first.headers.get('location')).toBe('/console/');
     // ... and a replay of it (same code, same state) is refused: the state is single-use.
     const replay = await browser.fetch(callbackUrl);
     expect(replay.status).toBe(400);

@@ -35,7 +35,8 @@ Usage:
   sluice db migrate          apply database migrations to the data directory
   sluice models list|load|unload   manage the models of a running server (sluice models --help)
   sluice <verb> ...          a command of a plugin listed in SLUICE_PLUGINS (e.g. @sluice/enterprise:
-                             sluice audit verify|export, sluice usage export)
+                             sluice audit verify|export, sluice usage export,
+                             sluice license status|trial)
   sluice VERB --help         that verb's usage
   -h, --help                 show this help
   -v, --version              print the version
@@ -43,7 +44,7 @@ Usage:
 ${OPTIONS_HELP}`;
 
 /** Verbs the enterprise plugin adds: without it, say how to get them rather than "unknown command". */
-const ENTERPRISE_VERBS = ['audit', 'usage'];
+const ENTERPRISE_VERBS = ['audit', 'usage', 'license'];
 
 async function serve(argv: string[]): Promise<void> {
   if (wantsHelp(argv)) {

@@ -35,6 +35,8 @@ export interface Principal {
   models?: readonly string[];
   /** A limit that overrides the route and server defaults (stored with an API key). */
   rateLimit?: RateLimit;
+  /** The role a strategy with roles granted (e.g. SSO: 'admin', 'operator', 'user', 'viewer'); scopes still decide. */
+  role?: string;
 }
 
 /** The credentials core extracted from the request (today: `Authorization: Bearer <token>`). */

@@ -16,9 +16,11 @@ import { auditRoutes } from './audit/audit-routes.js';
 import { createAuditStore } from './audit/audit-store.js';
 import { verifyAuditChain } from './audit/audit-verify.js';
 import { createSiemForwarder } from './audit/siem-forwarder.js';
+import { registerConsolePages } from './console/console-pages.js';
 import { attachEnterpriseDatabase } from './db/enterprise-database.js';
 import { registerLicenseMetrics } from './license/license-metrics.js';
 import { licenseRoutes } from './license/license-routes.js';
+import { howToUnlock } from './license/licensing-help.js';
 import { createLicenseService } from './license/license-service.js';
 import { loadTrustedKeys } from './license/trusted-keys.js';
 import { createMeteringService } from './metering/metering-service.js';
@@ -96,6 +98,8 @@ async function enterprisePlugin(app: FastifyInstance, pluginOptions: EnterpriseP
   await app.register(licenseRoutes, { licenses: license, audit: recorder.sink, clock });
   await app.register(auditRoutes, { db, store, licenses: license, clock });
   await app.register(usageRoutes, { db, metering, quotas, licenses: license, clock });
+  // The console's License, Audit log, Usage and Account pages (listed with or without a license).
+  registerConsolePages(extensions.console, app.log);
   // Single sign-on (src/sso, its own README): gated by the `sso` entitlement at request time.
   await app.register(ssoPlugin, { ...pluginOptions.sso, lockedError: () => lockedError(license, 'sso') });
 
@@ -118,9 +122,10 @@ async function enterprisePlugin(app: FastifyInstance, pluginOptions: EnterpriseP
 
   const status = license.status();
   const active = status.features.filter((f) => f.active).map((f) => f.name);
-  app.log.info({ plugin: '@sluice/enterprise', license: status.state, features: active }, active.length > 0
-    ? `enterprise plugin loaded: ${active.join(', ')} active`
-    : `enterprise plugin loaded: no license unlocks features (state ${status.state}); enterprise routes answer 402 until one is installed`);
+  const trialNote = status.source === 'trial' ? ` (free trial until ${status.expiresAt})` : '';
+  app.log.info({ plugin: '@sluice/enterprise', license: status.state, source: status.source, features: active }, active.length > 0
+    ? `enterprise plugin loaded: ${active.join(', ')} active${trialNote}`
+    : `enterprise plugin loaded: no license unlocks features (state ${status.state}); enterprise routes answer 402 until one is installed or the trial is started. ${howToUnlock(status.trial)}`);
 }
 
 export default fp(enterprisePlugin, { name: '@sluice/enterprise', fastify: '5.x' });
@@ -133,12 +138,13 @@ declare module 'fastify' {
 }
 
 /**
- * `sluice audit ...` and `sluice usage ...`: core's CLI runs these when SLUICE_PLUGINS names this package
- * (`sluice-ee audit ...` is the same without it).
+ * `sluice audit ...`, `sluice usage ...` and `sluice license ...`: core's CLI runs these when SLUICE_PLUGINS
+ * names this package (`sluice-ee audit ...` is the same without it).
  */
 export const cliCommands: Record<string, (argv: string[]) => Promise<number>> = {
   audit: (argv) => runEnterpriseCommand(['audit', ...argv]),
   usage: (argv) => runEnterpriseCommand(['usage', ...argv]),
+  license: (argv) => runEnterpriseCommand(['license', ...argv]),
 };
 
 async function runEnterpriseCommand(argv: string[]): Promise<number> {

@@ -6,5 +6,10 @@ export interface AuditRecord extends AuditEvent {
   detail?: Record<string, string | number | boolean | null>;
 }
 
-/** Sink the license service and routes write through; decides itself whether the audit log is recording. */
-export type AuditSink = (record: AuditRecord, options?: { always?: boolean }) => void;
+/**
+ * Sink the license service and routes write through; decides itself whether the audit log is recording.
+ * `always`: record even without the audit entitlement once the log has entries (license changes);
+ * `force`: record even into an empty log (the trial's start: it is what turns the log on, and must not happen
+ * unrecorded).
+ */
+export type AuditSink = (record: AuditRecord, options?: { always?: boolean; force?: boolean }) => void;

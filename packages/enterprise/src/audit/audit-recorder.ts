@@ -57,7 +57,7 @@ export function createAuditRecorder(deps: {
   const sink: AuditSink = (record, options = {}) => {
     // License events are kept even after features switched off, if the log was ever used: the switch-off is itself worth recording.
     try {
-      if (!deps.recording() && !(options.always === true && store.chain().headSeq > 0)) return;
+      if (!deps.recording() && options.force !== true && !(options.always === true && store.chain().headSeq > 0)) return;
       store.append(record, { outbox: forwarder !== undefined });
     } catch (error) {
       logger.error({ err: error, action: record.action }, 'cannot append to the audit log');

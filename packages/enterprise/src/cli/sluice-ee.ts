@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `sluice-ee`: enterprise verbs that work on a data directory, with or without a running server:
- *   audit verify, audit export, usage export (see COMMAND_USAGE).
+ *   audit verify, audit export, usage export, license status, license trial (see COMMAND_USAGE).
  * Core's `sluice` runs the same verbs (`sluice audit verify`) when SLUICE_PLUGINS names this package: its
  * `cliCommands` call main() with the program name `sluice`. Reading data needs no license: the data is the
  * customer's.
@@ -16,6 +16,7 @@ import { openEnterpriseDatabase } from '../db/enterprise-database.js';
 import { GRANULARITIES, type Granularity } from '../metering/buckets.js';
 import { createMeteringService, GROUP_BY_FIELDS, type GroupBy } from '../metering/metering-service.js';
 import { usageToCsv, usageToJson } from '../metering/usage-export.js';
+import { LICENSE_COMMAND_USAGE, licenseStatusCommand, licenseTrialCommand } from './license-command.js';
 import { existingDataDir, fail, isMainModule, outputFile, parseDate, runMain, wantsHelp } from './cli-support.js';
 
 /** Each command's usage, without the program name: `sluice-ee` run alone, `sluice` through the plugin. */
@@ -27,12 +28,13 @@ const COMMAND_USAGE = {
   'usage export': `usage export [--data DIR] --from DATE --to DATE [--format csv|json]
                          [--granularity minute|hour|day] [--group-by key,model,version,time] [--out FILE]
       writes usage per key and model for billing`,
+  ...LICENSE_COMMAND_USAGE,
 } as const;
 
 type CommandName = keyof typeof COMMAND_USAGE;
 
 function usage(program: string, commands: CommandName[] = Object.keys(COMMAND_USAGE) as CommandName[]): string {
-  const title = program === 'sluice-ee' ? 'sluice-ee — Sluice Enterprise data tools (audit log, usage)\n\n' : '';
+  const title = program === 'sluice-ee' ? 'sluice-ee — Sluice Enterprise data tools (audit log, usage, license and trial)\n\n' : '';
   return `${title}Usage:\n${commands.map((name) => `  ${program} ${COMMAND_USAGE[name]}`).join('\n')}
 
 --data defaults to SLUICE_DATA, else ./.sluice-data (as for \`sluice serve\`); it must hold a Sluice database.
@@ -113,6 +115,8 @@ const COMMANDS: Record<CommandName, (argv: string[]) => number | Promise<number>
   'audit verify': auditVerify,
   'audit export': auditExport,
   'usage export': usageExport,
+  'license status': licenseStatusCommand,
+  'license trial': licenseTrialCommand,
 };
 
 /** `program` names the command in usage: `sluice-ee` run alone, `sluice` when core's CLI runs it as a plugin verb. */

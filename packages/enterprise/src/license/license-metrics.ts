@@ -16,15 +16,27 @@ export function registerLicenseMetrics(metrics: MetricsRegistryLike, licenses: L
       const state = licenses.state();
       const status = licenses.status();
       const lines = [
-        '# HELP sluice_license_state 1 for the current license state (none, valid, expiring-soon, expired-grace, expired, invalid), else 0.',
+        `# HELP sluice_license_state 1 for the current license state (${LICENSE_STATES.join(', ')}), else 0.`,
         '# TYPE sluice_license_state gauge',
         ...LICENSE_STATES.map((s) => `sluice_license_state{state="${s}"} ${s === state ? 1 : 0}`),
       ];
       if (status.expiresAt) {
         lines.push(
-          '# HELP sluice_license_expiry_timestamp_seconds When the license expires (Unix seconds).',
+          '# HELP sluice_license_expiry_timestamp_seconds When the license (or the trial, while it is in force) expires (Unix seconds).',
           '# TYPE sluice_license_expiry_timestamp_seconds gauge',
           `sluice_license_expiry_timestamp_seconds ${Math.floor(Date.parse(status.expiresAt) / 1000)}`,
+        );
+      }
+      lines.push(
+        '# HELP sluice_license_trial_available 1 while this data directory can still start its free trial.',
+        '# TYPE sluice_license_trial_available gauge',
+        `sluice_license_trial_available ${status.trial.available ? 1 : 0}`,
+      );
+      if (status.trial.endsAt) {
+        lines.push(
+          '# HELP sluice_license_trial_end_timestamp_seconds When the trial of this data directory ends (Unix seconds).',
+          '# TYPE sluice_license_trial_end_timestamp_seconds gauge',
+          `sluice_license_trial_end_timestamp_seconds ${Math.floor(Date.parse(status.trial.endsAt) / 1000)}`,
         );
       }
       lines.push(

@@ -1,7 +1,8 @@
 /**
  * License administration (scope admin; available without a license, so one can be installed):
  * GET /admin/license shows the state, licensee, entitlements and expiry (never the key); PUT installs a new
- * key without a restart; DELETE removes the installed key (an environment/file key then applies).
+ * key without a restart; DELETE removes the installed key (an environment/file key, else the trial, then
+ * applies); POST /admin/license/trial starts this data directory's one free trial (201, or 409).
  */
 import { actorOf } from '@sluice/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -23,13 +24,13 @@ export async function licenseRoutes(app: FastifyInstance, options: { licenses: L
 
   // Intent first (like core's `audited`): when the audit log cannot record it, the sink throws a 503 and the
   // license is not changed. The sink records license events even without the audit entitlement once the log was used.
-  const record = (request: FastifyRequest, action: string, outcome: 'requested' | 'success' | 'failure', extra: { reason?: string; licenseId?: string; state?: string } = {}) =>
+  const record = (request: FastifyRequest, action: string, outcome: 'requested' | 'success' | 'failure', extra: { reason?: string; licenseId?: string; state?: string; detail?: Record<string, string> } = {}) =>
     audit({
       time: clock().toISOString(), action, outcome, actor: actorOf(request), ip: request.ip, requestId: request.id,
       resource: { type: 'license', ...(extra.licenseId ? { id: extra.licenseId } : {}) },
       ...(extra.reason ? { reason: extra.reason } : {}),
-      ...(extra.state ? { detail: { state: extra.state } } : {}),
-    }, { always: true });
+      ...(extra.state || extra.detail ? { detail: { ...extra.detail, ...(extra.state ? { state: extra.state } : {}) } } : {}),
+    }, { always: true, force: action === 'license.trial.start' });
 
   app.get('/admin/license', { ...ADMIN_ROUTE, schema: doc('The license state, licensee, entitlements and expiry (never the key itself)') }, async () => licenses.status());
 
@@ -42,6 +43,20 @@ export async function licenseRoutes(app: FastifyInstance, options: { licenses: L
       return status;
     } catch (error) {
       if (error instanceof EnterpriseError) record(request, 'license.install', 'failure', { reason: error.message });
+      throw error;
+    }
+  });
+
+  // The trial: once per data directory, no body. Its intent is recorded even into an empty log (`force`):
+  // the trial is what turns the log on, and a trial that cannot be recorded does not start.
+  app.post('/admin/license/trial', { ...ADMIN_ROUTE, schema: doc('Start the free 30-day trial of every enterprise feature (once per data directory; no body)') }, async (request, reply) => {
+    record(request, 'license.trial.start', 'requested', { licenseId: 'trial' });
+    try {
+      const status = licenses.startTrial(request.principal?.id);
+      record(request, 'license.trial.start', 'success', { licenseId: 'trial', state: status.state, detail: { startedAt: status.trial.startedAt!, endsAt: status.trial.endsAt! } });
+      return reply.code(201).send(status);
+    } catch (error) {
+      if (error instanceof EnterpriseError) record(request, 'license.trial.start', 'failure', { licenseId: 'trial', reason: error.message });
       throw error;
     }
   });

@@ -1,7 +1,8 @@
 /**
  * The license in force: chosen at start among the installed, environment and file licenses, replaced at
- * runtime (PUT /admin/license, a changed license file), and re-evaluated against the clock so that state
- * transitions (expiring soon, grace, expired) are logged, audited and reflected in entitlements without a
+ * runtime (PUT /admin/license, a changed license file), combined with the self-serve trial (see
+ * license-status.ts for the precedence), and re-evaluated against the clock so that state transitions
+ * (expiring soon, trial ended, grace, expired) are logged, audited and reflected in entitlements without a
  * restart. It never blocks inference: it only answers `has(feature)`.
  */
 import type { EntitlementProvider } from '@sluice/core';
@@ -10,62 +11,30 @@ import type { AuditSink } from '../audit/audit-record.js';
 import type { Clock } from '../clock.js';
 import type { EnterpriseOrm } from '../db/enterprise-database.js';
 import { EnterpriseError } from '../errors.js';
-import { FEATURES, type LicenseClaims } from './claims.js';
-import { graceEndsAt, stateOf, stateRank, unlocksFeatures, type LicensePolicy, type LicenseState } from './license-state.js';
-import {
-  readLicenseCandidates,
-  removeInstalledLicense,
-  storeInstalledLicense,
-  watchLicenseFile,
-  type LicenseCandidate,
-  type LicenseSource,
-  type LicenseSourceSettings,
-} from './license-sources.js';
+import { evaluateCandidate, selectLicense, type LicenseSelection } from './license-selection.js';
+import { effectiveLicense, licenseStatus, type EffectiveLicense, type LicenseStatus } from './license-status.js';
+import { stateOf, unlocksFeatures, type LicensePolicy, type LicenseState } from './license-state.js';
+import { removeInstalledLicense, storeInstalledLicense, watchLicenseFile, type LicenseSource, type LicenseSourceSettings } from './license-sources.js';
+import { startTrial } from './trial-start.js';
+import { claimTrialEnd, readTrial, type TrialRecord } from './trial-store.js';
 import type { TrustedKey } from './trusted-keys.js';
-import { verifyLicense } from './verify-license.js';
 
-interface Current {
-  source?: LicenseSource;
-  claims?: LicenseClaims;
-  /** Why the license was refused (state invalid). */
-  reason?: string;
-  /** Set when the only problem is "not valid yet": re-verified once that time has come. */
-  notBefore?: Date;
-  candidate?: LicenseCandidate;
-}
-
-export interface LicenseStatus {
-  state: LicenseState;
-  reason?: string;
-  source?: LicenseSource;
-  licensee?: string;
-  licenseId?: string;
-  entitlements: string[];
-  limits: Record<string, number>;
-  issuedAt?: string;
-  notBefore?: string;
-  expiresAt?: string;
-  graceEndsAt?: string;
-  /** Negative once expired. */
-  daysUntilExpiry?: number;
-  /** Every enterprise feature, whether the current license unlocks it, and what it does. */
-  features: { name: string; active: boolean; description: string }[];
-  /** Problems with other license sources (e.g. a license file that does not verify) while this one is in force. */
-  problems: string[];
-}
+export type { LicenseStatus, TrialStatus, EntitlementSource } from './license-status.js';
 
 export interface LicenseService {
-  /** Reads the sources and starts the file watch and the periodic re-evaluation. */
+  /** Reads the sources and the trial, and starts the file watch and the periodic re-evaluation. */
   start(): Promise<void>;
   stop(): void;
   status(): LicenseStatus;
   state(): LicenseState;
-  /** True when the license is in an unlocking state and lists the feature. */
+  /** True when the license or trial in force is in an unlocking state and grants the feature. */
   isActive(feature: string): boolean;
   /** Verifies and installs a license (persisted in the data directory). Throws SLUICE_EE_ERR_LICENSE_INVALID. */
   install(token: string, installedBy?: string): Promise<LicenseStatus>;
-  /** Removes the installed license; the environment/file license (if any) takes over. */
+  /** Removes the installed license; the environment/file license (if any), else the trial, takes over. */
   uninstall(): Promise<LicenseStatus>;
+  /** Starts this data directory's one trial. Throws SLUICE_EE_ERR_TRIAL_USED or SLUICE_EE_ERR_LICENSE_ACTIVE. */
+  startTrial(startedBy?: string): LicenseStatus;
   /** Re-evaluates the state against the clock (called by the timer and by readers). */
   refresh(): Promise<void>;
   entitlements: EntitlementProvider;
@@ -91,44 +60,74 @@ const DAY_MS = 86_400_000;
 
 export function createLicenseService(deps: LicenseServiceDeps): LicenseService {
   const { clock, logger, policy } = deps;
-  let current: Current = {};
+  let current: LicenseSelection = {};
+  let problems = new Map<LicenseSource, string>();
+  // Cached: isActive() runs per request. Re-read on every refresh and status read, so a trial started by
+  // `sluice license trial` on the same data directory takes effect at the next tick.
+  let trial: TrialRecord | undefined;
   let lastState: LicenseState = 'none';
   let lastWarning = 0;
-  const problems = new Map<LicenseSource, string>();
   const listeners: ((state: LicenseState) => void)[] = [];
   let stopWatch: (() => void) | undefined;
   let timer: NodeJS.Timeout | undefined;
 
-  function stateNow(): LicenseState {
-    if (current.claims) return stateOf(current.claims, clock(), policy);
-    return current.reason !== undefined ? 'invalid' : 'none';
-  }
+  const effective = (): EffectiveLicense => effectiveLicense(current, trial, clock(), policy);
+  const stateNow = (): LicenseState => effective().state;
 
   function describe(): Record<string, unknown> {
-    const c = current.claims;
-    return { state: stateNow(), source: current.source, licensee: c?.licensee, licenseId: c?.licenseId, expiresAt: c?.expiresAt.toISOString(), ...(current.reason ? { reason: current.reason } : {}) };
+    const e = effective();
+    return {
+      state: e.state, source: e.source, licensee: e.claims?.licensee, licenseId: e.claims?.licenseId, expiresAt: e.expiresAt?.toISOString(),
+      ...(e.source !== 'trial' && current.reason ? { reason: current.reason } : {}),
+    };
   }
 
   function recordStateChange(previous: LicenseState, state: LicenseState, cause: string): void {
+    const e = effective();
     deps.audit({
       time: clock().toISOString(),
       action: 'license.state',
       outcome: unlocksFeatures(state) ? 'success' : 'failure',
       actor: { kind: 'system' },
-      resource: { type: 'license', ...(current.claims ? { id: current.claims.licenseId } : {}) },
-      ...(current.reason ? { reason: current.reason } : {}),
-      detail: { from: previous, to: state, cause },
+      resource: { type: 'license', ...(e.claims ? { id: e.claims.licenseId } : e.source === 'trial' ? { id: 'trial' } : {}) },
+      ...(e.source !== 'trial' && current.reason ? { reason: current.reason } : {}),
+      detail: { from: previous, to: state, cause, source: e.source ?? null },
     }, { always: true });
+  }
+
+  /**
+   * `license.trial.end`, once: the row's end_recorded_at is claimed in the same transaction as the entry, so a
+   * restart never records it twice and a failed write leaves it for the next check.
+   */
+  function recordTrialEnd(): void {
+    if (!trial || trial.endRecordedAt || clock().getTime() < trial.endsAt.getTime()) return;
+    const ended = trial;
+    const now = clock();
+    try {
+      const recorded = deps.orm.transaction(() => {
+        if (!claimTrialEnd(deps.orm, now)) return false;
+        deps.audit({
+          time: now.toISOString(), action: 'license.trial.end', outcome: 'success', actor: { kind: 'system' }, resource: { type: 'license', id: 'trial' },
+          detail: { startedAt: ended.startedAt.toISOString(), endsAt: ended.endsAt.toISOString(), inForce: effective().source === 'trial' },
+        }, { always: true });
+        return true;
+      }, { behavior: 'immediate' });
+      trial = readTrial(deps.orm);
+      if (recorded) logger.warn({ trial: { startedAt: ended.startedAt, endsAt: ended.endsAt } }, 'the enterprise trial has ended: install a license to keep enterprise features after the grace period');
+    } catch {
+      // Logged by the sink; retried at the next check. The end follows from time: it cannot be refused.
+    }
   }
 
   /** Logs and audits a state change; warns (at most daily) while expiring soon or in grace. */
   function observe(cause: string): void {
+    recordTrialEnd();
     const state = stateNow();
     const now = clock().getTime();
     if (state !== lastState) {
       const previous = lastState;
       lastState = state;
-      const level = state === 'valid' ? 'info' : state === 'expiring-soon' || state === 'expired-grace' ? 'warn' : state === 'none' ? 'info' : 'error';
+      const level = state === 'valid' || state === 'trial' || state === 'none' ? 'info' : state === 'expiring-soon' || state === 'expired-grace' ? 'warn' : 'error';
       logger[level]({ license: describe(), previous, cause }, `license state: ${state}`);
       if (level === 'warn') lastWarning = now;
       try {
@@ -139,64 +138,28 @@ export function createLicenseService(deps: LicenseServiceDeps): LicenseService {
       for (const listener of listeners) listener(state);
     } else if ((state === 'expiring-soon' || state === 'expired-grace') && now - lastWarning >= DAY_MS) {
       lastWarning = now;
-      logger.warn({ license: describe() }, state === 'expiring-soon' ? 'the license expires soon: install a renewed key' : 'the license has expired: enterprise features stop when the grace period ends');
+      logger.warn({ license: describe() }, state === 'expiring-soon' ? 'the license expires soon: install a renewed key' : 'the license or trial has expired: enterprise features stop when the grace period ends');
     }
   }
 
-  async function evaluate(candidate: LicenseCandidate): Promise<Current> {
-    const verification = await verifyLicense(candidate.token, deps.keys, clock());
-    if (verification.ok) return { source: candidate.source, claims: verification.claims, candidate };
-    return { source: candidate.source, reason: verification.reason, candidate, ...(verification.notBefore ? { notBefore: verification.notBefore } : {}) };
-  }
-
-  function rank(c: Current): [number, number] {
-    const state = c.claims ? stateOf(c.claims, clock(), policy) : 'invalid';
-    return [stateRank(state), -(c.claims?.expiresAt.getTime() ?? 0)];
-  }
-
-  /** Among all sources, keeps the best license (unlocking states first, then the latest expiry). */
   async function selectFromSources(cause: string): Promise<void> {
-    const evaluated = await Promise.all(readLicenseCandidates(deps.orm, deps.sources).map(evaluate));
-    problems.clear();
-    if (evaluated.length === 0) current = {};
-    else {
-      evaluated.sort((a, b) => {
-        const [ra, ea] = rank(a);
-        const [rb, eb] = rank(b);
-        return ra - rb || ea - eb;
-      });
-      current = evaluated[0]!;
-      for (const other of evaluated.slice(1)) if (other.reason) problems.set(other.source!, other.reason);
-    }
+    ({ selection: current, problems } = await selectLicense({ orm: deps.orm, sources: deps.sources, keys: deps.keys, now: clock(), policy }));
     observe(cause);
   }
 
-  function status(): LicenseStatus {
-    const c = current.claims;
-    const state = stateNow();
-    const active = unlocksFeatures(state);
-    return {
-      state,
-      ...(current.reason ? { reason: current.reason } : {}),
-      ...(current.source ? { source: current.source } : {}),
-      ...(c ? {
-        licensee: c.licensee,
-        licenseId: c.licenseId,
-        issuedAt: c.issuedAt.toISOString(),
-        notBefore: c.notBefore.toISOString(),
-        expiresAt: c.expiresAt.toISOString(),
-        graceEndsAt: graceEndsAt(c, policy).toISOString(),
-        daysUntilExpiry: Math.floor((c.expiresAt.getTime() - clock().getTime()) / DAY_MS),
-      } : {}),
-      entitlements: c?.entitlements ?? [],
-      limits: c?.limits ?? {},
-      features: Object.entries(FEATURES).map(([name, description]) => ({ name, description, active: active && (c?.entitlements.includes(name) ?? false) })),
-      problems: [...problems].map(([source, reason]) => `${source}: ${reason}`),
-    };
+  function reloadTrial(): void {
+    try {
+      trial = readTrial(deps.orm);
+    } catch (error) {
+      logger.error({ err: error }, 'cannot read the trial record; keeping the last one read');
+    }
   }
+
+  const status = (): LicenseStatus => licenseStatus(current, trial, problems, clock(), policy);
 
   const service: LicenseService = {
     async start() {
+      trial = readTrial(deps.orm);
       await selectFromSources('start');
       if (deps.sources.file) {
         stopWatch = watchLicenseFile(deps.sources.file, deps.filePollMs, () => {
@@ -213,16 +176,17 @@ export function createLicenseService(deps: LicenseServiceDeps): LicenseService {
       if (timer) clearInterval(timer);
     },
     status() {
+      reloadTrial();
       observe('read');
       return status();
     },
     state: stateNow,
     isActive(feature) {
-      const c = current.claims;
-      return c !== undefined && unlocksFeatures(stateOf(c, clock(), policy)) && c.entitlements.includes(feature);
+      const e = effective();
+      return unlocksFeatures(e.state) && e.entitlements.includes(feature);
     },
     async install(token, installedBy) {
-      const evaluated = await evaluate({ source: 'installed', token });
+      const evaluated = await evaluateCandidate({ source: 'installed', token }, deps.keys, clock());
       if (!evaluated.claims) {
         throw new EnterpriseError('SLUICE_EE_ERR_LICENSE_INVALID', `the license key was refused: ${evaluated.reason}`);
       }
@@ -241,15 +205,24 @@ export function createLicenseService(deps: LicenseServiceDeps): LicenseService {
       await selectFromSources('installed license removed');
       return status();
     },
+    startTrial(startedBy) {
+      trial = startTrial({ orm: deps.orm, selection: current, now: clock(), policy, startedBy });
+      logger.info({ trial: { startedAt: trial.startedAt, endsAt: trial.endsAt, startedBy } }, 'enterprise trial started');
+      observe('trial started');
+      return status();
+    },
     async refresh() {
+      reloadTrial();
       if (current.notBefore && clock().getTime() >= current.notBefore.getTime() && current.candidate) {
-        current = await evaluate(current.candidate);
+        current = await evaluateCandidate(current.candidate, deps.keys, clock());
       }
       observe('clock');
     },
     entitlements: {
       get plan() {
-        return current.claims && unlocksFeatures(stateNow()) ? 'enterprise' : 'community';
+        const e = effective();
+        if (!unlocksFeatures(e.state)) return 'community';
+        return e.source === 'trial' ? 'enterprise-trial' : 'enterprise';
       },
       has: (feature: string) => service.isActive(feature),
     },

@@ -4,12 +4,17 @@
  *   nbf ........ exp - expiringSoonDays ........ exp ........ exp + graceDays ........
  *   |  valid    |  expiring-soon (warnings)      | expired-grace (warnings) | expired (features off)
  *
- * plus `none` (no license) and `invalid` (refused, with a reason). Enterprise features are on in valid,
- * expiring-soon and expired-grace. Inference and core features never depend on any of this.
+ * plus `none` (no license) and `invalid` (refused, with a reason). The self-serve trial has its own first state:
+ *
+ *   started ........ ends (started + 30 days) ........ ends + graceDays ........
+ *   |  trial        | expired-grace                    | expired (features off)
+ *
+ * Enterprise features are on in valid, expiring-soon, trial and expired-grace. Inference and core features
+ * never depend on any of this.
  */
 import type { LicenseClaims } from './claims.js';
 
-export const LICENSE_STATES = ['none', 'valid', 'expiring-soon', 'expired-grace', 'expired', 'invalid'] as const;
+export const LICENSE_STATES = ['none', 'valid', 'expiring-soon', 'trial', 'expired-grace', 'expired', 'invalid'] as const;
 export type LicenseState = (typeof LICENSE_STATES)[number];
 
 export interface LicensePolicy {
@@ -37,10 +42,33 @@ export function stateOf(claims: LicenseClaims, now: Date, policy: LicensePolicy)
 }
 
 export function unlocksFeatures(state: LicenseState): boolean {
-  return state === 'valid' || state === 'expiring-soon' || state === 'expired-grace';
+  return state === 'valid' || state === 'expiring-soon' || state === 'trial' || state === 'expired-grace';
+}
+
+/** A real license in force (not expired): it always wins over the trial, and no trial can start beside it. */
+export function isLicenseInForce(state: LicenseState): boolean {
+  return state === 'valid' || state === 'expiring-soon';
 }
 
 /** Better states first: a start-up with several candidate licenses keeps the best one. */
 export function stateRank(state: LicenseState): number {
-  return ['valid', 'expiring-soon', 'expired-grace', 'expired', 'invalid', 'none'].indexOf(state);
+  return ['valid', 'expiring-soon', 'trial', 'expired-grace', 'expired', 'invalid', 'none'].indexOf(state);
+}
+
+/** The trial's dates, as the trial store keeps them. */
+export interface TrialPeriod {
+  startedAt: Date;
+  endsAt: Date;
+}
+
+/** The trial's grace period is the policy default (a trial carries no `grace_days` claim). */
+export function trialGraceEndsAt(trial: TrialPeriod, policy: LicensePolicy): Date {
+  return new Date(trial.endsAt.getTime() + policy.graceDays * DAY_MS);
+}
+
+/** A trial is `trial` until it ends, then follows an expired license: `expired-grace`, then `expired`. */
+export function trialStateOf(trial: TrialPeriod, now: Date, policy: LicensePolicy): 'trial' | 'expired-grace' | 'expired' {
+  const t = now.getTime();
+  if (t >= trialGraceEndsAt(trial, policy).getTime()) return 'expired';
+  return t >= trial.endsAt.getTime() ? 'expired-grace' : 'trial';
 }
