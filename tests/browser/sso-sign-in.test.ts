@@ -56,7 +56,7 @@ describe('SSO sign-in in the browser', () => {
   it('a viewer lands as viewer, is not offered key creation, and the API refuses it', async () => {
     const { page, context } = await signInWithSso(ACCOUNTS.bob);
     await expect.poll(() => page.getByTestId('session-name').textContent()).toBe('Bob Viewer · viewer');
-    const session = await page.evaluate(async () => (await fetch('/auth/session')).json());
+    const session = await page.evaluate(async () => (await fetch('/auth/session')).json() as Promise<{ role?: string; name?: string; scopes: string[] }>);
     expect(session).toMatchObject({ role: 'viewer', name: 'Bob Viewer' });
     expect(session.scopes).not.toContain('admin');
     // The session cookie the console runs on is HttpOnly.
