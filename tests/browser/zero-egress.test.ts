@@ -19,7 +19,6 @@ import { tracedChromium } from './helpers/chromium-trace.js';
 import { launchChromium } from './helpers/chromium.js';
 import { consoleModelRepository } from './helpers/console-models.js';
 import { consoleNavigation, openTab, type ConsoleTab } from './helpers/console-page.js';
-import type { ConsoleServer } from './helpers/console-server.js';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'sluice-browser-egress-'));
 const models = consoleModelRepository();
