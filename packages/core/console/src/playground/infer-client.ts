@@ -58,7 +58,8 @@ async function readAnswer(response: Response, started: number): Promise<InferAns
   const bytes = new Uint8Array(await response.arrayBuffer());
   const elapsedMs = performance.now() - started;
   const split = headerLength === null ? bytes.byteLength : Number(headerLength);
-  if (!Number.isInteger(split) || split < 0 || split > bytes.byteLength) throw new Error(`the server sent a bad ${HEADER_LENGTH} (${headerLength})`);
+  if (!Number.isInteger(split) || split < 0 || split > bytes.byteLength)
+    throw new Error(`the server sent a bad ${HEADER_LENGTH} (${headerLength})`);
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(0, split))) as RawAnswer;
   let offset = split;
   const outputs = header.outputs.map((o): OutputTensor => {
@@ -77,7 +78,9 @@ export function inferJson(model: string, inputs: JsonTensor[], version?: string)
   const path = inferPath(model, version);
   const body = { inputs };
   const started = performance.now();
-  const answer = api(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => readAnswer(r, started));
+  const answer = api(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) =>
+    readAnswer(r, started),
+  );
   return { curl: { method: 'POST', path, json: body }, answer };
 }
 
@@ -101,7 +104,12 @@ export function binaryRequestBody(inputs: FloatTensor[], binaryOutputs: string[]
 
 export const BINARY_BODY_FILE = 'request.bin';
 
-export function inferBinary(model: string, inputs: FloatTensor[], binaryOutputs: string[], version?: string): InferCall & { body: Uint8Array } {
+export function inferBinary(
+  model: string,
+  inputs: FloatTensor[],
+  binaryOutputs: string[],
+  version?: string,
+): InferCall & { body: Uint8Array } {
   const path = inferPath(model, version);
   const { body, headerLength } = binaryRequestBody(inputs, binaryOutputs);
   const headers = { 'content-type': 'application/octet-stream', [HEADER_LENGTH]: String(headerLength) };
