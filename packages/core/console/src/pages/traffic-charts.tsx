@@ -27,6 +27,8 @@ export function TrafficCharts({ stats }: { stats: StatsSeries }) {
   const minuteErrors = lastMinute.reduce((s, p) => s + p.errors, 0);
   const minuteSpan = lastMinute.length * intervalSeconds;
   const nullIfIdle = (p: SeriesPoint, v: number | null) => (p.requests > 0 ? v : null);
+  const idle = minuteRequests === 0;
+  const IDLE = 'No requests in the last minute.';
 
   return (
     <div class="chart-grid">
@@ -38,7 +40,7 @@ export function TrafficCharts({ stats }: { stats: StatsSeries }) {
           { label: 'requests', color: COLORS.blue, values: series.map((p) => perSecond(p.requests)), format: formatRate },
           { label: 'errors', color: COLORS.red, values: series.map((p) => perSecond(p.errors)), format: formatRate },
         ]}
-        summary={`Last minute: ${formatRate(minuteSpan ? minuteRequests / minuteSpan : 0)}; errors: ${minuteErrors} (${formatPercent(minuteRequests ? minuteErrors / minuteRequests : null)} of requests).`}
+        summary={idle ? IDLE : `Last minute: ${formatRate(minuteSpan ? minuteRequests / minuteSpan : 0)}; errors: ${minuteErrors} (${formatPercent(minuteRequests ? minuteErrors / minuteRequests : null)} of requests).`}
       />
       <TimeChart
         testId="chart-latency"
@@ -48,7 +50,7 @@ export function TrafficCharts({ stats }: { stats: StatsSeries }) {
           { label: 'p50', color: COLORS.teal, values: series.map((p) => nullIfIdle(p, p.latencyP50Ms)), format: formatMs, points: true },
           { label: 'p95', color: COLORS.violet, values: series.map((p) => nullIfIdle(p, p.latencyP95Ms)), format: formatMs, points: true },
         ]}
-        summary={`Last minute: p50 about ${formatMs(weightedMean(lastMinute, (p) => p.latencyP50Ms))}, p95 about ${formatMs(weightedMean(lastMinute, (p) => p.latencyP95Ms))}.`}
+        summary={idle ? IDLE : `Last minute: p50 about ${formatMs(weightedMean(lastMinute, (p) => p.latencyP50Ms))}, p95 about ${formatMs(weightedMean(lastMinute, (p) => p.latencyP95Ms))}.`}
       />
       <TimeChart
         testId="chart-queue-compute"
@@ -64,7 +66,7 @@ export function TrafficCharts({ stats }: { stats: StatsSeries }) {
             points: true,
           },
         ]}
-        summary={`Last minute: waiting ${formatMs(weightedMean(lastMinute, (p) => p.queueMsAvg))} in the queue and computing ${formatMs(weightedMean(lastMinute, (p) => p.computeMsAvg))} on average.`}
+        summary={idle ? IDLE : `Last minute: waiting ${formatMs(weightedMean(lastMinute, (p) => p.queueMsAvg))} in the queue and computing ${formatMs(weightedMean(lastMinute, (p) => p.computeMsAvg))} on average.`}
       />
       <TimeChart
         testId="chart-batch-size"
@@ -79,7 +81,7 @@ export function TrafficCharts({ stats }: { stats: StatsSeries }) {
             points: true,
           },
         ]}
-        summary={`Last minute: mean batch size ${formatNumber(weightedMean(lastMinute, (p) => p.batchSizeAvg))}.`}
+        summary={idle ? IDLE : `Last minute: mean batch size ${formatNumber(weightedMean(lastMinute, (p) => p.batchSizeAvg))}.`}
       />
     </div>
   );
