@@ -23,7 +23,8 @@ const MAX_INLINE_BODY = 4000;
 /** Bodies up to this length are printed indented. */
 const PRETTY_BODY = 600;
 
-export function curlCommand(request: CurlRequest, origin = window.location.origin): string {
+/** `origin` is the server's, e.g. window.location.origin. */
+export function curlCommand(request: CurlRequest, origin: string): string {
   // Double quotes so the shell expands the variable; the key itself never appears in the page.
   const lines = [`curl -sS -X ${request.method} ${shellQuote(origin + request.path)}`, '  -H "Authorization: Bearer $SLUICE_API_KEY"'];
   for (const [name, value] of Object.entries(request.headers ?? {})) lines.push(`  -H ${shellQuote(`${name}: ${value}`)}`);
