@@ -73,7 +73,7 @@ describe('console curl commands', () => {
     const body = { inputs: [{ name: 'text', datatype: 'BYTES', shape: [1], data: ["it's great, I love it"] }] };
     const request: CurlRequest = { method: 'POST', path: '/v2/models/sentiment/infer', json: body };
     const viaCurl = JSON.parse((await runCurl(request)).toString());
-    const direct = await (
+    const direct: any = await (
       await fetch(server.url + request.path, {
         method: 'POST',
         headers: { ...server.auth, 'content-type': 'application/json' },
@@ -110,7 +110,7 @@ describe('console curl commands', () => {
     const binary = parseInferResponse(new Uint8Array(readFileSync(join(workDir, 'response.bin'))), length);
 
     const jsonBody = { inputs: [{ name: 'x', datatype: 'FP32', shape, data: Array.from(data) }] };
-    const viaJson = await (
+    const viaJson: any = await (
       await fetch(server.url + request.path, {
         method: 'POST',
         headers: { ...server.auth, 'content-type': 'application/json' },
