@@ -7,7 +7,7 @@ import { messageOf } from '../api.js';
 import { ErrorMessage } from '../components/error-message.js';
 import { PageHeader } from '../components/page-header.js';
 import { StatusBadge } from '../components/status-badge.js';
-import { fetchIndex, groupByModel, loadModel, unloadModel, type IndexEntry } from '../models.js';
+import { fetchIndex, groupByModel, isLoadFailure, loadModel, unloadModel, versionTone, type IndexEntry } from '../models.js';
 import { allows, type ConsoleSession } from '../session.js';
 import { usePolling } from '../use-polling.js';
 import { ModelRouting } from './model-routing.js';
@@ -57,7 +57,9 @@ export function ModelsPage({ session }: { session: ConsoleSession }) {
         </p>
       ) : null}
       {index === null && !error ? <p>Loading the repository index…</p> : null}
-      {index !== null && groups.length === 0 ? <p class="empty">The repository has no models{session.models ? ' this key may use' : ''}.</p> : null}
+      {index !== null && groups.length === 0 ? (
+        <p class="empty">The repository has no models{session.models ? ' this key may use' : ''}.</p>
+      ) : null}
       {groups.length > 0 ? (
         <div class="table-wrap">
           <table class="table" data-testid="models-table">
@@ -81,8 +83,9 @@ export function ModelsPage({ session }: { session: ConsoleSession }) {
                     <ul class="version-list">
                       {group.versions.map((v) => (
                         <li key={v.version ?? '-'} data-testid={`model-version-${group.name}-${v.version ?? 'none'}`}>
-                          <span class="version-number">{v.version ? `v${v.version}` : 'no version'}</span> <StatusBadge label={v.state} />
-                          {v.reason ? <span class="reason"> {v.reason}</span> : null}
+                          <span class="version-number">{v.version ? `v${v.version}` : 'no version'}</span>{' '}
+                          <StatusBadge label={v.state} tone={versionTone(v)} />
+                          {v.reason ? <span class={isLoadFailure(v) ? 'reason reason-failure' : 'reason'}> {v.reason}</span> : null}
                         </li>
                       ))}
                     </ul>
@@ -99,8 +102,14 @@ export function ModelsPage({ session }: { session: ConsoleSession }) {
                     </button>
                     {canWrite ? (
                       <>
-                        <button type="button" class="button button-small" disabled={busy !== null} onClick={() => void act(group.name, 'load')} data-testid={`model-load-${group.name}`}>
-                          {busy === `load:${group.name}` ? 'Loading…' : 'Load'}
+                        <button
+                          type="button"
+                          class="button button-small"
+                          disabled={busy !== null}
+                          onClick={() => void act(group.name, 'load')}
+                          data-testid={`model-load-${group.name}`}
+                        >
+                          {busy === `load:${group.name}` ? 'Loading…' : group.versions.some((v) => v.state === 'READY') ? 'Reload' : 'Load'}
                           <span class="visually-hidden"> {group.name}</span>
                         </button>
                         <button
