@@ -17,8 +17,8 @@ function ExportLinks(props: { filters: AuditFilterValues }) {
   return (
     <div class="ee-actions">
       <span>Export these entries (with chain hashes):</span>
-      <a class="ee-link-button" href={href('jsonl')} download data-testid="audit-export-jsonl">JSONL</a>
-      <a class="ee-link-button" href={href('csv')} download data-testid="audit-export-csv">CSV</a>
+      <a class="ee-link-button" href={href('jsonl')} download="" data-testid="audit-export-jsonl">JSONL</a>
+      <a class="ee-link-button" href={href('csv')} download="" data-testid="audit-export-csv">CSV</a>
     </div>
   );
 }
