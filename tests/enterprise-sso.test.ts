@@ -3,6 +3,7 @@
  * flow with cookies and hand-followed redirects, state / PKCE / nonce enforcement, group-to-role mapping on admin
  * routes, logout (RP-initiated), the `sso` entitlement gate, audit events and metering subjects.
  */
+import type { FastifyRequest } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestBrowser } from './helpers/oidc-browser.js';
 import { eventually } from './helpers/oidc-sluice-server.js';
@@ -48,6 +49,18 @@ describe('SSO browser login against a real OpenID Provider', () => {
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/', secure: false });
     // The login-binding cookie is gone once the login completed.
     expect(browser.cookie('sluice_sso_login')).toBeUndefined();
+  });
+
+  it("offers 'Sign in with SSO' on the console's sign-in page, and sets the role on the principal", async () => {
+    expect(stack.sluice.app.sluice.extensions.console.signIns()).toEqual([
+      { id: 'sso', label: 'Sign in with SSO', href: '/auth/sso/login', signOutHref: '/auth/sso/logout', principalKind: 'oidc' },
+    ]);
+    const browser = new TestBrowser();
+    await login(stack, browser, ACCOUNTS.carol);
+    // The session strategy core asks for this browser's token answers a principal carrying the mapped role.
+    const strategy = stack.sluice.app.sluice.extensions.auth.strategies().find((s) => s.name === 'sso-session')!;
+    const outcome = await strategy.authenticate({ bearer: sessionTokenOf(browser) }, {} as FastifyRequest);
+    expect(outcome).toMatchObject({ result: 'authenticated', principal: { kind: 'oidc', id: 'carol', role: 'user', scopes: ['infer', 'models:read'] } });
   });
 
   it('re-evaluates the role at each login and lands on return_to', async () => {

@@ -61,7 +61,7 @@ function AccountPage(props: { context: PageContext }) {
           {me?.email && <Fact term="E-mail" testId="account-email">{me.email}</Fact>}
           <Fact term="Signed in with">{KIND_LABELS[session.kind] ?? session.kind}</Fact>
           <Fact term={session.kind === 'api-key' ? 'Key id' : 'Subject'}><code>{session.id}</code></Fact>
-          <Fact term="Role" testId="account-role">{me?.role ?? session.role ?? (session.scopes.includes('admin') ? 'admin (by scope)' : 'none — scopes decide')}</Fact>
+          <Fact term="Role" testId="account-role">{me?.role ?? session.role ?? '— (an API key carries scopes, not a role)'}</Fact>
           <Fact term="Scopes" testId="account-scopes">{session.scopes.join(', ') || 'none'}</Fact>
           {session.models && <Fact term="Models">{session.models.join(', ')}</Fact>}
           <Fact term="Session ends" testId="account-expires">{expiresAt ? formatDateTime(expiresAt) : 'when you sign out'}</Fact>

@@ -17,8 +17,8 @@ function ExportLinks(props: { filters: AuditFilterValues }) {
   return (
     <div class="ee-actions">
       <span>Export these entries (with chain hashes):</span>
-      <a class="ee-link-button" href={href('jsonl')} download data-testid="audit-export-jsonl">JSONL</a>
-      <a class="ee-link-button" href={href('csv')} download data-testid="audit-export-csv">CSV</a>
+      <a class="ee-link-button" href={href('jsonl')} download="" data-testid="audit-export-jsonl">JSONL</a>
+      <a class="ee-link-button" href={href('csv')} download="" data-testid="audit-export-csv">CSV</a>
     </div>
   );
 }
@@ -50,7 +50,7 @@ function AuditPageView(props: { context: PageContext }) {
     <div class="ee-page" data-testid="page-audit">
       <h1>Audit log</h1>
       <p class="ee-muted">Every admin action, key change, model change, sign-in and refusal, hash-chained so that tampering shows.</p>
-      <VerifyBadge context={props.context} refreshKey={reloads} />
+      {result?.ok && <VerifyBadge context={props.context} refreshKey={reloads} />}
       <AuditFilters
         onApply={(next) => {
           setFilters(next);

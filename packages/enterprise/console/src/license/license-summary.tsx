@@ -32,7 +32,12 @@ export function LicenseSummary(props: { status: LicenseStatus }) {
             <span class="ee-muted"> — after it, enterprise features stop; recorded data stays readable</span>
           </Fact>
         )}
-        {status.trial?.endsAt && <Fact term="Trial ends">{formatDate(status.trial.endsAt)}</Fact>}
+        {status.trial?.startedAt && (
+          <Fact term="Trial" testId="license-trial">
+            {status.trial.endsAt ? `${formatDate(status.trial.startedAt)} to ${formatDate(status.trial.endsAt)}` : formatDate(status.trial.startedAt)}
+            {status.trial.daysLeft !== undefined && status.trial.daysLeft > 0 && <span class="ee-muted"> ({status.trial.daysLeft} days left)</span>}
+          </Fact>
+        )}
         {limits.length > 0 && <Fact term="Limits">{limits.map(([name, value]) => `${name}: ${value}`).join(', ')}</Fact>}
       </dl>
       {status.problems.length > 0 && (

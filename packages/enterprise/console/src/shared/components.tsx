@@ -53,7 +53,12 @@ export function FeatureLocked(props: { context: PageContext; feature: string; ti
       <p>
         The <strong>{props.feature}</strong> entitlement unlocks it{description ? `: ${description}.` : '.'}
       </p>
-      {isLicenseLock(props.lock) && <p class="ee-muted">{message}</p>}
+      {isLicenseLock(props.lock) && (
+        <details class="ee-muted">
+          <summary>What the server said</summary>
+          <p>{message}</p>
+        </details>
+      )}
       <div class="ee-actions">
         {license?.trial?.available && <TrialButton context={props.context} onStarted={props.onUnlocked} />}
         <button type="button" class="ee-button" onClick={() => props.context.navigate('/console/license')}>

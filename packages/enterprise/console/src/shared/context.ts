@@ -1,22 +1,5 @@
 /**
- * The browser-side view of core's console contract (ConsolePageContext in packages/core/src/extensions.ts).
- * Restated here, type only, because this browser bundle cannot compile core's server modules (fastify, node
- * types). Keep it in step with ConsoleSession / ConsolePageContext there.
+ * Core's console contract, as the pages see it: type-only imports from core's public extension contract
+ * (packages/core/src/extensions.ts), so nothing of the server is bundled and a change there fails this build.
  */
-export interface PageSession {
-  kind: string;
-  id: string;
-  name?: string;
-  scopes: readonly string[];
-  models?: readonly string[];
-  role?: string;
-  expiresAt?: string;
-  plan: string;
-  version: string;
-}
-
-export interface PageContext {
-  session: PageSession;
-  api(path: string, init?: RequestInit): Promise<Response>;
-  navigate(path: string): void;
-}
+export type { ConsolePageContext as PageContext, ConsoleSession as PageSession } from '../../../../core/src/extensions.js';

@@ -5,11 +5,16 @@ export interface LicenseFeature {
   description: string;
 }
 
+/** The self-serve trial (once per data directory, only while no license is in force). */
 export interface TrialInfo {
-  /** True while this data directory has never started a trial. */
   available: boolean;
+  /** Why not, when not available. */
+  unavailableReason?: string;
+  lengthDays?: number;
   startedAt?: string;
   endsAt?: string;
+  graceEndsAt?: string;
+  daysLeft?: number;
 }
 
 export interface LicenseStatus {

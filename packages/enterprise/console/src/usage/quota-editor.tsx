@@ -33,7 +33,7 @@ export function QuotaEditor(props: { context: PageContext; keys: { id: string; n
     }
     const subject = draft.subject.trim();
     const answer = await callJson(props.context, `/admin/quotas/${encodeURIComponent(subject)}`, jsonBody('PUT', limits));
-    setResult(answer.ok ? { ok: true, message: `Quota saved for ${subject}.` } : { ok: false, message: answer.message });
+    setResult(answer.ok ? { ok: true, message: `Quota saved for ${props.keys.find((k) => k.id === subject)?.name ?? subject}.` } : { ok: false, message: answer.message });
     if (answer.ok) props.onSaved();
   }
 

@@ -29,6 +29,7 @@ export function QuotaSection(props: { context: PageContext; keys: { id: string; 
   useEffect(() => void load(), [load]);
 
   async function remove(subject: string) {
+    if (!window.confirm(`Remove the quota of ${props.keyNames.get(subject) ?? subject}? Its key is then limited only by its rate limit.`)) return;
     const answer = await callJson(context, `/admin/quotas/${encodeURIComponent(subject)}`, { method: 'DELETE' });
     if (!answer.ok) setError(answer.message);
     await load();

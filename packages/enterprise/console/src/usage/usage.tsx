@@ -85,7 +85,7 @@ function UsagePage(props: { context: PageContext }) {
           <Select id="usage-metric" label="Measure" value={metric} options={METRICS} onChange={setMetric} />
         </div>
         <div class="ee-actions">
-          <a class="ee-link-button" href={`/admin/usage/export${queryString({ ...params, format: 'csv' })}`} download data-testid="usage-export-csv">Export CSV</a>
+          <a class="ee-link-button" href={`/admin/usage/export${queryString({ ...params, format: 'csv' })}`} download="" data-testid="usage-export-csv">Export CSV</a>
           <button type="button" class="ee-button" data-testid="usage-refresh" onClick={() => setNow(Date.now())}>Refresh</button>
         </div>
         {result && !result.ok && <Notice kind="error">Could not read usage: {result.message}</Notice>}
