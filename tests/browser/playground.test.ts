@@ -6,7 +6,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './helpers/chromium.js';
-import { goToPage, openTab, signInWithKey, type ConsoleTab } from './helpers/console-page.js';
+import { goToPage, openTab, signInWithKey, unexpectedErrors, type ConsoleTab } from './helpers/console-page.js';
 import { startConsoleServer, type ConsoleServer } from './helpers/console-server.js';
 import { saveScreenshot } from './helpers/screenshots.js';
 import { textPng } from './helpers/text-png.js';
@@ -44,7 +44,7 @@ describe('playground', () => {
     const { page } = tab;
     await page.getByLabel('Model').selectOption('sentiment');
     await page.getByTestId('playground-metadata').getByText('task text-classification').waitFor();
-    const text = page.getByLabel('Text');
+    const text = page.getByRole('textbox', { name: 'Text', exact: true });
     await text.fill('What a wonderful, lovely day');
     await page.getByRole('button', { name: 'Classify' }).click();
     await expect.poll(() => page.getByTestId('playground-label').textContent()).toBe('positive');
@@ -62,7 +62,8 @@ describe('playground', () => {
     const { page } = tab;
     await page.getByLabel('Model').selectOption('ocr-detector');
     await page.getByTestId('playground-metadata').getByText('task raw').waitFor();
-    await page.getByLabel('Picture').setInputFiles({ name: 'hello-world.png', mimeType: 'image/png', buffer: textPng('HELLO WORLD', 320, 96, 4) });
+    // The file input (the 'Picture' radio beside it picks the input mode).
+    await page.getByTestId('playground-image').setInputFiles({ name: 'hello-world.png', mimeType: 'image/png', buffer: textPng('HELLO WORLD', 320, 96, 4) });
     // Free dimensions follow the picture (multiples of 32).
     await expect.poll(() => page.getByLabel('Width (px)').inputValue()).toBe('320');
     expect(await page.getByLabel('Height (px)').inputValue()).toBe('96');
@@ -78,6 +79,6 @@ describe('playground', () => {
     expect(await page.getByTestId('playground-output-sigmoid_0.tmp_0').textContent()).toContain('[1, 1, 96, 320]');
     await overlay.scrollIntoViewIfNeeded();
     await saveScreenshot(page, 'playground-ocr');
-    expect(tab.pageErrors).toEqual([]);
+    expect(unexpectedErrors(tab)).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@ export interface ConsoleTab {
   context: BrowserContext;
   page: Page;
   requests: RequestLog;
-  /** Console errors and uncaught exceptions the page reported. */
+  /** Uncaught exceptions and console errors the page reported, and answers of 400 or more (status, method, URL). */
   pageErrors: string[];
   close(): Promise<void>;
 }
@@ -25,9 +25,21 @@ export async function openTab(browser: Browser, options: BrowserContextOptions =
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
   page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(message.text());
+    // "Failed to load resource" repeats an error answer, which is recorded with its URL below.
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageErrors.push(message.text());
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400) pageErrors.push(`${response.status()} ${response.request().method()} ${new URL(response.url()).pathname}`);
   });
   return { context, page, requests, pageErrors, close: () => context.close() };
+}
+
+/**
+ * The page errors a test did not cause on purpose: everything but the console's first question, "is anyone
+ * signed in?" (GET /auth/session answers 401 before sign-in).
+ */
+export function unexpectedErrors(tab: ConsoleTab, expected: RegExp[] = []): string[] {
+  return tab.pageErrors.filter((error) => error !== '401 GET /auth/session' && !expected.some((pattern) => pattern.test(error)));
 }
 
 /** The URL of a console page: '' is the overview. */
