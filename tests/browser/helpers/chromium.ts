@@ -10,17 +10,20 @@ import { chromium, type Browser, type BrowserContext, type BrowserContextOptions
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 /**
- * Host names Debian's Chromium 156 looks up at start-up even with --disable-background-networking and
- * --disable-component-update (seen with strace on a blank page, without Playwright too): the browser's own
- * services, not the console's. --host-resolver-rules answers them "not found" so no DNS query leaves the machine.
- * Only these names: anything else the browser resolved or connected to (an IP literal included) would still show
- * in the zero-egress test's strace of Chromium.
+ * Domains of the browser's own Google services. Debian's Chromium 156 looks names up under them even with
+ * --disable-background-networking and --disable-component-update, seen with strace: accounts.google.com and
+ * update.googleapis.com at start-up (on a blank page, without Playwright too), then content-autofill.googleapis.com
+ * (autofill's server queries, once a page has form fields), clients2.google.com and
+ * optimizationguide-pa.googleapis.com as pages come and go. They are Chromium's services, not the console's:
+ * --host-resolver-rules answers every name under these domains "not found", so no DNS query leaves the machine.
+ * Only these domains: any other name the browser resolved, or address it connected to (an IP literal included),
+ * still shows in the zero-egress test's strace of Chromium.
  */
-export const CHROMIUM_OWN_SERVICE_HOSTS = ['accounts.google.com', 'update.googleapis.com', 'clients2.google.com', 'www.google.com'] as const;
+export const CHROMIUM_OWN_SERVICE_DOMAINS = ['google.com', 'googleapis.com', 'gstatic.com', 'gvt1.com'] as const;
 
 /** Chromium's flags for these tests; playwright adds --headless (headless: true) and its own automation flags. */
 export const CHROMIUM_ARGS = [
-  `--host-resolver-rules=${CHROMIUM_OWN_SERVICE_HOSTS.map((host) => `MAP ${host} ~NOTFOUND`).join(', ')}`,
+  `--host-resolver-rules=${CHROMIUM_OWN_SERVICE_DOMAINS.map((domain) => `MAP ${domain} ~NOTFOUND, MAP *.${domain} ~NOTFOUND`).join(', ')}`,
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
@@ -34,6 +37,7 @@ export const CHROMIUM_ARGS = [
   '--metrics-recording-only',
   '--no-pings',
   '--dns-prefetch-disable',
+  '--disable-features=AutofillServerCommunication,OptimizationHints',
 ] as const;
 
 /** The viewport of every page (and so of the screenshots in docs/screenshots/). */
