@@ -1,10 +1,12 @@
 /**
  * The web console's first load of each page, in Debian's Chromium (playwright-core, the browser tests' launcher),
  * against a real Sluice with the demo models and the enterprise plugin (trial started, so its pages show data).
- * A first load is a cold one: a fresh browser context (empty cache) holding only the session cookie, from
- * page.goto() until the page shows its content (its heading and the element that carries its data).
+ * A first load is a cold one: a fresh browser context (empty cache) holding only the session cookie, from the
+ * navigation's start (the page's time origin) until the page shows its content (the element that carries its
+ * data: a chart's canvas, a table, a form).
  * Target: under 1 s on loopback; the ratio is 1 s / the slowest cold load of the page (>= 1 means met).
  */
+import { availableParallelism, loadavg } from 'node:os';
 import type { Page } from 'playwright-core';
 import { launchChromium, newContext } from '../../tests/browser/helpers/chromium.js';
 import { copyDemoModel, tempRepository } from '../lib/bench-models.js';
@@ -33,6 +35,7 @@ export const consoleFirstLoad: Scenario = {
   name: 'console',
   description: 'web console: cold first load of each page in Chromium (target < 1 s on loopback)',
   async run(): Promise<ScenarioResult> {
+    const loadBefore = loadavg()[0]!;
     const repository = tempRepository('console');
     for (const name of ['sentiment', 'ocr-detector', 'ocr-direction', 'silero-vad']) copyDemoModel(repository.dir, name, name);
     const server = await startSluice({ models: repository.dir, workers: 1, plugins: ['@sluice/enterprise'] });
@@ -53,14 +56,16 @@ export const consoleFirstLoad: Scenario = {
           const context = await newContext(browser);
           try {
             if (target.name !== 'sign-in') {
-              const signIn = await context.request.post(`${server.url}/auth/session`, { data: { apiKey: token } });
+              // As the sign-in page does it (same-origin POST), so the context holds the session cookie.
+              const signIn = await context.request.post(`${server.url}/auth/session`, { data: { apiKey: token }, headers: { origin: server.url } });
               if (!signIn.ok()) throw new Error(`console sign-in failed: ${signIn.status()}`);
             }
             const page = await context.newPage();
-            const started = performance.now();
             await page.goto(`${server.url}/console/${target.path}`);
             await target.ready(page);
-            times.push(performance.now() - started);
+            // The page's own clock: milliseconds since its navigation started (the time origin), read once the
+            // content shows, so the browser-automation round trips are not counted as page time.
+            times.push(await page.evaluate(() => performance.now()));
           } finally {
             await context.close();
           }
@@ -78,8 +83,9 @@ export const consoleFirstLoad: Scenario = {
       rows,
       ratios,
       notes: [
-        `each load: a new browser context (empty cache, only the session cookie), page.goto() until the page shows its data; target ${TARGET_MS} ms`,
+        `each load: a new browser context (empty cache, only the session cookie); time from the navigation's start until the page shows its data, on the page's own clock; target ${TARGET_MS} ms`,
         'Chromium and the server share this machine; the server runs in the bench process with logs at warn',
+        `load average (1 min) ${loadBefore.toFixed(1)} before and ${loadavg()[0]!.toFixed(1)} after, on ${availableParallelism()} cores: a busy machine slows every cold load (a new renderer process starts for each)`,
       ],
     };
   },
