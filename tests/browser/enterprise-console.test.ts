@@ -55,6 +55,9 @@ describe('enterprise console pages, from no license to a trial', () => {
     // The trial's dates, 30 days left, and no offer to start it again.
     await expect.poll(() => page.getByTestId('license-trial').textContent()).toMatch(/ to .*\((29|30) days left\)/);
     expect(await page.getByRole('button', { name: 'Start 30-day trial' }).count()).toBe(0);
+    // A new page load reads the session again: the header's plan badge names the trial (it said community).
+    await page.reload();
+    await expect.poll(() => page.getByTestId('plan-badge').textContent()).toContain('trial');
     await saveScreenshot(page, 'license');
   });
 
