@@ -39,6 +39,19 @@ describe('models and traffic split', () => {
     await expect.poll(() => page.getByTestId('model-version-sentiment-2').textContent()).toMatch(/v2\s*READY/i);
   });
 
+  it('unloads a model and loads it again, and the server follows', async () => {
+    const { page } = tab;
+    const row = page.getByTestId('model-row-ocr-direction');
+    await row.getByRole('button', { name: 'Unload ocr-direction', exact: true }).click();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('ocr-direction: unloaded');
+    await expect.poll(() => row.textContent()).not.toMatch(/READY/i);
+    const unloaded = await fetch(`${server.url}/v2/models/ocr-direction/ready`, { headers: server.auth });
+    expect(unloaded.status).not.toBe(200);
+    await row.getByRole('button', { name: 'Load ocr-direction', exact: true }).click();
+    await expect.poll(() => row.textContent(), { timeout: 30_000 }).toMatch(/v1\s*READY/i);
+    expect((await fetch(`${server.url}/v2/models/ocr-direction/ready`, { headers: server.auth })).status).toBe(200);
+  });
+
   it('a split saved in the console sends the next requests to the version it names', async () => {
     const { page } = tab;
     expect(versionsOf(await sendSentimentRequests(server, 4))).toEqual(['v1 positive', 'v1 negative']);
