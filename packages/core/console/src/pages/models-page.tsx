@@ -8,6 +8,7 @@ import { ErrorMessage } from '../components/error-message.js';
 import { PageHeader } from '../components/page-header.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { fetchIndex, groupByModel, isLoadFailure, loadModel, unloadModel, versionTone, type IndexEntry } from '../models.js';
+import { onLinkClick, pageHref } from '../router.js';
 import { allows, type ConsoleSession } from '../session.js';
 import { usePolling } from '../use-polling.js';
 import { ModelRouting } from './model-routing.js';
@@ -19,6 +20,7 @@ export function ModelsPage({ session }: { session: ConsoleSession }) {
   const [busy, setBusy] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const canWrite = allows(session, 'models:write');
+  const canInfer = allows(session, 'infer');
 
   const refresh = async (): Promise<void> => {
     try {
@@ -100,6 +102,16 @@ export function ModelsPage({ session }: { session: ConsoleSession }) {
                     >
                       Routing<span class="visually-hidden"> of {group.name}</span>
                     </button>
+                    {canInfer && group.versions.some((v) => v.state === 'READY') ? (
+                      <a
+                        class="button button-small"
+                        href={`${pageHref('playground')}?model=${encodeURIComponent(group.name)}`}
+                        onClick={onLinkClick}
+                        data-testid={`model-try-${group.name}`}
+                      >
+                        Try<span class="visually-hidden"> {group.name} in the playground</span>
+                      </a>
+                    ) : null}
                     {canWrite ? (
                       <>
                         <button
