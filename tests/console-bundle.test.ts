@@ -41,7 +41,7 @@ describe('console bundle', () => {
     const referenced = [...indexHtml.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
     expect(referenced.length).toBeGreaterThanOrEqual(2);
     for (const url of referenced) {
-      expect(url).toMatch(/^\/console\/assets\/[\w.-]+\.(js|css)$/);
+      expect(url).toMatch(/^\/console\/assets\/[\w.-]+\.(js|css|svg)$/);
       expect(statSync(join(CONSOLE_DIST_DIR, url.slice('/console/'.length))).isFile()).toBe(true);
     }
   });
