@@ -59,5 +59,7 @@ export function App() {
     // The manifest may depend on who is signed in: read it again with the new session.
     return <SignInPage manifest={state.manifest} notice={state.notice} onSignedIn={() => void load()} />;
   }
-  return <Shell session={state.session} manifest={state.manifest} onSignedOut={() => setState({ ...state, session: null, notice: undefined })} />;
+  return (
+    <Shell session={state.session} manifest={state.manifest} onSignedOut={() => setState({ ...state, session: null, notice: undefined })} />
+  );
 }
