@@ -19,6 +19,8 @@ export function ModelsPage({ session }: { session: ConsoleSession }) {
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
+  // Unloading stops serving: it takes a second click.
+  const [confirmUnload, setConfirmUnload] = useState<string | null>(null);
   const canWrite = allows(session, 'models:write');
   const canInfer = allows(session, 'infer');
 
@@ -43,6 +45,7 @@ export function ModelsPage({ session }: { session: ConsoleSession }) {
       setError(`${action === 'load' ? 'Load' : 'Unload'} ${model}: ${messageOf(failure)}`);
     } finally {
       setBusy(null);
+      setConfirmUnload(null);
     }
   };
 
@@ -124,16 +127,33 @@ export function ModelsPage({ session }: { session: ConsoleSession }) {
                           {busy === `load:${group.name}` ? 'Loading…' : group.versions.some((v) => v.state === 'READY') ? 'Reload' : 'Load'}
                           <span class="visually-hidden"> {group.name}</span>
                         </button>
-                        <button
-                          type="button"
-                          class="button button-small button-danger-quiet"
-                          disabled={busy !== null}
-                          onClick={() => void act(group.name, 'unload')}
-                          data-testid={`model-unload-${group.name}`}
-                        >
-                          {busy === `unload:${group.name}` ? 'Unloading…' : 'Unload'}
-                          <span class="visually-hidden"> {group.name}</span>
-                        </button>
+                        {confirmUnload === group.name ? (
+                          <span class="confirm">
+                            <button
+                              type="button"
+                              class="button button-small button-danger"
+                              disabled={busy !== null}
+                              onClick={() => void act(group.name, 'unload')}
+                              data-testid={`model-unload-confirm-${group.name}`}
+                            >
+                              {busy === `unload:${group.name}` ? 'Unloading…' : 'Confirm unload'}
+                              <span class="visually-hidden"> {group.name}</span>
+                            </button>
+                            <button type="button" class="button button-small button-quiet" onClick={() => setConfirmUnload(null)}>
+                              Cancel
+                            </button>
+                          </span>
+                        ) : (
+                          <button
+                            type="button"
+                            class="button button-small button-danger-quiet"
+                            disabled={busy !== null}
+                            onClick={() => setConfirmUnload(group.name)}
+                            data-testid={`model-unload-${group.name}`}
+                          >
+                            Unload<span class="visually-hidden"> {group.name}</span>
+                          </button>
+                        )}
                       </>
                     ) : null}
                   </td>
