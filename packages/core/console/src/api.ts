@@ -22,10 +22,10 @@ export function onSessionLost(listener: () => void): () => void {
   return () => void sessionLostListeners.delete(listener);
 }
 
-/** fetch() on our own origin; cookies go along, nothing is cached. Rejects only on network errors. */
+/** fetch() on our own origin with the session cookie. Rejects only on network errors. */
 export function api(path: string, init: RequestInit = {}): Promise<Response> {
   if (!path.startsWith('/') || path.startsWith('//')) throw new Error(`api paths are same-origin absolute paths, got "${path}"`);
-  return fetch(path, { credentials: 'same-origin', cache: 'no-store', ...init });
+  return fetch(path, { credentials: 'same-origin', ...init });
 }
 
 /** The message a person should read for a failed response: the server's {error, code} when it sent one. */
