@@ -82,6 +82,14 @@ describe('console bundle', () => {
     expect(foreign).toEqual([]);
   });
 
+  it("needs no 'unsafe-eval' (no eval or new Function in the JavaScript)", () => {
+    for (const file of files.filter((f) => f.endsWith('.js'))) {
+      const js = readFileSync(file, 'utf8');
+      expect(js).not.toMatch(/\beval\(/);
+      expect(js).not.toMatch(/\bnew Function\(/);
+    }
+  });
+
   it('loads no web font or image from elsewhere in the CSS', () => {
     for (const file of files.filter((f) => f.endsWith('.css'))) {
       const css = readFileSync(file, 'utf8');
