@@ -41,7 +41,7 @@ describe('console bundle', () => {
     const referenced = [...indexHtml.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
     expect(referenced.length).toBeGreaterThanOrEqual(2);
     for (const url of referenced) {
-      expect(url).toMatch(/^\/console\/assets\/[\w.-]+\.(js|css)$/);
+      expect(url).toMatch(/^\/console\/assets\/[\w.-]+\.(js|css|svg)$/);
       expect(statSync(join(CONSOLE_DIST_DIR, url.slice('/console/'.length))).isFile()).toBe(true);
     }
   });
@@ -80,6 +80,14 @@ describe('console bundle', () => {
       }
     }
     expect(foreign).toEqual([]);
+  });
+
+  it("needs no 'unsafe-eval' (no eval or new Function in the JavaScript)", () => {
+    for (const file of files.filter((f) => f.endsWith('.js'))) {
+      const js = readFileSync(file, 'utf8');
+      expect(js).not.toMatch(/\beval\(/);
+      expect(js).not.toMatch(/\bnew Function\(/);
+    }
   });
 
   it('loads no web font or image from elsewhere in the CSS', () => {

@@ -14,10 +14,18 @@ export class ApiError extends Error {
   }
 }
 
-/** fetch() on our own origin; cookies go along, nothing is cached. Rejects only on network errors. */
+const sessionLostListeners = new Set<() => void>();
+
+/** Called when a request is answered 401: the session expired or was revoked. Returns the unsubscribe. */
+export function onSessionLost(listener: () => void): () => void {
+  sessionLostListeners.add(listener);
+  return () => void sessionLostListeners.delete(listener);
+}
+
+/** fetch() on our own origin with the session cookie. Rejects only on network errors. */
 export function api(path: string, init: RequestInit = {}): Promise<Response> {
   if (!path.startsWith('/') || path.startsWith('//')) throw new Error(`api paths are same-origin absolute paths, got "${path}"`);
-  return fetch(path, { credentials: 'same-origin', cache: 'no-store', ...init });
+  return fetch(path, { credentials: 'same-origin', ...init });
 }
 
 /** The message a person should read for a failed response: the server's {error, code} when it sent one. */
@@ -48,7 +56,11 @@ export async function apiJson<T>(method: string, path: string, body?: unknown): 
   } catch (error) {
     throw new ApiError(`The server did not answer (${(error as Error).message}). Is it running?`, 0);
   }
-  if (!response.ok) throw await errorOf(response);
+  if (!response.ok) {
+    // The session's own routes answer 401 as a normal "not signed in"; anywhere else it means the session ended.
+    if (response.status === 401 && !path.startsWith('/auth/')) for (const listener of sessionLostListeners) listener();
+    throw await errorOf(response);
+  }
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   return (text ? JSON.parse(text) : undefined) as T;

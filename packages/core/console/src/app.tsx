@@ -2,7 +2,7 @@
  * The console: asks who is signed in, then shows the sign-in page or the shell (header, navigation, page).
  */
 import { useEffect, useState } from 'preact/hooks';
-import { messageOf } from './api.js';
+import { messageOf, onSessionLost } from './api.js';
 import { ErrorMessage } from './components/error-message.js';
 import { Shell } from './shell.js';
 import { SignInPage } from './pages/sign-in-page.js';
@@ -11,7 +11,7 @@ import { fetchManifest, fetchSession, type ConsoleManifest, type ConsoleSession 
 type State =
   | { phase: 'loading' }
   | { phase: 'failed'; message: string }
-  | { phase: 'ready'; session: ConsoleSession | null; manifest: ConsoleManifest };
+  | { phase: 'ready'; session: ConsoleSession | null; manifest: ConsoleManifest; notice?: string };
 
 export function App() {
   const [state, setState] = useState<State>({ phase: 'loading' });
@@ -27,6 +27,14 @@ export function App() {
 
   useEffect(() => {
     void load();
+    // A request refused with 401 means the session expired or its key was revoked: back to the sign-in page.
+    return onSessionLost(() =>
+      setState((current) =>
+        current.phase === 'ready' && current.session
+          ? { ...current, session: null, notice: 'Your session has ended. Sign in again to continue.' }
+          : current,
+      ),
+    );
   }, []);
 
   if (state.phase === 'loading') {
@@ -49,7 +57,9 @@ export function App() {
   }
   if (!state.session) {
     // The manifest may depend on who is signed in: read it again with the new session.
-    return <SignInPage manifest={state.manifest} onSignedIn={() => void load()} />;
+    return <SignInPage manifest={state.manifest} notice={state.notice} onSignedIn={() => void load()} />;
   }
-  return <Shell session={state.session} manifest={state.manifest} onSignedOut={() => setState({ ...state, session: null })} />;
+  return (
+    <Shell session={state.session} manifest={state.manifest} onSignedOut={() => setState({ ...state, session: null, notice: undefined })} />
+  );
 }

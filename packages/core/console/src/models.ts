@@ -1,6 +1,6 @@
 /** The model repository API the console uses (repository extension, aliases, traffic splits, metadata). */
 import { apiJson } from './api.js';
-import { toneOf, type Tone } from './components/status-badge.js';
+import { toneOf, type Tone } from './status-tone.js';
 
 export type VersionState = 'UNKNOWN' | 'READY' | 'UNAVAILABLE' | 'LOADING' | 'UNLOADING';
 

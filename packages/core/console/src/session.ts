@@ -3,7 +3,7 @@
  * public extension contract (type-only imports: nothing of the server is bundled).
  */
 import type { ConsoleSession, ConsoleSignIn, Scope } from '../../src/extensions.js';
-import { ApiError, apiJson } from './api.js';
+import { api, ApiError, apiJson, errorOf } from './api.js';
 
 export type { ConsolePageContext, ConsoleSession, ConsoleSignIn, Scope } from '../../src/extensions.js';
 
@@ -44,11 +44,25 @@ export function signInWithKey(apiKey: string): Promise<ConsoleSession> {
   return apiJson<ConsoleSession>('POST', '/auth/session', { apiKey });
 }
 
-/** Ends the console session, and the sign-in method's own session when it made this one (e.g. SSO). */
-export async function signOut(session: ConsoleSession, signIns: readonly ConsoleSignIn[]): Promise<void> {
-  await apiJson<void>('DELETE', '/auth/session');
+/**
+ * Ends the session. A session made by another sign-in method (e.g. SSO) is ended by that method first, while
+ * the session still exists (it may need it to find the identity provider's logout). Resolves with the
+ * provider's end-session URL when the person's browser should go there next (RP-initiated logout).
+ */
+export async function signOut(session: ConsoleSession, signIns: readonly ConsoleSignIn[]): Promise<{ redirect?: string }> {
   const method = signIns.find((m) => m.principalKind === session.kind && m.signOutHref);
-  if (method?.signOutHref) await apiJson<unknown>('POST', method.signOutHref).catch(() => undefined);
+  let redirect: string | undefined;
+  if (method?.signOutHref) {
+    const answer = await api(method.signOutHref, { method: 'POST', headers: { accept: 'application/json' } });
+    if (!answer.ok && answer.status !== 401) throw await errorOf(answer);
+    const body = (await answer.json().catch(() => ({}))) as { end_session_url?: unknown };
+    if (typeof body.end_session_url === 'string' && /^https?:\/\//.test(body.end_session_url)) redirect = body.end_session_url;
+  }
+  // Already ended by the method above, or expired: either way the person is signed out.
+  await apiJson<void>('DELETE', '/auth/session').catch((error: unknown) => {
+    if (!(error instanceof ApiError && error.status === 401)) throw error;
+  });
+  return redirect ? { redirect } : {};
 }
 
 const EMPTY_MANIFEST: ConsoleManifest = { product: 'Sluice', version: '', signIns: [], pages: [] };

@@ -35,8 +35,10 @@ export function Shell({ session, manifest, onSignedOut }: ShellProps) {
 
   const doSignOut = async (): Promise<void> => {
     try {
-      await signOut(session, manifest.signIns);
-      onSignedOut();
+      const { redirect } = await signOut(session, manifest.signIns);
+      // The identity provider ends its own session too (RP-initiated logout), then sends the browser back.
+      if (redirect) window.location.assign(redirect);
+      else onSignedOut();
     } catch (error) {
       setSignOutError(messageOf(error));
     }

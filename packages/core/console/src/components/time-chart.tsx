@@ -43,8 +43,8 @@ function optionsFor(props: TimeChartProps, width: number): uPlot.Options {
         grid: { stroke: '#e5e7eb' },
         ticks: { stroke: '#d1d5db' },
         values: (_u, splits) => splits.map((v) => format(v)),
-        // Wide enough for the longest tick label ("12.5 req/s"), so nothing is clipped.
-        size: (_u, values) => 16 + 7 * Math.max(4, ...(values ?? []).map((v) => String(v).length)),
+        // Tick (10 px), gap and the longest label at ~8 px a character ("12.5 req/s"): nothing is clipped.
+        size: (_u, values) => 28 + 8 * Math.max(4, ...(values ?? []).map((v) => String(v).length)),
       },
     ],
     series: [

@@ -8,6 +8,7 @@ import { ErrorMessage } from '../components/error-message.js';
 import { PageHeader } from '../components/page-header.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { fetchIndex, groupByModel, isLoadFailure, loadModel, unloadModel, versionTone, type IndexEntry } from '../models.js';
+import { onLinkClick, pageHref } from '../router.js';
 import { allows, type ConsoleSession } from '../session.js';
 import { usePolling } from '../use-polling.js';
 import { ModelRouting } from './model-routing.js';
@@ -18,7 +19,10 @@ export function ModelsPage({ session }: { session: ConsoleSession }) {
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
+  // Unloading stops serving: it takes a second click.
+  const [confirmUnload, setConfirmUnload] = useState<string | null>(null);
   const canWrite = allows(session, 'models:write');
+  const canInfer = allows(session, 'infer');
 
   const refresh = async (): Promise<void> => {
     try {
@@ -41,6 +45,7 @@ export function ModelsPage({ session }: { session: ConsoleSession }) {
       setError(`${action === 'load' ? 'Load' : 'Unload'} ${model}: ${messageOf(failure)}`);
     } finally {
       setBusy(null);
+      setConfirmUnload(null);
     }
   };
 
@@ -100,6 +105,16 @@ export function ModelsPage({ session }: { session: ConsoleSession }) {
                     >
                       Routing<span class="visually-hidden"> of {group.name}</span>
                     </button>
+                    {canInfer && group.versions.some((v) => v.state === 'READY') ? (
+                      <a
+                        class="button button-small"
+                        href={`${pageHref('playground')}?model=${encodeURIComponent(group.name)}`}
+                        onClick={onLinkClick}
+                        data-testid={`model-try-${group.name}`}
+                      >
+                        Try<span class="visually-hidden"> {group.name} in the playground</span>
+                      </a>
+                    ) : null}
                     {canWrite ? (
                       <>
                         <button
@@ -112,16 +127,33 @@ export function ModelsPage({ session }: { session: ConsoleSession }) {
                           {busy === `load:${group.name}` ? 'Loading…' : group.versions.some((v) => v.state === 'READY') ? 'Reload' : 'Load'}
                           <span class="visually-hidden"> {group.name}</span>
                         </button>
-                        <button
-                          type="button"
-                          class="button button-small button-danger-quiet"
-                          disabled={busy !== null}
-                          onClick={() => void act(group.name, 'unload')}
-                          data-testid={`model-unload-${group.name}`}
-                        >
-                          {busy === `unload:${group.name}` ? 'Unloading…' : 'Unload'}
-                          <span class="visually-hidden"> {group.name}</span>
-                        </button>
+                        {confirmUnload === group.name ? (
+                          <span class="confirm">
+                            <button
+                              type="button"
+                              class="button button-small button-danger"
+                              disabled={busy !== null}
+                              onClick={() => void act(group.name, 'unload')}
+                              data-testid={`model-unload-confirm-${group.name}`}
+                            >
+                              {busy === `unload:${group.name}` ? 'Unloading…' : 'Confirm unload'}
+                              <span class="visually-hidden"> {group.name}</span>
+                            </button>
+                            <button type="button" class="button button-small button-quiet" onClick={() => setConfirmUnload(null)}>
+                              Cancel
+                            </button>
+                          </span>
+                        ) : (
+                          <button
+                            type="button"
+                            class="button button-small button-danger-quiet"
+                            disabled={busy !== null}
+                            onClick={() => setConfirmUnload(group.name)}
+                            data-testid={`model-unload-${group.name}`}
+                          >
+                            Unload<span class="visually-hidden"> {group.name}</span>
+                          </button>
+                        )}
                       </>
                     ) : null}
                   </td>

@@ -30,7 +30,7 @@ const MODE_LABEL: Record<Mode, string> = {
   tensors: 'Tensors',
 };
 
-export function PlaygroundPage(_props: { session: ConsoleSession }) {
+export function PlaygroundPage({ session }: { session: ConsoleSession }) {
   const [models, setModels] = useState<string[] | null>(null);
   const [model, setModel] = useState('');
   const [meta, setMeta] = useState<ModelMetadata | null>(null);
@@ -85,7 +85,7 @@ export function PlaygroundPage(_props: { session: ConsoleSession }) {
         </select>
       </div>
       {models && models.length === 0 ? (
-        <p class="empty">No model is ready to serve{_props.session.models ? ' for this key' : ''}.</p>
+        <p class="empty">No model is ready to serve{session.models ? ' for this key' : ''}.</p>
       ) : null}
       <ErrorMessage message={error} />
       {meta ? (

@@ -38,7 +38,8 @@ export function PluginPage({ page, session }: { page: ManifestPage; session: Con
     let unmount: (() => void) | undefined;
     let left = false;
     let links: HTMLLinkElement[] = [];
-    const context: ConsolePageContext = { session, api: (path, init) => api(path, init), navigate };
+    // api() throws on a path that is not same-origin; the contract promises a rejected promise instead.
+    const context: ConsolePageContext = { session, api: async (path, init) => api(path, init), navigate };
     const start = async (): Promise<void> => {
       links = linkStyles(page.styles ?? []);
       // The URL comes from the manifest at run time: Vite must leave this import alone.

@@ -7,7 +7,7 @@ import { messageOf } from '../api.js';
 import { ErrorMessage } from '../components/error-message.js';
 import { signInWithKey, type ConsoleManifest } from '../session.js';
 
-export function SignInPage(props: { manifest: ConsoleManifest; onSignedIn: () => void }) {
+export function SignInPage(props: { manifest: ConsoleManifest; notice?: string; onSignedIn: () => void }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -46,6 +46,11 @@ export function SignInPage(props: { manifest: ConsoleManifest; onSignedIn: () =>
       <main class="signin-card">
         <h1>Sign in to the console</h1>
         <p class="page-subtitle">Serve, watch and try your models. {props.manifest.version ? `Server ${props.manifest.version}.` : null}</p>
+        {props.notice ? (
+          <p class="warning" role="status" data-testid="signin-notice">
+            {props.notice}
+          </p>
+        ) : null}
         <form onSubmit={submit} class="stack" noValidate>
           <label for="api-key">API key</label>
           <input

@@ -40,7 +40,11 @@ export function TrafficCharts({ stats }: { stats: StatsSeries }) {
           { label: 'requests', color: COLORS.blue, values: series.map((p) => perSecond(p.requests)), format: formatRate },
           { label: 'errors', color: COLORS.red, values: series.map((p) => perSecond(p.errors)), format: formatRate },
         ]}
-        summary={idle ? IDLE : `Last minute: ${formatRate(minuteSpan ? minuteRequests / minuteSpan : 0)}; errors: ${minuteErrors} (${formatPercent(minuteRequests ? minuteErrors / minuteRequests : null)} of requests).`}
+        summary={
+          idle
+            ? IDLE
+            : `Last minute: ${formatRate(minuteSpan ? minuteRequests / minuteSpan : 0)}; errors: ${minuteErrors} (${formatPercent(minuteRequests ? minuteErrors / minuteRequests : null)} of requests).`
+        }
       />
       <TimeChart
         testId="chart-latency"
@@ -50,7 +54,11 @@ export function TrafficCharts({ stats }: { stats: StatsSeries }) {
           { label: 'p50', color: COLORS.teal, values: series.map((p) => nullIfIdle(p, p.latencyP50Ms)), format: formatMs, points: true },
           { label: 'p95', color: COLORS.violet, values: series.map((p) => nullIfIdle(p, p.latencyP95Ms)), format: formatMs, points: true },
         ]}
-        summary={idle ? IDLE : `Last minute: p50 about ${formatMs(weightedMean(lastMinute, (p) => p.latencyP50Ms))}, p95 about ${formatMs(weightedMean(lastMinute, (p) => p.latencyP95Ms))}.`}
+        summary={
+          idle
+            ? IDLE
+            : `Last minute: p50 about ${formatMs(weightedMean(lastMinute, (p) => p.latencyP50Ms))}, p95 about ${formatMs(weightedMean(lastMinute, (p) => p.latencyP95Ms))}.`
+        }
       />
       <TimeChart
         testId="chart-queue-compute"
@@ -66,7 +74,11 @@ export function TrafficCharts({ stats }: { stats: StatsSeries }) {
             points: true,
           },
         ]}
-        summary={idle ? IDLE : `Last minute: waiting ${formatMs(weightedMean(lastMinute, (p) => p.queueMsAvg))} in the queue and computing ${formatMs(weightedMean(lastMinute, (p) => p.computeMsAvg))} on average.`}
+        summary={
+          idle
+            ? IDLE
+            : `Last minute: waiting ${formatMs(weightedMean(lastMinute, (p) => p.queueMsAvg))} in the queue and computing ${formatMs(weightedMean(lastMinute, (p) => p.computeMsAvg))} on average.`
+        }
       />
       <TimeChart
         testId="chart-batch-size"

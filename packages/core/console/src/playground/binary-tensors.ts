@@ -56,7 +56,8 @@ interface RawAnswer {
 /** A JSON response (headerLength null) or a binary one; binary outputs are decoded for FP32 only. */
 export function parseInferResponse(bytes: Uint8Array, headerLength: string | null): ParsedAnswer {
   const split = headerLength === null ? bytes.byteLength : Number(headerLength);
-  if (!Number.isInteger(split) || split < 0 || split > bytes.byteLength) throw new Error(`the server sent a bad ${HEADER_LENGTH} (${headerLength})`);
+  if (!Number.isInteger(split) || split < 0 || split > bytes.byteLength)
+    throw new Error(`the server sent a bad ${HEADER_LENGTH} (${headerLength})`);
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(0, split))) as RawAnswer;
   let offset = split;
   const outputs = header.outputs.map((o): OutputTensor => {

@@ -45,10 +45,18 @@ function pixelMap(output: OutputTensor, size: ImageSize): boolean {
   );
 }
 
-/** Pre-selects the preprocessing a model's description mentions (a person can change it). */
-function hintsOf(meta: ModelMetadata): { order: ChannelOrder; norm: string } {
+/**
+ * Pre-selects the preprocessing a model's description mentions (a person can change it): BGR order, ImageNet
+ * normalisation, and a fixed input size written like "[batch,3,48,192]" when the graph leaves H and W free.
+ */
+function hintsOf(meta: ModelMetadata): { order: ChannelOrder; norm: string; size?: ImageSize } {
   const text = meta.parameters?.description ?? '';
-  return { order: /\bBGR\b/.test(text) ? 'BGR' : 'RGB', norm: /imagenet/i.test(text) ? 'imagenet' : 'symmetric' };
+  const size = /\[\s*batch\s*,\s*3\s*,\s*(\d{1,4})\s*,\s*(\d{1,4})\s*\]/i.exec(text);
+  return {
+    order: /\bBGR\b/.test(text) ? 'BGR' : 'RGB',
+    norm: /imagenet/i.test(text) ? 'imagenet' : 'symmetric',
+    ...(size ? { size: { height: Number(size[1]), width: Number(size[2]) } } : {}),
+  };
 }
 
 interface Prepared {
@@ -61,8 +69,8 @@ export function ImagePanel({ meta }: { meta: ModelMetadata }) {
   const declared = { height: input.shape[2]!, width: input.shape[3]! };
   const hints = hintsOf(meta);
   const [picture, setPicture] = useState<ImageBitmap | null>(null);
-  const [height, setHeight] = useState(declared.height > 0 ? String(declared.height) : '');
-  const [width, setWidth] = useState(declared.width > 0 ? String(declared.width) : '');
+  const [height, setHeight] = useState(declared.height > 0 ? String(declared.height) : hints.size ? String(hints.size.height) : '');
+  const [width, setWidth] = useState(declared.width > 0 ? String(declared.width) : hints.size ? String(hints.size.width) : '');
   const [order, setOrder] = useState<ChannelOrder>(hints.order);
   const [norm, setNorm] = useState(hints.norm);
   const [prepared, setPrepared] = useState<Prepared | null>(null);
@@ -78,7 +86,7 @@ export function ImagePanel({ meta }: { meta: ModelMetadata }) {
     try {
       const bitmap = await decodePicture(file);
       setPicture(bitmap);
-      const size = targetSize(declared, { height: bitmap.height, width: bitmap.width }, MAX_DYNAMIC_SIDE, SIZE_MULTIPLE);
+      const size = hints.size ?? targetSize(declared, { height: bitmap.height, width: bitmap.width }, MAX_DYNAMIC_SIDE, SIZE_MULTIPLE);
       setHeight(String(size.height));
       setWidth(String(size.width));
     } catch (error) {
@@ -179,8 +187,8 @@ export function ImagePanel({ meta }: { meta: ModelMetadata }) {
           </div>
         </div>
         <p class="hint">
-          Free dimensions follow the picture's aspect ratio (longer side at most {MAX_DYNAMIC_SIDE} px, multiples of {SIZE_MULTIPLE}).
-          Channel order and normalisation are pre-selected from the model's description.
+          Otherwise free dimensions follow the picture's aspect ratio (longer side at most {MAX_DYNAMIC_SIDE} px, multiples of{' '}
+          {SIZE_MULTIPLE}). Size, channel order and normalisation are pre-selected from the model's description when it gives them.
         </p>
         <div class="button-row">
           <button type="submit" class="button button-primary" disabled={state.running} data-testid="playground-run">

@@ -5,7 +5,14 @@
  */
 import { api, errorOf } from '../api.js';
 import type { CurlRequest } from '../curl.js';
-import { binaryRequestBody, binaryRequestHeaders, HEADER_LENGTH, parseInferResponse, type FloatTensor, type OutputTensor } from './binary-tensors.js';
+import {
+  binaryRequestBody,
+  binaryRequestHeaders,
+  HEADER_LENGTH,
+  parseInferResponse,
+  type FloatTensor,
+  type OutputTensor,
+} from './binary-tensors.js';
 
 export type { FloatTensor, OutputTensor } from './binary-tensors.js';
 

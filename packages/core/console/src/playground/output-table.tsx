@@ -1,4 +1,5 @@
 /** Output tensors as a table: name, type, shape and the first values. */
+import { isProbabilityRow, ProbabilityBars } from '../components/probability-bars.js';
 import { formatMs } from '../format.js';
 import type { InferAnswer, OutputTensor } from './infer-client.js';
 
@@ -18,6 +19,17 @@ export function OutputTable({ answer }: { answer: InferAnswer }) {
       <p class="hint">
         {answer.modelName} version {answer.modelVersion} · {formatMs(answer.elapsedMs)} round trip
       </p>
+      {answer.outputs
+        .filter((o) => isProbabilityRow(o.shape, o.data))
+        .map((o) => (
+          <ProbabilityBars
+            key={o.name}
+            probabilities={Array.from(o.data as ArrayLike<number>)}
+            names={Array.from({ length: o.data.length }, (_, i) => `class ${i}`)}
+            caption={`Output ${o.name} as class probabilities`}
+            testId={`playground-probabilities-${o.name}`}
+          />
+        ))}
       <div class="table-wrap">
         <table class="table table-compact">
           <caption class="visually-hidden">Output tensors</caption>

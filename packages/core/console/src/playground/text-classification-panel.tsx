@@ -2,7 +2,8 @@
 import { useState } from 'preact/hooks';
 import { CurlBlock } from '../components/curl-block.js';
 import { ErrorMessage } from '../components/error-message.js';
-import { formatMs, formatPercent } from '../format.js';
+import { ProbabilityBars } from '../components/probability-bars.js';
+import { formatMs } from '../format.js';
 import type { ModelMetadata } from '../models.js';
 import { inferJson, type InferAnswer } from './infer-client.js';
 import { useRun } from './use-run.js';
@@ -46,28 +47,12 @@ export function TextClassificationPanel({ meta }: { meta: ModelMetadata }) {
               version {answer.modelVersion} · {formatMs(answer.elapsedMs)}
             </span>
           </p>
-          <table class="table table-compact">
-            <caption class="visually-hidden">Probability of each class</caption>
-            <thead>
-              <tr>
-                <th scope="col">Class</th>
-                <th scope="col">Probability</th>
-              </tr>
-            </thead>
-            <tbody>
-              {probabilities.map((p, i) => (
-                <tr key={i}>
-                  <th scope="row">{i === top ? `${String(label)} (class ${i})` : `class ${i}`}</th>
-                  <td>
-                    <span class="bar" aria-hidden="true">
-                      <span class="bar-fill" style={{ width: `${Math.round(p * 100)}%` }} />
-                    </span>{' '}
-                    {formatPercent(p)}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ProbabilityBars
+            probabilities={probabilities}
+            names={probabilities.map((_, i) => (i === top ? `${String(label)} (class ${i})` : `class ${i}`))}
+            caption="Probability of each class"
+            testId="playground-probabilities"
+          />
         </section>
       ) : null}
       {state.curl ? <CurlBlock request={state.curl} /> : null}
