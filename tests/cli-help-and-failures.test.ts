@@ -100,9 +100,11 @@ describe('the shipped bin scripts', () => {
 
 describe('enterprise verbs without the plugin', () => {
   it('say to set SLUICE_PLUGINS=@sluice/enterprise', async () => {
-    const outcome = await run(['audit', 'verify']);
-    expect(outcome.code).toBe(2);
-    expectOneLine(outcome, /set SLUICE_PLUGINS=@sluice\/enterprise/);
+    for (const args of [['audit', 'verify'], ['license', 'trial']]) {
+      const outcome = await run(args);
+      expect(outcome.code).toBe(2);
+      expectOneLine(outcome, /set SLUICE_PLUGINS=@sluice\/enterprise/);
+    }
   });
 });
 
@@ -114,6 +116,8 @@ describe('read-only verbs on a data directory that does not exist', () => {
     [['audit', 'verify', '--data', wrong], ENTERPRISE],
     [['audit', 'export', '--data', wrong], ENTERPRISE],
     [['usage', 'export', '--data', wrong, '--from', '2026-01-01', '--to', '2026-02-01'], ENTERPRISE],
+    [['license', 'status', '--data', wrong], ENTERPRISE],
+    [['license', 'trial', '--data', wrong], ENTERPRISE],
   ] as const) {
     it(`sluice ${args.slice(0, 2).join(' ')} refuses it in one line, exit 2, and creates nothing`, async () => {
       const outcome = await run([...args], { env });

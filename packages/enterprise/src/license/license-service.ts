@@ -57,6 +57,8 @@ export interface LicenseServiceDeps {
 }
 
 const DAY_MS = 86_400_000;
+/** The trial's last days warn daily in the log, like a license that expires soon. */
+const TRIAL_WARNING_DAYS = 7;
 
 export function createLicenseService(deps: LicenseServiceDeps): LicenseService {
   const { clock, logger, policy } = deps;
@@ -139,6 +141,9 @@ export function createLicenseService(deps: LicenseServiceDeps): LicenseService {
     } else if ((state === 'expiring-soon' || state === 'expired-grace') && now - lastWarning >= DAY_MS) {
       lastWarning = now;
       logger.warn({ license: describe() }, state === 'expiring-soon' ? 'the license expires soon: install a renewed key' : 'the license or trial has expired: enterprise features stop when the grace period ends');
+    } else if (state === 'trial' && trial && trial.endsAt.getTime() - now <= TRIAL_WARNING_DAYS * DAY_MS && now - lastWarning >= DAY_MS) {
+      lastWarning = now;
+      logger.warn({ license: describe() }, `the enterprise trial ends on ${trial.endsAt.toISOString()}: install a license key to keep enterprise features`);
     }
   }
 
