@@ -15,7 +15,13 @@ const JS_BUDGET_GZIP_BYTES = 250 * 1024;
  * XML namespace names: identifiers the DOM needs (Preact creates SVG and MathML elements with them), never
  * fetched by a browser. Any other absolute URL in the build would be a request to another origin.
  */
-const NAMESPACE_URIS = new Set(['http://www.w3.org/1999/xhtml', 'http://www.w3.org/2000/svg', 'http://www.w3.org/1998/Math/MathML', 'http://www.w3.org/1999/xlink', 'http://www.w3.org/XML/1998/namespace']);
+const NAMESPACE_URIS = new Set([
+  'http://www.w3.org/1999/xhtml',
+  'http://www.w3.org/2000/svg',
+  'http://www.w3.org/1998/Math/MathML',
+  'http://www.w3.org/1999/xlink',
+  'http://www.w3.org/XML/1998/namespace',
+]);
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -35,7 +41,7 @@ describe('console bundle', () => {
     const referenced = [...indexHtml.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
     expect(referenced.length).toBeGreaterThanOrEqual(2);
     for (const url of referenced) {
-      expect(url).toMatch(/^\/console\/assets\/[\w.-]+\.(js|css)$/);
+      expect(url).toMatch(/^\/console\/assets\/[\w.-]+\.(js|css|svg)$/);
       expect(statSync(join(CONSOLE_DIST_DIR, url.slice('/console/'.length))).isFile()).toBe(true);
     }
   });

@@ -8,7 +8,10 @@ import { Shell } from './shell.js';
 import { SignInPage } from './pages/sign-in-page.js';
 import { fetchManifest, fetchSession, type ConsoleManifest, type ConsoleSession } from './session.js';
 
-type State = { phase: 'loading' } | { phase: 'failed'; message: string } | { phase: 'ready'; session: ConsoleSession | null; manifest: ConsoleManifest };
+type State =
+  | { phase: 'loading' }
+  | { phase: 'failed'; message: string }
+  | { phase: 'ready'; session: ConsoleSession | null; manifest: ConsoleManifest };
 
 export function App() {
   const [state, setState] = useState<State>({ phase: 'loading' });

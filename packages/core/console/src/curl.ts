@@ -20,13 +20,19 @@ export interface CurlRequest {
 
 /** Longest JSON body printed inline; bigger ones are elided so the command stays readable. */
 const MAX_INLINE_BODY = 4000;
+/** Bodies up to this length are printed indented. */
+const PRETTY_BODY = 600;
 
-export function curlCommand(request: CurlRequest, origin = window.location.origin): string {
-  const lines = [`curl -sS -X ${request.method} ${shellQuote(origin + request.path)}`, `  -H 'Authorization: Bearer '"$SLUICE_API_KEY"`];
+/** `origin` is the server's, e.g. window.location.origin. */
+export function curlCommand(request: CurlRequest, origin: string): string {
+  // Double quotes so the shell expands the variable; the key itself never appears in the page.
+  const lines = [`curl -sS -X ${request.method} ${shellQuote(origin + request.path)}`, '  -H "Authorization: Bearer $SLUICE_API_KEY"'];
   for (const [name, value] of Object.entries(request.headers ?? {})) lines.push(`  -H ${shellQuote(`${name}: ${value}`)}`);
   if (request.json !== undefined) {
     lines.push(`  -H 'Content-Type: application/json'`);
-    let body = JSON.stringify(request.json);
+    // Pretty when short (a single-quoted shell string may span lines); one line, cut, when long.
+    const compact = JSON.stringify(request.json);
+    let body = compact.length <= PRETTY_BODY ? JSON.stringify(request.json, null, 2) : compact;
     if (body.length > MAX_INLINE_BODY) body = `${body.slice(0, MAX_INLINE_BODY)} …(${body.length - MAX_INLINE_BODY} more characters)`;
     lines.push(`  --data-raw ${shellQuote(body)}`);
   } else if (request.bodyFile) {

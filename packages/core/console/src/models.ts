@@ -1,5 +1,6 @@
 /** The model repository API the console uses (repository extension, aliases, traffic splits, metadata). */
 import { apiJson } from './api.js';
+import { toneOf, type Tone } from './components/status-badge.js';
 
 export type VersionState = 'UNKNOWN' | 'READY' | 'UNAVAILABLE' | 'LOADING' | 'UNLOADING';
 
@@ -37,11 +38,26 @@ export const unloadModel = (model: string) => apiJson<unknown>('POST', `${modelP
 export const fetchAliases = (model: string) => apiJson<{ aliases: Record<string, number> }>('GET', `${modelPath(model)}/aliases`);
 export const setAlias = (model: string, alias: string, version: number) =>
   apiJson<{ aliases: Record<string, number> }>('PUT', `${modelPath(model)}/aliases/${encodeURIComponent(alias)}`, { version });
-export const deleteAlias = (model: string, alias: string) => apiJson<{ aliases: Record<string, number> }>('DELETE', `${modelPath(model)}/aliases/${encodeURIComponent(alias)}`);
+export const deleteAlias = (model: string, alias: string) =>
+  apiJson<{ aliases: Record<string, number> }>('DELETE', `${modelPath(model)}/aliases/${encodeURIComponent(alias)}`);
 export const fetchTraffic = (model: string) => apiJson<TrafficSplit | null>('GET', `${modelPath(model)}/traffic`);
 export const saveTraffic = (model: string, split: TrafficSplit) => apiJson<TrafficSplit>('PUT', `${modelPath(model)}/traffic`, split);
 export const clearTraffic = (model: string) => apiJson<unknown>('DELETE', `${modelPath(model)}/traffic`);
 export const fetchMetadata = (model: string) => apiJson<ModelMetadata>('GET', `/v2/models/${encodeURIComponent(model)}`);
+
+/**
+ * A version that tried to load and failed (its reason says so), as opposed to one that is merely not serving
+ * (unloaded, not selected by the version policy, removed).
+ */
+export function isLoadFailure(entry: IndexEntry): boolean {
+  return entry.state === 'UNAVAILABLE' && /\bfailed\b/.test(entry.reason ?? '');
+}
+
+/** The badge colour of a version's state: red only for a real failure. */
+export function versionTone(entry: IndexEntry): Tone {
+  if (entry.state === 'UNAVAILABLE') return isLoadFailure(entry) ? 'bad' : 'neutral';
+  return toneOf(entry.state);
+}
 
 export interface ModelGroup {
   name: string;

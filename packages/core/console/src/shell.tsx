@@ -68,7 +68,7 @@ export function Shell({ session, manifest, onSignedOut }: ShellProps) {
           Sluice <span class="brand-sub">console</span>
         </a>
         <div class="topbar-session">
-          <StatusBadge label={session.plan} tone="info" testId="plan-badge" />
+          <StatusBadge label={session.plan} tone={session.plan === 'community' ? 'neutral' : 'info'} testId="plan-badge" />
           <span class="session-name" data-testid="session-name">
             {session.name ?? session.id}
             {session.role ? <span class="session-role"> · {session.role}</span> : null}
@@ -84,7 +84,12 @@ export function Shell({ session, manifest, onSignedOut }: ShellProps) {
           <ul>
             {corePages.map((p) => (
               <li key={p.id}>
-                <a href={pageHref(p.id)} onClick={onLinkClick} aria-current={p.id === page ? 'page' : undefined} data-testid={`nav-${p.id || 'overview'}`}>
+                <a
+                  href={pageHref(p.id)}
+                  onClick={onLinkClick}
+                  aria-current={p.id === page ? 'page' : undefined}
+                  data-testid={`nav-${p.id || 'overview'}`}
+                >
                   {p.title}
                 </a>
               </li>
@@ -94,7 +99,12 @@ export function Shell({ session, manifest, onSignedOut }: ShellProps) {
             <ul class="sidebar-plugins">
               {pluginPages.map((p) => (
                 <li key={p.id}>
-                  <a href={pageHref(p.id)} onClick={onLinkClick} aria-current={p.id === page ? 'page' : undefined} data-testid={`nav-${p.id}`}>
+                  <a
+                    href={pageHref(p.id)}
+                    onClick={onLinkClick}
+                    aria-current={p.id === page ? 'page' : undefined}
+                    data-testid={`nav-${p.id}`}
+                  >
                     {p.title}
                   </a>
                 </li>

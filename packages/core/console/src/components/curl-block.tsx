@@ -5,7 +5,7 @@ import { CopyButton } from './copy-button.js';
 
 export function CurlBlock(props: { request: CurlRequest; note?: string; testId?: string }) {
   const pre = useRef<HTMLPreElement>(null);
-  const command = curlCommand(props.request);
+  const command = curlCommand(props.request, window.location.origin);
   return (
     <section class="curl" aria-label="Equivalent curl command" data-testid={props.testId ?? 'curl-command'}>
       <div class="curl-head">

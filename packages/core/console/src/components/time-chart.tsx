@@ -13,6 +13,8 @@ export interface ChartSeries {
   /** Formats a value for the legend and axis. */
   format: (value: number) => string;
   dashed?: boolean;
+  /** Draw each value as a dot too: for series that are empty (null) while idle, where lone values have no line. */
+  points?: boolean;
 }
 
 export interface TimeChartProps {
@@ -36,7 +38,14 @@ function optionsFor(props: TimeChartProps, width: number): uPlot.Options {
     scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] } },
     axes: [
       { stroke: '#4b5563', grid: { stroke: '#e5e7eb' }, ticks: { stroke: '#d1d5db' } },
-      { stroke: '#4b5563', grid: { stroke: '#e5e7eb' }, ticks: { stroke: '#d1d5db' }, size: 64, values: (_u, splits) => splits.map((v) => format(v)) },
+      {
+        stroke: '#4b5563',
+        grid: { stroke: '#e5e7eb' },
+        ticks: { stroke: '#d1d5db' },
+        values: (_u, splits) => splits.map((v) => format(v)),
+        // Tick (10 px), gap and the longest label at ~8 px a character ("12.5 req/s"): nothing is clipped.
+        size: (_u, values) => 28 + 8 * Math.max(4, ...(values ?? []).map((v) => String(v).length)),
+      },
     ],
     series: [
       {},
@@ -46,6 +55,7 @@ function optionsFor(props: TimeChartProps, width: number): uPlot.Options {
         width: 2,
         dash: s.dashed ? [6, 4] : undefined,
         spanGaps: false,
+        points: s.points ? { show: true, size: 5, fill: s.color } : undefined,
         value: (_u: uPlot, v: number | null) => (v === null || v === undefined ? '–' : s.format(v)),
       })),
     ],

@@ -75,7 +75,12 @@ export function AliasEditor({ model, versions, canWrite }: { model: string; vers
                 <td>v{v}</td>
                 {canWrite ? (
                   <td class="actions">
-                    <button type="button" class="button button-small button-danger-quiet" onClick={() => void remove(alias)} data-testid={`alias-remove-${alias}`}>
+                    <button
+                      type="button"
+                      class="button button-small button-danger-quiet"
+                      onClick={() => void remove(alias)}
+                      data-testid={`alias-remove-${alias}`}
+                    >
                       Remove<span class="visually-hidden"> alias {alias}</span>
                     </button>
                   </td>
@@ -89,7 +94,13 @@ export function AliasEditor({ model, versions, canWrite }: { model: string; vers
         <form class="inline-form" onSubmit={submit} noValidate>
           <div class="field">
             <label for="alias-name">Alias</label>
-            <input id="alias-name" value={name} onInput={(e) => setName(e.currentTarget.value)} placeholder="canary" data-testid="alias-name" />
+            <input
+              id="alias-name"
+              value={name}
+              onInput={(e) => setName(e.currentTarget.value)}
+              placeholder="canary"
+              data-testid="alias-name"
+            />
           </div>
           <div class="field">
             <label for="alias-version">Version</label>

@@ -74,45 +74,76 @@ export function KeyCreateForm({ onCreated }: { onCreated: (created: { key: ApiKe
     <section class="panel" aria-labelledby="create-key-title">
       <h2 id="create-key-title">Create a key</h2>
       <form class="key-form" onSubmit={submit} noValidate data-testid="key-create-form">
-        <div class="field">
-          <label for="key-name">Name</label>
-          <input id="key-name" name="name" maxLength={200} placeholder="checkout-service" data-testid="key-name" />
+        <div class="key-form-main">
+          <div class="field">
+            <label for="key-name">Name</label>
+            <input id="key-name" name="name" maxLength={200} placeholder="checkout-service" data-testid="key-name" />
+          </div>
+          <div class="field">
+            <label for="key-models">Models (optional)</label>
+            <input id="key-models" name="models" placeholder="all models" aria-describedby="key-models-help" data-testid="key-models" />
+            <p id="key-models-help" class="hint">
+              Names separated by commas; empty allows every model.
+            </p>
+          </div>
+          <div class="field-pair">
+            <div class="field">
+              <label for="key-expires">Expires (optional)</label>
+              <input id="key-expires" name="expires" placeholder="never" aria-describedby="key-expires-help" data-testid="key-expires" />
+              <p id="key-expires-help" class="hint">
+                30d, 12h, 15m, 2w or a date (2027-01-31).
+              </p>
+            </div>
+            <fieldset class="field bare">
+              <legend>Rate limit (optional)</legend>
+              <div class="rate-inputs">
+                <input
+                  id="key-rate-max"
+                  name="rateMax"
+                  type="number"
+                  min={1}
+                  step={1}
+                  placeholder="default"
+                  aria-label="Requests allowed per window"
+                  data-testid="key-rate-max"
+                />
+                <label for="key-rate-window" class="rate-per">
+                  per
+                </label>
+                <input
+                  id="key-rate-window"
+                  name="rateWindow"
+                  type="number"
+                  min={1}
+                  step={1}
+                  placeholder="60"
+                  aria-describedby="key-rate-unit"
+                  data-testid="key-rate-window"
+                />
+                <span id="key-rate-unit" class="rate-per">
+                  seconds
+                </span>
+              </div>
+            </fieldset>
+          </div>
         </div>
-        <fieldset class="field scopes">
+        <fieldset class="scopes">
           <legend>Scopes</legend>
           {SCOPES.map((scope) => (
             <label key={scope} class="checkbox">
-              <input type="checkbox" name="scopes" value={scope} defaultChecked={scope === 'infer'} data-testid={`key-scope-${scope}`} />
+              <input
+                type="checkbox"
+                name="scopes"
+                value={scope}
+                defaultChecked={scope === 'infer'}
+                data-testid={`key-scope-${scope.replace(':', '-')}`}
+              />
               <span>
                 <code>{scope}</code> <span class="hint-inline">{SCOPE_HELP[scope]}</span>
               </span>
             </label>
           ))}
         </fieldset>
-        <div class="field">
-          <label for="key-models">Models (optional)</label>
-          <input id="key-models" name="models" placeholder="all models" aria-describedby="key-models-help" data-testid="key-models" />
-          <p id="key-models-help" class="hint">
-            Names separated by commas; empty allows every model.
-          </p>
-        </div>
-        <div class="field">
-          <label for="key-expires">Expires (optional)</label>
-          <input id="key-expires" name="expires" placeholder="never" aria-describedby="key-expires-help" data-testid="key-expires" />
-          <p id="key-expires-help" class="hint">
-            30d, 12h, 15m or a date (2027-01-31).
-          </p>
-        </div>
-        <div class="field field-pair">
-          <div>
-            <label for="key-rate-max">Rate limit (optional)</label>
-            <input id="key-rate-max" name="rateMax" type="number" min={1} step={1} placeholder="server default" data-testid="key-rate-max" />
-          </div>
-          <div>
-            <label for="key-rate-window">per seconds</label>
-            <input id="key-rate-window" name="rateWindow" type="number" min={1} step={1} placeholder="60" data-testid="key-rate-window" />
-          </div>
-        </div>
         <ErrorMessage message={error} testId="key-create-error" />
         <div class="button-row">
           <button type="submit" class="button button-primary" disabled={busy} data-testid="key-create">

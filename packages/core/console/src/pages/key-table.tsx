@@ -27,7 +27,9 @@ export function KeyTable({ keys, ownKeyId, onChanged }: { keys: ApiKey[]; ownKey
   };
 
   if (keys.length === 0) return <p class="empty">No keys yet.</p>;
-  const sorted = [...keys].sort((a, b) => (a.status === b.status ? b.createdAt.localeCompare(a.createdAt) : a.status === 'active' ? -1 : 1));
+  const sorted = [...keys].sort((a, b) =>
+    a.status === b.status ? b.createdAt.localeCompare(a.createdAt) : a.status === 'active' ? -1 : 1,
+  );
   return (
     <>
       <ErrorMessage message={error} />
@@ -53,6 +55,12 @@ export function KeyTable({ keys, ownKeyId, onChanged }: { keys: ApiKey[]; ownKey
               <tr key={key.id} data-testid={`key-row-${key.id}`}>
                 <th scope="row">
                   {key.name}
+                  {key.id === ownKeyId ? (
+                    <>
+                      {' '}
+                      <StatusBadge label="this session" tone="info" />
+                    </>
+                  ) : null}
                   <span class="key-id">{key.id}</span>
                 </th>
                 <td>
@@ -60,20 +68,30 @@ export function KeyTable({ keys, ownKeyId, onChanged }: { keys: ApiKey[]; ownKey
                 </td>
                 <td>{key.scopes.join(', ')}</td>
                 <td>{key.models ? key.models.join(', ') : 'all'}</td>
-                <td>{rateOf(key)}</td>
+                <td class="nowrap">{rateOf(key)}</td>
                 <td>{formatDate(key.createdAt)}</td>
                 <td>{key.expiresAt ? formatDate(key.expiresAt) : 'never'}</td>
                 <td>{key.lastUsedAt ? formatDate(key.lastUsedAt) : 'never'}</td>
                 <td class="actions">
                   {key.status === 'active' && confirming !== key.id ? (
-                    <button type="button" class="button button-small button-danger-quiet" onClick={() => setConfirming(key.id)} data-testid={`key-revoke-${key.id}`}>
+                    <button
+                      type="button"
+                      class="button button-small button-danger-quiet"
+                      onClick={() => setConfirming(key.id)}
+                      data-testid={`key-revoke-${key.id}`}
+                    >
                       Revoke<span class="visually-hidden"> {key.name}</span>
                     </button>
                   ) : null}
                   {confirming === key.id ? (
                     <span class="confirm">
                       {key.id === ownKeyId ? <span class="text-bad">This is the key you signed in with. </span> : null}
-                      <button type="button" class="button button-small button-danger" onClick={() => void revoke(key)} data-testid={`key-revoke-confirm-${key.id}`}>
+                      <button
+                        type="button"
+                        class="button button-small button-danger"
+                        onClick={() => void revoke(key)}
+                        data-testid={`key-revoke-confirm-${key.id}`}
+                      >
                         Confirm revoke<span class="visually-hidden"> {key.name}</span>
                       </button>
                       <button type="button" class="button button-small button-quiet" onClick={() => setConfirming(null)}>

@@ -31,11 +31,7 @@ export function KeysPage({ session }: { session: ConsoleSession }) {
     <>
       <PageHeader
         title="API keys"
-        subtitle={
-          <>
-            Keys for applications and people. {keys ? <StatusBadge label={`${active} active`} tone="good" /> : null}
-          </>
-        }
+        subtitle={<>Keys for applications and people. {keys ? <StatusBadge label={`${active} active`} tone="good" /> : null}</>}
       />
       {created ? <NewKeyToken created={created} onDismiss={() => setCreated(null)} /> : null}
       <KeyCreateForm

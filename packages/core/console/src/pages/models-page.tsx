@@ -7,7 +7,8 @@ import { messageOf } from '../api.js';
 import { ErrorMessage } from '../components/error-message.js';
 import { PageHeader } from '../components/page-header.js';
 import { StatusBadge } from '../components/status-badge.js';
-import { fetchIndex, groupByModel, loadModel, unloadModel, type IndexEntry } from '../models.js';
+import { fetchIndex, groupByModel, isLoadFailure, loadModel, unloadModel, versionTone, type IndexEntry } from '../models.js';
+import { onLinkClick, pageHref } from '../router.js';
 import { allows, type ConsoleSession } from '../session.js';
 import { usePolling } from '../use-polling.js';
 import { ModelRouting } from './model-routing.js';
@@ -19,6 +20,7 @@ export function ModelsPage({ session }: { session: ConsoleSession }) {
   const [busy, setBusy] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const canWrite = allows(session, 'models:write');
+  const canInfer = allows(session, 'infer');
 
   const refresh = async (): Promise<void> => {
     try {
@@ -57,7 +59,9 @@ export function ModelsPage({ session }: { session: ConsoleSession }) {
         </p>
       ) : null}
       {index === null && !error ? <p>Loading the repository index…</p> : null}
-      {index !== null && groups.length === 0 ? <p class="empty">The repository has no models{session.models ? ' this key may use' : ''}.</p> : null}
+      {index !== null && groups.length === 0 ? (
+        <p class="empty">The repository has no models{session.models ? ' this key may use' : ''}.</p>
+      ) : null}
       {groups.length > 0 ? (
         <div class="table-wrap">
           <table class="table" data-testid="models-table">
@@ -81,8 +85,9 @@ export function ModelsPage({ session }: { session: ConsoleSession }) {
                     <ul class="version-list">
                       {group.versions.map((v) => (
                         <li key={v.version ?? '-'} data-testid={`model-version-${group.name}-${v.version ?? 'none'}`}>
-                          <span class="version-number">{v.version ? `v${v.version}` : 'no version'}</span> <StatusBadge label={v.state} />
-                          {v.reason ? <span class="reason"> {v.reason}</span> : null}
+                          <span class="version-number">{v.version ? `v${v.version}` : 'no version'}</span>{' '}
+                          <StatusBadge label={v.state} tone={versionTone(v)} />
+                          {v.reason ? <span class={isLoadFailure(v) ? 'reason reason-failure' : 'reason'}> {v.reason}</span> : null}
                         </li>
                       ))}
                     </ul>
@@ -97,10 +102,26 @@ export function ModelsPage({ session }: { session: ConsoleSession }) {
                     >
                       Routing<span class="visually-hidden"> of {group.name}</span>
                     </button>
+                    {canInfer && group.versions.some((v) => v.state === 'READY') ? (
+                      <a
+                        class="button button-small"
+                        href={`${pageHref('playground')}?model=${encodeURIComponent(group.name)}`}
+                        onClick={onLinkClick}
+                        data-testid={`model-try-${group.name}`}
+                      >
+                        Try<span class="visually-hidden"> {group.name} in the playground</span>
+                      </a>
+                    ) : null}
                     {canWrite ? (
                       <>
-                        <button type="button" class="button button-small" disabled={busy !== null} onClick={() => void act(group.name, 'load')} data-testid={`model-load-${group.name}`}>
-                          {busy === `load:${group.name}` ? 'Loading…' : 'Load'}
+                        <button
+                          type="button"
+                          class="button button-small"
+                          disabled={busy !== null}
+                          onClick={() => void act(group.name, 'load')}
+                          data-testid={`model-load-${group.name}`}
+                        >
+                          {busy === `load:${group.name}` ? 'Loading…' : group.versions.some((v) => v.state === 'READY') ? 'Reload' : 'Load'}
                           <span class="visually-hidden"> {group.name}</span>
                         </button>
                         <button

@@ -7,7 +7,7 @@ import { apiJson, messageOf } from '../api.js';
 import { ErrorMessage } from '../components/error-message.js';
 import { PageHeader } from '../components/page-header.js';
 import { StatusBadge } from '../components/status-badge.js';
-import { fetchIndex, type IndexEntry } from '../models.js';
+import { fetchIndex, isLoadFailure, type IndexEntry } from '../models.js';
 import { onLinkClick, pageHref } from '../router.js';
 import { allows, type ConsoleSession } from '../session.js';
 import { fetchSeries, type StatsSeries } from '../stats.js';
@@ -55,7 +55,7 @@ export function OverviewPage({ session }: { session: ConsoleSession }) {
   }, 5_000);
 
   const count = (state: string) => index?.filter((e) => e.state === state).length ?? 0;
-  const failed = index?.filter((e) => e.state === 'UNAVAILABLE' && e.reason) ?? [];
+  const failed = index?.filter(isLoadFailure) ?? [];
 
   return (
     <>
@@ -63,7 +63,9 @@ export function OverviewPage({ session }: { session: ConsoleSession }) {
       <section class="cards" aria-label="Server status">
         <div class="card" data-testid="overview-health">
           <h2 class="card-label">Health</h2>
-          <p class="card-value">{ready === null ? '…' : <StatusBadge label={ready ? 'Ready' : 'Not ready'} tone={ready ? 'good' : 'bad'} />}</p>
+          <p class="card-value">
+            {ready === null ? '…' : <StatusBadge label={ready ? 'Ready' : 'Not ready'} tone={ready ? 'good' : 'bad'} />}
+          </p>
           <p class="card-note">GET /v2/health/ready</p>
         </div>
         <div class="card" data-testid="overview-plan">
@@ -83,8 +85,8 @@ export function OverviewPage({ session }: { session: ConsoleSession }) {
               <span>
                 <strong>{count('LOADING')}</strong> loading
               </span>
-              <span class={count('UNAVAILABLE') > 0 ? 'text-bad' : undefined}>
-                <strong>{count('UNAVAILABLE')}</strong> failed
+              <span class={failed.length > 0 ? 'text-bad' : undefined}>
+                <strong>{failed.length}</strong> failed
               </span>
             </p>
             <p class="card-note">

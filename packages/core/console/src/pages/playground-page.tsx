@@ -23,7 +23,12 @@ function modesOf(meta: ModelMetadata): Mode[] {
   return meta.inputs.length === 1 && isImageInput(meta.inputs[0]) ? ['image', 'tensors'] : ['tensors'];
 }
 
-const MODE_LABEL: Record<Mode, string> = { 'text-classification': 'Text', 'text-embedding': 'Two texts', image: 'Picture', tensors: 'Tensors' };
+const MODE_LABEL: Record<Mode, string> = {
+  'text-classification': 'Text',
+  'text-embedding': 'Two texts',
+  image: 'Picture',
+  tensors: 'Tensors',
+};
 
 export function PlaygroundPage(_props: { session: ConsoleSession }) {
   const [models, setModels] = useState<string[] | null>(null);
@@ -59,10 +64,19 @@ export function PlaygroundPage(_props: { session: ConsoleSession }) {
 
   return (
     <>
-      <PageHeader title="Playground" subtitle="Send a request to a served model and see the answer, and the curl command that does the same." />
+      <PageHeader
+        title="Playground"
+        subtitle="Send a request to a served model and see the answer, and the curl command that does the same."
+      />
       <div class="field playground-model">
         <label for="pg-model">Model</label>
-        <select id="pg-model" value={model} onChange={(e) => setModel(e.currentTarget.value)} disabled={!models?.length} data-testid="playground-model">
+        <select
+          id="pg-model"
+          value={model}
+          onChange={(e) => setModel(e.currentTarget.value)}
+          disabled={!models?.length}
+          data-testid="playground-model"
+        >
           {(models ?? []).map((name) => (
             <option key={name} value={name}>
               {name}
@@ -70,13 +84,18 @@ export function PlaygroundPage(_props: { session: ConsoleSession }) {
           ))}
         </select>
       </div>
-      {models && models.length === 0 ? <p class="empty">No model is ready to serve{_props.session.models ? ' for this key' : ''}.</p> : null}
+      {models && models.length === 0 ? (
+        <p class="empty">No model is ready to serve{_props.session.models ? ' for this key' : ''}.</p>
+      ) : null}
       <ErrorMessage message={error} />
       {meta ? (
         <>
           <section class="panel" aria-labelledby="meta-title" data-testid="playground-metadata">
             <h2 id="meta-title">
-              {meta.name} <span class="hint-inline">task {meta.parameters?.task ?? 'raw'} · versions {meta.versions.join(', ')}</span>
+              {meta.name}{' '}
+              <span class="hint-inline">
+                task {meta.parameters?.task ?? 'raw'} · versions {meta.versions.join(', ')}
+              </span>
             </h2>
             {meta.parameters?.description ? <p class="description">{meta.parameters.description}</p> : null}
             <div class="signature">
@@ -115,7 +134,14 @@ export function PlaygroundPage(_props: { session: ConsoleSession }) {
               <div class="segmented" role="radiogroup" aria-label="Input">
                 {modesOf(meta).map((m) => (
                   <label key={m} class={m === mode ? 'segment segment-active' : 'segment'}>
-                    <input type="radio" name="pg-mode" value={m} checked={m === mode} onChange={() => setMode(m)} data-testid={`playground-mode-${m}`} />
+                    <input
+                      type="radio"
+                      name="pg-mode"
+                      value={m}
+                      checked={m === mode}
+                      onChange={() => setMode(m)}
+                      data-testid={`playground-mode-${m}`}
+                    />
                     {MODE_LABEL[m]}
                   </label>
                 ))}

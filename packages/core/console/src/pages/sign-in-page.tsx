@@ -59,8 +59,8 @@ export function SignInPage(props: { manifest: ConsoleManifest; onSignedIn: () =>
             data-testid="signin-key"
           />
           <p id="api-key-help" class="hint">
-            The key is exchanged for a session cookie and is not kept by the browser. `sluice serve` prints the first admin key;
-            `sluice keys create` makes more.
+            The key is exchanged for a session cookie and is not kept by the browser. <code>sluice serve</code> prints the first admin key;{' '}
+            <code>sluice keys create</code> makes more.
           </p>
           <ErrorMessage message={error} testId="signin-error" />
           <button type="submit" class="button button-primary" disabled={busy} data-testid="signin-submit">

@@ -27,6 +27,8 @@ export function TrafficCharts({ stats }: { stats: StatsSeries }) {
   const minuteErrors = lastMinute.reduce((s, p) => s + p.errors, 0);
   const minuteSpan = lastMinute.length * intervalSeconds;
   const nullIfIdle = (p: SeriesPoint, v: number | null) => (p.requests > 0 ? v : null);
+  const idle = minuteRequests === 0;
+  const IDLE = 'No requests in the last minute.';
 
   return (
     <div class="chart-grid">
@@ -38,34 +40,60 @@ export function TrafficCharts({ stats }: { stats: StatsSeries }) {
           { label: 'requests', color: COLORS.blue, values: series.map((p) => perSecond(p.requests)), format: formatRate },
           { label: 'errors', color: COLORS.red, values: series.map((p) => perSecond(p.errors)), format: formatRate },
         ]}
-        summary={`Last minute: ${formatRate(minuteSpan ? minuteRequests / minuteSpan : 0)}, ${minuteErrors} errors (${formatPercent(minuteRequests ? minuteErrors / minuteRequests : null)} of requests).`}
+        summary={
+          idle
+            ? IDLE
+            : `Last minute: ${formatRate(minuteSpan ? minuteRequests / minuteSpan : 0)}; errors: ${minuteErrors} (${formatPercent(minuteRequests ? minuteErrors / minuteRequests : null)} of requests).`
+        }
       />
       <TimeChart
         testId="chart-latency"
         title="Latency p50 and p95"
         times={times}
         series={[
-          { label: 'p50', color: COLORS.teal, values: series.map((p) => nullIfIdle(p, p.latencyP50Ms)), format: formatMs },
-          { label: 'p95', color: COLORS.violet, values: series.map((p) => nullIfIdle(p, p.latencyP95Ms)), format: formatMs },
+          { label: 'p50', color: COLORS.teal, values: series.map((p) => nullIfIdle(p, p.latencyP50Ms)), format: formatMs, points: true },
+          { label: 'p95', color: COLORS.violet, values: series.map((p) => nullIfIdle(p, p.latencyP95Ms)), format: formatMs, points: true },
         ]}
-        summary={`Last minute: p50 about ${formatMs(weightedMean(lastMinute, (p) => p.latencyP50Ms))}, p95 about ${formatMs(weightedMean(lastMinute, (p) => p.latencyP95Ms))}.`}
+        summary={
+          idle
+            ? IDLE
+            : `Last minute: p50 about ${formatMs(weightedMean(lastMinute, (p) => p.latencyP50Ms))}, p95 about ${formatMs(weightedMean(lastMinute, (p) => p.latencyP95Ms))}.`
+        }
       />
       <TimeChart
         testId="chart-queue-compute"
         title="Queue time and compute time (mean per request)"
         times={times}
         series={[
-          { label: 'queue', color: COLORS.amber, values: series.map((p) => nullIfIdle(p, p.queueMsAvg)), format: formatMs },
-          { label: 'compute', color: COLORS.blue, values: series.map((p) => nullIfIdle(p, p.computeMsAvg)), format: formatMs },
+          { label: 'queue', color: COLORS.amber, values: series.map((p) => nullIfIdle(p, p.queueMsAvg)), format: formatMs, points: true },
+          {
+            label: 'compute',
+            color: COLORS.blue,
+            values: series.map((p) => nullIfIdle(p, p.computeMsAvg)),
+            format: formatMs,
+            points: true,
+          },
         ]}
-        summary={`Last minute: waiting ${formatMs(weightedMean(lastMinute, (p) => p.queueMsAvg))} in the queue and computing ${formatMs(weightedMean(lastMinute, (p) => p.computeMsAvg))} on average.`}
+        summary={
+          idle
+            ? IDLE
+            : `Last minute: waiting ${formatMs(weightedMean(lastMinute, (p) => p.queueMsAvg))} in the queue and computing ${formatMs(weightedMean(lastMinute, (p) => p.computeMsAvg))} on average.`
+        }
       />
       <TimeChart
         testId="chart-batch-size"
         title="Batch size (mean items per model run)"
         times={times}
-        series={[{ label: 'batch size', color: COLORS.teal, values: series.map((p) => nullIfIdle(p, p.batchSizeAvg)), format: formatNumber }]}
-        summary={`Last minute: ${formatNumber(weightedMean(lastMinute, (p) => p.batchSizeAvg))} items per batch on average.`}
+        series={[
+          {
+            label: 'batch size',
+            color: COLORS.teal,
+            values: series.map((p) => nullIfIdle(p, p.batchSizeAvg)),
+            format: formatNumber,
+            points: true,
+          },
+        ]}
+        summary={idle ? IDLE : `Last minute: mean batch size ${formatNumber(weightedMean(lastMinute, (p) => p.batchSizeAvg))}.`}
       />
     </div>
   );

@@ -7,7 +7,7 @@ import { messageOf } from '../api.js';
 import { ErrorMessage } from '../components/error-message.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { formatMs, formatPercent, formatRate } from '../format.js';
-import { clearTraffic, fetchTraffic, saveTraffic, type IndexEntry, type TrafficSplit } from '../models.js';
+import { clearTraffic, fetchTraffic, saveTraffic, versionTone, type IndexEntry, type TrafficSplit } from '../models.js';
 import type { VersionSummary } from '../stats.js';
 
 /** The server's bound on one weight (models/version-routing.ts). */
@@ -86,7 +86,11 @@ export function TrafficEditor({ model, versions, stats, statsError, canWrite }: 
     <form class="subpanel" onSubmit={save} noValidate data-testid="traffic-editor">
       <h3>Traffic split</h3>
       <p class="hint">
-        {split === undefined ? 'Loading…' : split ? 'Requests that name no version are split by these weights.' : 'No split: requests that name no version go to the “default” alias, else the latest ready version.'}
+        {split === undefined
+          ? 'Loading…'
+          : split
+            ? 'Requests that name no version are split by these weights.'
+            : 'No split: requests that name no version go to the “default” alias, else the latest ready version.'}
       </p>
       <table class="table table-compact">
         <thead>
@@ -108,7 +112,7 @@ export function TrafficEditor({ model, versions, stats, statsError, canWrite }: 
               <tr key={version} data-testid={`traffic-row-${version}`}>
                 <th scope="row">v{version}</th>
                 <td>
-                  <StatusBadge label={entry.state} />
+                  <StatusBadge label={entry.state} tone={versionTone(entry)} />
                 </td>
                 <td>
                   {canWrite ? (
@@ -129,7 +133,9 @@ export function TrafficEditor({ model, versions, stats, statsError, canWrite }: 
                     (weights[version] ?? '0')
                   )}
                 </td>
-                <td data-testid={`traffic-share-${version}`}>{total > 0 && Number.isFinite(weight) && weight > 0 ? formatPercent(weight / total) : '0 %'}</td>
+                <td data-testid={`traffic-share-${version}`}>
+                  {total > 0 && Number.isFinite(weight) && weight > 0 ? formatPercent(weight / total) : '0 %'}
+                </td>
                 <td data-testid={`traffic-rate-${version}`}>{formatRate(live?.requestsPerSecond ?? (stats ? 0 : null))}</td>
                 <td data-testid={`traffic-errors-${version}`}>{formatPercent(live?.errorRate)}</td>
                 <td data-testid={`traffic-p95-${version}`}>{formatMs(live?.latencyP95Ms)}</td>
@@ -138,6 +144,11 @@ export function TrafficEditor({ model, versions, stats, statsError, canWrite }: 
           })}
         </tbody>
       </table>
+      {numeric.some(({ entry, version }) => entry.state !== 'READY' && (parsed.find((p) => p.version === version)?.weight ?? 0) > 0) ? (
+        <p class="warning" data-testid="traffic-warning">
+          A version that is not ready gets no requests: its share goes to the ready versions in the split.
+        </p>
+      ) : null}
       <p class="hint">Live columns: the last 5 minutes (errors as a share of requests; p95 averaged over 5-second intervals).</p>
       {statsError ? <ErrorMessage message={`Live statistics are not available: ${statsError}`} /> : null}
       {canWrite ? (

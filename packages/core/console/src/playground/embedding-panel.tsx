@@ -33,7 +33,10 @@ export function EmbeddingPanel({ meta }: { meta: ModelMetadata }) {
     event.preventDefault();
     if (!first.trim() || !second.trim()) return fail('Type two texts to compare.');
     const body = { model: meta.name, input: [first, second] };
-    void run({ curl: { method: 'POST', path: '/v1/embeddings', json: body }, answer: apiJson<EmbeddingsAnswer>('POST', '/v1/embeddings', body) });
+    void run({
+      curl: { method: 'POST', path: '/v1/embeddings', json: body },
+      answer: apiJson<EmbeddingsAnswer>('POST', '/v1/embeddings', body),
+    });
   };
 
   const vectors = state.result?.data.slice().sort((a, b) => a.index - b.index);
@@ -45,7 +48,13 @@ export function EmbeddingPanel({ meta }: { meta: ModelMetadata }) {
         <label for="pg-text-a">First text</label>
         <textarea id="pg-text-a" rows={2} value={first} onInput={(e) => setFirst(e.currentTarget.value)} data-testid="playground-text" />
         <label for="pg-text-b">Second text</label>
-        <textarea id="pg-text-b" rows={2} value={second} onInput={(e) => setSecond(e.currentTarget.value)} data-testid="playground-text-2" />
+        <textarea
+          id="pg-text-b"
+          rows={2}
+          value={second}
+          onInput={(e) => setSecond(e.currentTarget.value)}
+          data-testid="playground-text-2"
+        />
         <div class="button-row">
           <button type="submit" class="button button-primary" disabled={state.running} data-testid="playground-run">
             {state.running ? 'Running…' : 'Compare'}
@@ -56,11 +65,15 @@ export function EmbeddingPanel({ meta }: { meta: ModelMetadata }) {
       {similarity !== null ? (
         <section class="result" aria-label="Result" data-testid="playground-result">
           <p class="result-headline">
-            Cosine similarity <span class="result-label" data-testid="playground-similarity">{formatNumber(similarity)}</span>
+            Cosine similarity{' '}
+            <span class="result-label" data-testid="playground-similarity">
+              {formatNumber(similarity)}
+            </span>
           </p>
           <p class="hint">
-            {vectors![0]!.embedding.length}-dimensional vectors{state.result?.usage?.total_tokens !== undefined ? `, ${state.result.usage.total_tokens} tokens` : ''}. 1 means
-            the same direction, 0 unrelated.
+            {vectors![0]!.embedding.length}-dimensional vectors
+            {state.result?.usage?.total_tokens !== undefined ? `, ${state.result.usage.total_tokens} tokens` : ''}. 1 means the same
+            direction, 0 unrelated.
           </p>
         </section>
       ) : null}

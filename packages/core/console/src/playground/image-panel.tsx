@@ -9,7 +9,16 @@ import { ErrorMessage } from '../components/error-message.js';
 import { formatPercent } from '../format.js';
 import type { ModelMetadata, TensorSpec } from '../models.js';
 import { BINARY_BODY_FILE, inferBinary, type InferAnswer, type OutputTensor } from './infer-client.js';
-import { decodePicture, MAX_DYNAMIC_SIDE, NORMALISATIONS, resizedPixels, targetSize, toNchw, type ChannelOrder, type ImageSize } from './image-tensor.js';
+import {
+  decodePicture,
+  MAX_DYNAMIC_SIDE,
+  NORMALISATIONS,
+  resizedPixels,
+  targetSize,
+  toNchw,
+  type ChannelOrder,
+  type ImageSize,
+} from './image-tensor.js';
 import { OutputTable } from './output-table.js';
 import { drawProbabilityOverlay, shareAbove } from './probability-map.js';
 import { useRun } from './use-run.js';
@@ -27,7 +36,13 @@ export function isImageInput(spec: TensorSpec | undefined): spec is TensorSpec {
 function pixelMap(output: OutputTensor, size: ImageSize): boolean {
   const s = output.shape;
   const spatial = s.slice(-2);
-  return s.length >= 3 && spatial[0] === size.height && spatial[1] === size.width && output.data.length === size.height * size.width && typeof output.data[0] === 'number';
+  return (
+    s.length >= 3 &&
+    spatial[0] === size.height &&
+    spatial[1] === size.width &&
+    output.data.length === size.height * size.width &&
+    typeof output.data[0] === 'number'
+  );
 }
 
 /** Pre-selects the preprocessing a model's description mentions (a person can change it). */
@@ -75,8 +90,12 @@ export function ImagePanel({ meta }: { meta: ModelMetadata }) {
     event.preventDefault();
     if (!picture) return fail('Choose a picture first.');
     const size = { height: Number(height), width: Number(width) };
-    for (const [name, value, fixed] of [['height', size.height, declared.height], ['width', size.width, declared.width]] as const) {
-      if (!Number.isInteger(value) || value < 1 || value > 4096) return fail(`The ${name} must be a whole number of pixels from 1 to 4096.`);
+    for (const [name, value, fixed] of [
+      ['height', size.height, declared.height],
+      ['width', size.width, declared.width],
+    ] as const) {
+      if (!Number.isInteger(value) || value < 1 || value > 4096)
+        return fail(`The ${name} must be a whole number of pixels from 1 to 4096.`);
       if (fixed > 0 && value !== fixed) return fail(`This model takes a ${name} of exactly ${fixed} pixels.`);
     }
     const normalisation = NORMALISATIONS.find((n) => n.id === norm)!;
@@ -91,7 +110,8 @@ export function ImagePanel({ meta }: { meta: ModelMetadata }) {
 
   const map = state.result && prepared ? state.result.outputs.find((o) => pixelMap(o, prepared.size)) : undefined;
   useEffect(() => {
-    if (map && prepared && overlay.current) drawProbabilityOverlay(overlay.current, prepared.pixels, map.data as ArrayLike<number>, prepared.size);
+    if (map && prepared && overlay.current)
+      drawProbabilityOverlay(overlay.current, prepared.pixels, map.data as ArrayLike<number>, prepared.size);
   }, [map, prepared]);
 
   return (
@@ -99,21 +119,50 @@ export function ImagePanel({ meta }: { meta: ModelMetadata }) {
       <form onSubmit={submit} class="stack" noValidate data-testid="image-form">
         <div class="field">
           <label for="pg-image">Picture</label>
-          <input id="pg-image" type="file" accept="image/png,image/jpeg,image/webp,image/gif,image/bmp" onChange={(e) => void choose(e)} data-testid="playground-image" />
+          <input
+            id="pg-image"
+            type="file"
+            accept="image/png,image/jpeg,image/webp,image/gif,image/bmp"
+            onChange={(e) => void choose(e)}
+            data-testid="playground-image"
+          />
           <p class="hint">Decoded and resized in your browser; only the tensor is sent.</p>
         </div>
         <div class="field-grid">
           <div class="field">
             <label for="pg-height">Height (px)</label>
-            <input id="pg-height" type="number" min={1} max={4096} value={height} readOnly={declared.height > 0} onInput={(e) => setHeight(e.currentTarget.value)} data-testid="playground-height" />
+            <input
+              id="pg-height"
+              type="number"
+              min={1}
+              max={4096}
+              value={height}
+              readOnly={declared.height > 0}
+              onInput={(e) => setHeight(e.currentTarget.value)}
+              data-testid="playground-height"
+            />
           </div>
           <div class="field">
             <label for="pg-width">Width (px)</label>
-            <input id="pg-width" type="number" min={1} max={4096} value={width} readOnly={declared.width > 0} onInput={(e) => setWidth(e.currentTarget.value)} data-testid="playground-width" />
+            <input
+              id="pg-width"
+              type="number"
+              min={1}
+              max={4096}
+              value={width}
+              readOnly={declared.width > 0}
+              onInput={(e) => setWidth(e.currentTarget.value)}
+              data-testid="playground-width"
+            />
           </div>
           <div class="field">
             <label for="pg-order">Channel order</label>
-            <select id="pg-order" value={order} onChange={(e) => setOrder(e.currentTarget.value as ChannelOrder)} data-testid="playground-channel-order">
+            <select
+              id="pg-order"
+              value={order}
+              onChange={(e) => setOrder(e.currentTarget.value as ChannelOrder)}
+              data-testid="playground-channel-order"
+            >
               <option value="RGB">RGB</option>
               <option value="BGR">BGR</option>
             </select>
@@ -130,8 +179,8 @@ export function ImagePanel({ meta }: { meta: ModelMetadata }) {
           </div>
         </div>
         <p class="hint">
-          Free dimensions follow the picture's aspect ratio (longer side at most {MAX_DYNAMIC_SIDE} px, multiples of {SIZE_MULTIPLE}). Channel order and normalisation are
-          pre-selected from the model's description.
+          Free dimensions follow the picture's aspect ratio (longer side at most {MAX_DYNAMIC_SIDE} px, multiples of {SIZE_MULTIPLE}).
+          Channel order and normalisation are pre-selected from the model's description.
         </p>
         <div class="button-row">
           <button type="submit" class="button button-primary" disabled={state.running} data-testid="playground-run">

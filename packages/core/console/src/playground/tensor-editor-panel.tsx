@@ -32,7 +32,10 @@ export function TensorEditorPanel({ meta }: { meta: ModelMetadata }) {
     const shape = parseShape(fields[name]!.shape);
     if (typeof shape === 'string') return fail(shape);
     const data = zeroData(datatype, shape);
-    if (data === null) return fail(`Input ${name}: more than ${MAX_EDITOR_ELEMENTS.toLocaleString('en')} values is too many to edit here; use curl with a file.`);
+    if (data === null)
+      return fail(
+        `Input ${name}: more than ${MAX_EDITOR_ELEMENTS.toLocaleString('en')} values is too many to edit here; use curl with a file.`,
+      );
     update(name, { data });
   };
 
@@ -61,7 +64,13 @@ export function TensorEditorPanel({ meta }: { meta: ModelMetadata }) {
             <div class="field">
               <label for={`pg-shape-${index}`}>Shape</label>
               <div class="inline-form">
-                <input id={`pg-shape-${index}`} value={fields[spec.name]!.shape} onInput={(e) => update(spec.name, { shape: e.currentTarget.value })} data-testid={`playground-shape-${spec.name}`} />
+                <input
+                  id={`pg-shape-${index}`}
+                  placeholder="empty: a scalar"
+                  value={fields[spec.name]!.shape}
+                  onInput={(e) => update(spec.name, { shape: e.currentTarget.value })}
+                  data-testid={`playground-shape-${spec.name}`}
+                />
                 <button type="button" class="button button-small" onClick={() => refill(spec.name, spec.datatype)}>
                   Fill with zeros<span class="visually-hidden"> for {spec.name}</span>
                 </button>

@@ -21,7 +21,8 @@ export function parseShape(text: string): number[] | string {
   if (trimmed === '') return [];
   const parts = trimmed.split(/[\s,]+/).filter(Boolean);
   const dims = parts.map(Number);
-  if (dims.some((d) => !Number.isInteger(d) || d < 0)) return `A shape is a list of whole numbers ≥ 0, like "1, 3, 48, 192" (got "${text}").`;
+  if (dims.some((d) => !Number.isInteger(d) || d < 0))
+    return `A shape is a list of whole numbers ≥ 0, like "1, 3, 48, 192" (got "${text}").`;
   return dims;
 }
 
@@ -53,7 +54,8 @@ export function parseData(name: string, datatype: string, shape: readonly number
     if (datatype === 'BYTES' && typeof item !== 'string') return `Input ${name}: value ${i} must be a string (BYTES).`;
     if (datatype === 'BOOL' && typeof item !== 'boolean') return `Input ${name}: value ${i} must be true or false (BOOL).`;
     if (FLOAT_TYPES.has(datatype) && typeof item !== 'number') return `Input ${name}: value ${i} must be a number (${datatype}).`;
-    if (INTEGER_TYPES.has(datatype) && (typeof item !== 'number' || !Number.isInteger(item))) return `Input ${name}: value ${i} must be a whole number (${datatype}).`;
+    if (INTEGER_TYPES.has(datatype) && (typeof item !== 'number' || !Number.isInteger(item)))
+      return `Input ${name}: value ${i} must be a whole number (${datatype}).`;
   }
   return flat;
 }
