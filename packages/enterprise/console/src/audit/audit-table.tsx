@@ -9,7 +9,8 @@ function actorText(actor: AuditEntry['actor']): string {
   return who ? `${actor.kind}: ${who}` : actor.kind;
 }
 
-export function AuditTable(props: { entries: AuditEntry[] }) {
+/** `firstBadSeq`: the entry verification failed at, marked in the table. */
+export function AuditTable(props: { entries: AuditEntry[]; firstBadSeq?: number | undefined }) {
   if (props.entries.length === 0) return <p class="ee-muted" data-testid="audit-empty">No entries match these filters.</p>;
   return (
     <div class="ee-table-wrap">
@@ -28,8 +29,16 @@ export function AuditTable(props: { entries: AuditEntry[] }) {
         </thead>
         <tbody>
           {props.entries.map((entry) => (
-            <tr key={entry.seq} data-testid="audit-row" data-seq={entry.seq}>
-              <td class="ee-num">{entry.seq}</td>
+            <tr key={entry.seq} data-testid="audit-row" data-seq={entry.seq} class={entry.seq === props.firstBadSeq ? 'ee-row-bad' : undefined}>
+              <td class="ee-num">
+                {entry.seq}
+                {entry.seq === props.firstBadSeq && (
+                  <>
+                    <span class="ee-bad-mark" aria-hidden="true" title="fails verification"> ✗</span>
+                    <span class="ee-visually-hidden"> (fails verification)</span>
+                  </>
+                )}
+              </td>
               <td><time dateTime={entry.time}>{formatDateTime(entry.time)}</time></td>
               <td>{actorText(entry.actor)}</td>
               <td>

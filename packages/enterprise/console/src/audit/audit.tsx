@@ -29,6 +29,7 @@ function AuditPageView(props: { context: PageContext }) {
   const [cursors, setCursors] = useState<string[]>([]);
   const [result, setResult] = useState<ApiResult<AuditPage>>();
   const [reloads, setReloads] = useState(0);
+  const [firstBadSeq, setFirstBadSeq] = useState<number>();
 
   const load = useCallback(async () => {
     const cursor = cursors[cursors.length - 1];
@@ -50,7 +51,7 @@ function AuditPageView(props: { context: PageContext }) {
     <div class="ee-page" data-testid="page-audit">
       <h1>Audit log</h1>
       <p class="ee-muted">Every admin action, key change, model change, sign-in and refusal, hash-chained so that tampering shows.</p>
-      {result?.ok && <VerifyBadge context={props.context} refreshKey={reloads} />}
+      {result?.ok && <VerifyBadge context={props.context} refreshKey={reloads} onFirstBad={setFirstBadSeq} />}
       <AuditFilters
         onApply={(next) => {
           setFilters(next);
@@ -62,7 +63,7 @@ function AuditPageView(props: { context: PageContext }) {
         <ExportLinks filters={filters} />
         {result && !result.ok && <Notice kind="error">Could not read the audit log: {result.message}</Notice>}
         {!result && <p class="ee-muted">Loading…</p>}
-        {page && <AuditTable entries={page.entries} />}
+        {page && <AuditTable entries={page.entries} firstBadSeq={firstBadSeq} />}
         <nav class="ee-actions" aria-label="Audit log pages">
           <button type="button" class="ee-button" data-testid="audit-page-newer" disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
             Newer entries

@@ -16,14 +16,16 @@ function describe(result: ApiResult<VerifyResult>): { tone: string; text: string
   return { tone: 'bad', text: `Chain broken at entry #${data.firstBad?.seq ?? '?'}: ${data.firstBad?.message ?? 'unknown problem'}` };
 }
 
-export function VerifyBadge(props: { context: PageContext; refreshKey: number }) {
+export function VerifyBadge(props: { context: PageContext; refreshKey: number; onFirstBad: (seq: number | undefined) => void }) {
   const [result, setResult] = useState<ApiResult<VerifyResult>>();
   const [busy, setBusy] = useState(false);
   const verify = useCallback(async () => {
     setBusy(true);
-    setResult(await callJson<VerifyResult>(props.context, '/admin/audit/verify'));
+    const answer = await callJson<VerifyResult>(props.context, '/admin/audit/verify');
+    setResult(answer);
     setBusy(false);
-  }, [props.context]);
+    props.onFirstBad(answer.ok ? answer.data.firstBad?.seq : undefined);
+  }, [props.context, props.onFirstBad]);
   useEffect(() => void verify(), [verify, props.refreshKey]);
   const shown = result && describe(result);
   return (
