@@ -25,8 +25,16 @@ export interface StatsSeries {
   series: SeriesPoint[];
 }
 
-export function fetchSeries(minutes: number): Promise<StatsSeries> {
-  return apiJson<StatsSeries>('GET', `/stats/series?minutes=${minutes}`);
+/** What GET /stats/series answers (core's api/stats-routes.ts): intervals of `intervalMs`, oldest first. */
+interface SeriesAnswer {
+  intervalMs: number;
+  minutes: number;
+  intervals: SeriesPoint[];
+}
+
+export async function fetchSeries(minutes: number): Promise<StatsSeries> {
+  const answer = await apiJson<SeriesAnswer>('GET', `/stats/series?minutes=${minutes}`);
+  return { intervalSeconds: answer.intervalMs / 1000, series: answer.intervals };
 }
 
 /** Unix seconds, as uPlot wants them. */
