@@ -43,7 +43,12 @@ describe('models and traffic split', () => {
     const { page } = tab;
     const row = page.getByTestId('model-row-ocr-direction');
     await row.getByRole('button', { name: 'Unload ocr-direction', exact: true }).click();
-    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('ocr-direction: unloaded');
+    // Nothing happens before the confirmation.
+    expect((await fetch(`${server.url}/v2/models/ocr-direction/ready`, { headers: server.auth })).status).toBe(200);
+    await row.getByRole('button', { name: 'Confirm unload ocr-direction' }).click();
+    // The page's answer: a notice, or an error alert (whose text the failure then shows).
+    const answer = page.getByRole('status').or(page.getByRole('alert')).first();
+    await expect.poll(() => answer.textContent()).toContain('ocr-direction: unloaded');
     await expect.poll(() => row.textContent()).not.toMatch(/READY/i);
     const unloaded = await fetch(`${server.url}/v2/models/ocr-direction/ready`, { headers: server.auth });
     expect(unloaded.status).not.toBe(200);
