@@ -34,7 +34,7 @@ describe('SSO configuration', () => {
   it('is off when nothing is set, and resolves a full environment', () => {
     expect(resolveSsoConfig({ env: {} })).toBeUndefined();
     const config = resolveSsoConfig({ env: VALID })!;
-    expect(config.login).toMatchObject({ clientId: 'sluice', scopes: ['openid', 'profile', 'email'], postLoginPath: '/auth/sso/me' });
+    expect(config.login).toMatchObject({ clientId: 'sluice', scopes: ['openid', 'profile', 'email'], postLoginPath: '/console/' });
     expect(config.machine).toEqual({ audience: ['urn:sluice:api'] });
     expect(config.roleClaim).toBe('groups');
     expect(config.session).toEqual({ ttlMs: 12 * 3600_000, idleMs: 3600_000 });

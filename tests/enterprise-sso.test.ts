@@ -3,6 +3,7 @@
  * flow with cookies and hand-followed redirects, state / PKCE / nonce enforcement, group-to-role mapping on admin
  * routes, logout (RP-initiated), the `sso` entitlement gate, audit events and metering subjects.
  */
+import type { FastifyRequest } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestBrowser } from './helpers/oidc-browser.js';
 import { eventually } from './helpers/oidc-sluice-server.js';
@@ -33,16 +34,33 @@ describe('SSO browser login against a real OpenID Provider', () => {
     expect(browser.history.some((hop) => hop.method === 'POST' && hop.url.endsWith('/login'))).toBe(true);
     expect(browser.history.some((hop) => hop.method === 'POST' && hop.url.endsWith('/confirm'))).toBe(true);
 
-    expect(landedAt!.pathname).toBe('/auth/sso/me');
-    expect(response!.status).toBe(200);
-    const me = (await response!.json()) as Record<string, any>;
+    // A person lands in the web console; who they are is the session's /auth/sso/me.
+    expect(landedAt!.pathname).toBe('/console/');
+    expect(response).toBeDefined();
+    const meResponse = await browser.fetch(`${stack.url}/auth/sso/me`);
+    expect(meResponse.status).toBe(200);
+    const me = (await meResponse.json()) as Record<string, any>;
     expect(me).toMatchObject({ subject: 'alice', name: 'Alice Admin', email: 'alice@example.test', role: 'admin', scopes: ['admin'] });
+    // What the IdP's groups were (shown on the console's Account page) beside the role they mapped to.
+    expect(me).toMatchObject({ roleClaim: 'groups', groups: ['data-science', 'sluice-admins'] });
 
     const cookie = browser.cookie('sluice_sso')!;
     expect(cookie.value).toMatch(/^sso_[A-Za-z0-9_-]{43}$/);
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/', secure: false });
     // The login-binding cookie is gone once the login completed.
     expect(browser.cookie('sluice_sso_login')).toBeUndefined();
+  });
+
+  it("offers 'Sign in with SSO' on the console's sign-in page, and sets the role on the principal", async () => {
+    expect(stack.sluice.app.sluice.extensions.console.signIns()).toEqual([
+      { id: 'sso', label: 'Sign in with SSO', href: '/auth/sso/login', signOutHref: '/auth/sso/logout', principalKind: 'oidc' },
+    ]);
+    const browser = new TestBrowser();
+    await login(stack, browser, ACCOUNTS.carol);
+    // The session strategy core asks for this browser's token answers a principal carrying the mapped role.
+    const strategy = stack.sluice.app.sluice.extensions.auth.strategies().find((s) => s.name === 'sso-session')!;
+    const outcome = await strategy.authenticate({ bearer: sessionTokenOf(browser) }, {} as FastifyRequest);
+    expect(outcome).toMatchObject({ result: 'authenticated', principal: { kind: 'oidc', id: 'carol', role: 'user', scopes: ['infer', 'models:read'] } });
   });
 
   it('re-evaluates the role at each login and lands on return_to', async () => {
@@ -135,8 +153,9 @@ describe('SSO browser login against a real OpenID Provider', () => {
     expect((await browser.fetch(missing)).status).toBe(400);
 
     // The genuine callback still works once ...
-    const first = await browser.get(callbackUrl);
-    expect(first.response.status).toBe(200);
+    const first = await browser.fetch(callbackUrl);
+    expect(first.status).toBe(303);
+    expect(first.headers.get('location')).toBe('/console/');
     // ... and a replay of it (same code, same state) is refused: the state is single-use.
     const replay = await browser.fetch(callbackUrl);
     expect(replay.status).toBe(400);

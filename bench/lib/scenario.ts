@@ -6,9 +6,9 @@ export interface ResultRow {
   /** What was measured, e.g. "sluice /v1/embeddings, batching on". */
   name: string;
   concurrency?: number;
-  /** Requests (or items, see unit) per second. */
+  /** Requests (or items, or page loads: see unit) per second. */
   throughput: number;
-  unit: 'req/s' | 'items/s';
+  unit: 'req/s' | 'items/s' | 'loads/s';
   p50Ms?: number;
   p99Ms?: number;
   /** Non-2xx answers or socket errors seen during the run. */

@@ -16,6 +16,7 @@ import { auditRoutes } from './audit/audit-routes.js';
 import { createAuditStore } from './audit/audit-store.js';
 import { verifyAuditChain } from './audit/audit-verify.js';
 import { createSiemForwarder } from './audit/siem-forwarder.js';
+import { registerConsolePages } from './console/console-pages.js';
 import { attachEnterpriseDatabase } from './db/enterprise-database.js';
 import { registerLicenseMetrics } from './license/license-metrics.js';
 import { licenseRoutes } from './license/license-routes.js';
@@ -97,6 +98,8 @@ async function enterprisePlugin(app: FastifyInstance, pluginOptions: EnterpriseP
   await app.register(licenseRoutes, { licenses: license, audit: recorder.sink, clock });
   await app.register(auditRoutes, { db, store, licenses: license, clock });
   await app.register(usageRoutes, { db, metering, quotas, licenses: license, clock });
+  // The console's License, Audit log, Usage and Account pages (listed with or without a license).
+  registerConsolePages(extensions.console, app.log);
   // Single sign-on (src/sso, its own README): gated by the `sso` entitlement at request time.
   await app.register(ssoPlugin, { ...pluginOptions.sso, lockedError: () => lockedError(license, 'sso') });
 

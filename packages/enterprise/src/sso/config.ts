@@ -26,7 +26,7 @@ export interface SsoOptions {
   redirectUri?: string;
   /** Where the IdP sends the browser after RP-initiated logout (must be registered at the IdP). */
   postLogoutRedirectUri?: string;
-  /** The path a browser lands on after logging in when the login named no `return_to` (default /auth/sso/me). */
+  /** The path a browser lands on after logging in when the login named no `return_to` (default /console/, the web console). */
   postLoginPath?: string;
   /** Scopes asked for at login (default openid profile email); `openid` is always included. */
   scopes?: string[];
@@ -164,7 +164,7 @@ export function resolveSsoConfig(options: SsoPluginOptions = {}): SsoConfig | un
     const postLogout = pick('postLogoutRedirectUri');
     if (postLogout) url(postLogout, fail);
     const postLoginPath = pick('postLoginPath');
-    if (postLoginPath && !isLocalPath(String(postLoginPath.value))) fail(postLoginPath, 'must be a path on this server, like /auth/sso/me');
+    if (postLoginPath && !isLocalPath(String(postLoginPath.value))) fail(postLoginPath, 'must be a path on this server, like /console/');
     const scopesSource = pick('scopes');
     const scopes = scopesSource ? list(scopesSource, fail, /[\s,]+/) : ['openid', 'profile', 'email'];
     if (!scopes.includes('openid')) scopes.unshift('openid');
@@ -173,7 +173,7 @@ export function resolveSsoConfig(options: SsoPluginOptions = {}): SsoConfig | un
       clientSecret: nonEmpty(clientSecret!, fail),
       redirectUri,
       ...(postLogout ? { postLogoutRedirectUri: String(postLogout.value) } : {}),
-      postLoginPath: postLoginPath ? String(postLoginPath.value) : '/auth/sso/me',
+      postLoginPath: postLoginPath ? String(postLoginPath.value) : '/console/',
       scopes,
     };
   }

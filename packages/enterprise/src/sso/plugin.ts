@@ -17,7 +17,7 @@ import { createMachineTokenVerifier } from './machine-tokens.js';
 import { createOidcClient } from './oidc-client.js';
 import { ssoRoutes } from './routes.js';
 import { createSsoSessionStore } from './session-store.js';
-import { createMachineTokenStrategy, createSessionStrategy } from './strategies.js';
+import { createMachineTokenStrategy, createSessionStrategy, SESSION_PRINCIPAL_KIND } from './strategies.js';
 
 /** SSO's committed migrations, from src/sso or dist/sso alike. */
 export const SSO_MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle-sso', import.meta.url));
@@ -43,7 +43,11 @@ async function sso(app: FastifyInstance, options: SsoPluginOptions): Promise<voi
 
   const oidc = createOidcClient(config);
   const sessions = config.login ? createSsoSessionStore({ database, ttlMs: config.session.ttlMs, idleMs: config.session.idleMs }) : undefined;
-  if (sessions) extensions.auth.register(createSessionStrategy({ sessions, entitled }));
+  if (sessions) {
+    extensions.auth.register(createSessionStrategy({ sessions, entitled }));
+    // People sign in to the console through the IdP; the login lands on postLoginPath (default /console/).
+    extensions.console.addSignIn({ id: 'sso', label: 'Sign in with SSO', href: '/auth/sso/login', signOutHref: '/auth/sso/logout', principalKind: SESSION_PRINCIPAL_KIND });
+  }
   if (config.machine) extensions.auth.register(createMachineTokenStrategy({ config, verifier: createMachineTokenVerifier({ config, oidc }), entitled }));
   await app.register(ssoRoutes, { config, oidc, sessions, entitled, lockedError: options.lockedError });
 

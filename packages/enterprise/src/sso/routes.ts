@@ -88,13 +88,17 @@ export async function ssoRoutes(app: FastifyInstance, options: SsoRoutesOptions)
     return { token, session: found.session };
   }
 
-  function describeSession(session: SsoSessionRow, idleMs: number) {
+  function describeSession(session: SsoSessionRow, sso: SsoConfig) {
+    const idleMs = sso.session.idleMs;
     return {
       subject: session.subject,
       name: session.name,
       email: session.email,
       role: session.role,
       scopes: session.scopes,
+      // What the IdP sent in the role claim at login, and which claim: the role above is what they mapped to.
+      roleClaim: sso.roleClaim,
+      groups: session.groups ?? [],
       session: {
         id: session.id,
         createdAt: new Date(session.createdAt).toISOString(),
@@ -151,7 +155,7 @@ export async function ssoRoutes(app: FastifyInstance, options: SsoRoutesOptions)
         request.log.info({ subject, roleClaim: sso.config.roleClaim, values: decision.values }, 'single sign-on: no role for this subject');
         throw new SsoError('SLUICE_EE_ERR_SSO_NO_ROLE', `your identity provider account has no Sluice role (its "${sso.config.roleClaim}" claim matches no rule); ask an administrator`);
       }
-      const { token, session } = sso.sessions.createSession({ subject, ...(name ? { name } : {}), ...(email ? { email } : {}), role: decision.role, scopes: decision.scopes, ...(result.idToken ? { idToken: result.idToken } : {}) });
+      const { token, session } = sso.sessions.createSession({ subject, ...(name ? { name } : {}), ...(email ? { email } : {}), role: decision.role, scopes: decision.scopes, groups: decision.values, ...(result.idToken ? { idToken: result.idToken } : {}) });
       const isSecure = secure(request);
       setCookie(reply, SESSION_COOKIE, token, { path: '/', maxAge: sso.config.session.ttlMs / 1000, secure: isSecure });
       clearCookie(reply, LOGIN_COOKIE, LOGIN_COOKIE_PATH, isSecure);
@@ -179,7 +183,7 @@ export async function ssoRoutes(app: FastifyInstance, options: SsoRoutesOptions)
   app.get('/auth/sso/me', { config: publicRoute, schema: documented('The signed-in user of this SSO session') }, async (request, reply) => {
     const sso = configured();
     const { session } = currentSession(request, reply, sso.sessions, true);
-    return reply.header('cache-control', 'no-store').send(describeSession(session, sso.config.session.idleMs));
+    return reply.header('cache-control', 'no-store').send(describeSession(session, sso.config));
   });
 
   app.post('/auth/sso/session-token', { config: publicRoute, schema: documented("This browser session's bearer token, for API calls from scripts") }, async (request, reply) => {

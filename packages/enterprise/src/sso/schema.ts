@@ -14,6 +14,8 @@ import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqli
  *   token (the cookie value, `sso_...`), so the database never holds a usable credential.
  * - `role` and `scopes` are decided from the IdP's claims at login and never change during the session; a new
  *   login re-evaluates them.
+ * - `groups` holds the role claim's values at login (at most 100, each cut to 200 characters) so the person can see
+ *   what their groups mapped to; it is informational and never authorizes anything (`role` and `scopes` do).
  * - `id_token` is kept only as the `id_token_hint` for RP-initiated logout; it is never accepted as a credential.
  * - Times are Unix milliseconds. A session is valid while now < `expires_at` (absolute lifetime) and
  *   now < `last_seen_at` + the idle timeout. Logout deletes the row; expired rows are purged.
@@ -26,6 +28,7 @@ export const ssoSessions = sqliteTable('sso_sessions', {
   email: text('email'),
   role: text('role').notNull(),
   scopes: text('scopes', { mode: 'json' }).$type<string[]>().notNull(),
+  groups: text('groups', { mode: 'json' }).$type<string[]>(),
   idToken: text('id_token'),
   createdAt: integer('created_at').notNull(),
   lastSeenAt: integer('last_seen_at').notNull(),

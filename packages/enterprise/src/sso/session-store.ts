@@ -20,6 +20,8 @@ export interface NewSession {
   email?: string;
   role: string;
   scopes: readonly string[];
+  /** The role claim's values at login (informational; bounded before storing). */
+  groups?: readonly string[];
   idToken?: string;
 }
 
@@ -44,6 +46,10 @@ export interface SsoSessionStore {
   /** Deletes expired sessions and login attempts; returns how many rows went. */
   purgeExpired(): number;
 }
+
+/** Bounds on the role-claim values a session keeps for display: an IdP may send thousands of groups. */
+const MAX_STORED_GROUPS = 100;
+const MAX_GROUP_LENGTH = 200;
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -86,6 +92,7 @@ export function createSsoSessionStore(deps: { database: SluiceDatabase; ttlMs: n
         email: session.email ?? null,
         role: session.role,
         scopes: [...session.scopes],
+        groups: session.groups ? session.groups.slice(0, MAX_STORED_GROUPS).map((group) => group.slice(0, MAX_GROUP_LENGTH)) : null,
         idToken: session.idToken ?? null,
         createdAt: at,
         lastSeenAt: at,

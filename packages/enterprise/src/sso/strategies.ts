@@ -24,7 +24,7 @@ const NOT_ENTITLED = 'single sign-on credentials are not accepted: this server\'
 
 export function principalOfSession(session: SsoSessionRow): Principal {
   const name = session.name ?? session.email ?? undefined;
-  return { kind: SESSION_PRINCIPAL_KIND, id: session.subject, ...(name ? { name } : {}), scopes: session.scopes as Principal['scopes'] };
+  return { kind: SESSION_PRINCIPAL_KIND, id: session.subject, ...(name ? { name } : {}), role: session.role, scopes: session.scopes as Principal['scopes'] };
 }
 
 function rejected(request: FastifyRequest, kind: string, reason: string): AuthOutcome {
@@ -66,7 +66,7 @@ export function createMachineTokenStrategy(deps: { config: SsoConfig; verifier: 
       if (!role) return rejected(request, 'sso-jwt', `the token's "${config.roleClaim}" claim maps to no Sluice role`);
       const clientId = result.claims['client_id'] ?? result.claims['azp'];
       const name = typeof clientId === 'string' && clientId !== result.claims.sub ? clientId : undefined;
-      return { result: 'authenticated', principal: { kind: MACHINE_PRINCIPAL_KIND, id: result.claims.sub, ...(name ? { name } : {}), scopes } };
+      return { result: 'authenticated', principal: { kind: MACHINE_PRINCIPAL_KIND, id: result.claims.sub, ...(name ? { name } : {}), role, scopes } };
     },
   };
 }

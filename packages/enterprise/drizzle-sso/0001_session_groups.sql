@@ -1,0 +1,1 @@
+ALTER TABLE `sso_sessions` ADD `groups` text;

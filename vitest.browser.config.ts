@@ -1,0 +1,20 @@
+import { defineConfig } from 'vitest/config';
+
+// The console's browser tests (`npm run test:browser`): real Chromium (Debian's, scripts/install-chromium.sh)
+// against real Sluice servers on loopback. One file at a time and one Chromium at a time: each file starts its
+// own server and browser, and these 2-core machines cannot run two of them side by side without flaky timings.
+export default defineConfig({
+  resolve: { conditions: ['source'] },
+  ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
+  test: {
+    include: ['tests/browser/**/*.test.ts'],
+    globalSetup: ['tests/helpers/global-setup.ts', 'tests/browser/helpers/global-setup.ts'],
+    pool: 'forks',
+    maxWorkers: 1,
+    fileParallelism: false,
+    sequence: { concurrent: false },
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    reporters: ['default'],
+  },
+});
