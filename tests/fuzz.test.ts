@@ -12,7 +12,8 @@ import { createTestVendor, DAY_MS, startEnterpriseServer, type EnterpriseTestSer
 import { KNOWN_FUZZ_FAILURES, type KnownFailure } from './fuzz-known-failures.js';
 import { identityModel, writeModel } from './helpers/identity-models.js';
 import { copyDemoModels, getJson, postJson } from './helpers/test-server.js';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const DEFAULT_SEED = 20_261_111;
@@ -33,6 +34,9 @@ const BROKEN_MODEL = /\/(?:v2\/models|v1\/models|v2\/repository\/models)\/broken
 function isExpectedUnavailable(c: FuzzCase, violation: string): boolean {
   return BROKEN_MODEL.test(c.path) && /^status 503 SLUICE_ERR_MODEL_NOT_READY/.test(violation);
 }
+
+/** A plugin with console pages, so /console/ext/<id>/ is fuzzed against real files. */
+const CONSOLE_PLUGIN = path.resolve(import.meta.dirname, 'fixtures', 'console-plugin', 'index.ts');
 
 const GARBAGE_AUTHORIZATION = ['Bearer', 'Bearer sk_sluice_', 'Basic Zm9vOmJhcg==', 'Bearer sk_sluice_xxxxxxxx_' + 'y'.repeat(500), 'bearer  a b c', 'Bearer ' + 'x'.repeat(9000), 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZG1pbiJ9.'];
 
@@ -70,7 +74,13 @@ describe(`fuzz (seed ${SEED})`, () => {
   let base: URL;
   let fuzzToken: string;
   let models: { dir: string; remove(): void };
+  const consoleRoot = mkdtempSync(path.join(tmpdir(), 'sluice-fuzz-console-'));
   beforeAll(async () => {
+    // A built console of its own (the real build may not exist in this checkout).
+    mkdirSync(path.join(consoleRoot, 'dist', 'assets'), { recursive: true });
+    writeFileSync(path.join(consoleRoot, 'dist', 'index.html'), '<!doctype html><script type="module" src="/console/assets/app-1.js"></script>\n');
+    writeFileSync(path.join(consoleRoot, 'dist', 'assets', 'app-1.js'), 'export {};\n');
+    writeFileSync(path.join(consoleRoot, 'secret.txt'), BROKEN_CONFIG_BYTES);
     // The demo models plus two that cannot load, so failure answers are fuzzed for leaked paths and file bytes.
     models = copyDemoModels(['sentiment', 'silero-vad', 'ocr-direction', 'ocr-detector']);
     writeModel(models.dir, 'broken-config', 1, identityModel('float32'));
@@ -78,7 +88,7 @@ describe(`fuzz (seed ${SEED})`, () => {
     writeModel(models.dir, 'broken-onnx', 1, Buffer.from(`${BROKEN_ONNX_BYTES} not a protobuf`));
     const vendor = await createTestVendor();
     const license = await vendor.issue({ expiresAt: new Date(Date.now() + 365 * DAY_MS) });
-    server = await startEnterpriseServer({ core: { models: models.dir, strictReadiness: 'off' }, plugin: { trustedPublicKeys: [vendor.publicJwk], license: { key: license } } });
+    server = await startEnterpriseServer({ core: { models: models.dir, strictReadiness: 'off', consoleDir: path.join(consoleRoot, 'dist'), plugins: [CONSOLE_PLUGIN] }, plugin: { trustedPublicKeys: [vendor.publicJwk], license: { key: license } } });
     base = new URL(server.url);
     // An admin key of its own with a limit high enough that the run reaches validation instead of 429s.
     const created = await postJson(`${server.url}/admin/keys`, { name: 'fuzz', scopes: ['admin'], rateLimit: { max: 1_000_000, windowMs: 60_000 } }, server.auth);
@@ -88,6 +98,7 @@ describe(`fuzz (seed ${SEED})`, () => {
   afterAll(async () => {
     await server?.close();
     models?.remove();
+    rmSync(consoleRoot, { recursive: true, force: true });
   });
 
   it(`${HTTP_RUNS} generated requests and ${RAW_RUNS} raw ones: no 5xx, no reset, answered in time, no internals`, async () => {

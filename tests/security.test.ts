@@ -62,6 +62,8 @@ describe('model names cannot escape the repository', () => {
     ['GET', '/v2/models/{m}/ready'],
     ['GET', '/v2/models/{m}/versions/1'],
     ['GET', '/v2/models/{m}/versions/1/ready'],
+    ['GET', '/v2/models/{m}/stats'],
+    ['GET', '/v2/models/{m}/versions/1/stats'],
     ['POST', '/v2/models/{m}/infer', JSON.stringify({ inputs: [{ name: 'text', shape: [1], datatype: 'BYTES', data: ['x'] }] })],
     ['POST', '/v2/models/{m}/versions/1/infer', JSON.stringify({ inputs: [{ name: 'text', shape: [1], datatype: 'BYTES', data: ['x'] }] })],
     ['POST', '/v2/repository/models/{m}/load', '{}'],

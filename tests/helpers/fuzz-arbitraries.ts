@@ -1,7 +1,7 @@
 /**
  * fast-check generators of malformed and adversarial HTTP requests for tests/fuzz.test.ts: garbage and
  * mistyped JSON, huge numbers, deep nesting, odd headers and content types, unicode and path tricks, spread
- * over the V2, OpenAI, repository, admin and enterprise routes. Each case names the route it aims at.
+ * over the V2, OpenAI, repository, statistics, console, session, admin and enterprise routes. Each case names the route it aims at.
  */
 import fc from 'fast-check';
 
@@ -144,8 +144,8 @@ const contentType = fc.oneof(
 
 /** Extra headers: odd but sendable (Node refuses control characters client-side, so those go raw). */
 const oddHeaders = fc.dictionary(
-  fc.constantFrom('accept', 'accept-encoding', 'content-encoding', 'x-request-id', 'x-forwarded-for', 'origin', 'sec-fetch-site', 'range', 'if-none-match', 'x-sluice-version', 'inference-header-content-length'),
-  fc.oneof(fc.string({ unit: 'grapheme-ascii', maxLength: 60 }).map((s) => s.replace(/[^\x20-\x7e]/g, '')), fc.constantFrom('gzip', 'br', 'deflate', '*/*', 'application/octet-stream', 'bytes=0-1', 'x'.repeat(4000), '100-continue', 'null', 'http://evil.example')),
+  fc.constantFrom('accept', 'accept-encoding', 'content-encoding', 'x-request-id', 'x-forwarded-for', 'origin', 'sec-fetch-site', 'range', 'if-none-match', 'x-sluice-version', 'inference-header-content-length', 'cookie'),
+  fc.oneof(fc.string({ unit: 'grapheme-ascii', maxLength: 60 }).map((s) => s.replace(/[^\x20-\x7e]/g, '')), fc.constantFrom('gzip', 'br', 'deflate', '*/*', 'application/octet-stream', 'bytes=0-1', 'x'.repeat(4000), '100-continue', 'null', 'http://evil.example', 'same-origin', `sluice_session=${'A'.repeat(43)}`, 'sluice_session=x; sluice_session=y', 'sluice_session=', '"*"')),
   { maxKeys: 3 },
 );
 
@@ -200,6 +200,31 @@ const ROUTES: RouteSpec[] = [
   { route: 'GET /v2/repository/models/:model/traffic', method: 'GET', path: segment.map((m) => `/v2/repository/models/${m}/traffic`) },
   { route: 'PUT /v2/repository/models/:model/traffic', method: 'PUT', path: segment.map((m) => `/v2/repository/models/${m}/traffic`), body: bodyFor(fc.record({ versions: fc.oneof(fc.array(fc.record({ version: fc.oneof(fc.constantFrom(1, 2, 0, -1, 2 ** 53), anyJsonValue), weight: fc.oneof(fc.constantFrom(0, 1, 100, 1e308, -1), anyJsonValue) }, { requiredKeys: [] }), { maxLength: 4 }), fc.integer({ min: 1000, max: 5000 }).map((n) => Array.from({ length: n }, () => ({ version: 1, weight: 1 }))), anyJsonValue) }, { requiredKeys: [] })) },
   { route: 'DELETE /v2/repository/models/:model/traffic', method: 'DELETE', path: segment.map((m) => `/v2/repository/models/${m}/traffic`) },
+  // Statistics extension and the console's traffic series.
+  { route: 'GET /v2/models/:model/stats', method: 'GET', path: fc.oneof(fc.constant('/v2/models/stats'), modelPath('/stats'), versionPath('/stats')) },
+  {
+    route: 'GET /stats/series',
+    method: 'GET',
+    path: fc.oneof(query, fc.constantFrom('?minutes=1', '?minutes=30', '?minutes=0', '?minutes=31', '?minutes=1e3', '?minutes=-1', '?minutes=1.5', '?minutes=%00', '?minutes=15&minutes=2', `?minutes=${'9'.repeat(400)}`, '?minutes[]=1')).map((q) => `/stats/series${q}`),
+  },
+  // The web console (its files, manifest and plugin pages) and console sessions.
+  {
+    route: 'GET /console/*',
+    method: 'GET',
+    path: fc.oneof(
+      fc.constantFrom('/', '/console', '/console/', '/console/manifest.json', '/console/index.html', '/console/assets/', '/console/ext/'),
+      segment.map((s) => `/console/${s}`),
+      fc.tuple(fc.constantFrom('assets', 'ext/hello', 'ext', 'models', 'keys'), segment, segment).map(([a, b, c]) => `/console/${a}/${b}/${c}`),
+    ),
+  },
+  {
+    route: 'POST /auth/session',
+    method: 'POST',
+    path: fc.constant('/auth/session'),
+    body: bodyFor(fc.record({ apiKey: fc.oneof(fc.constantFrom(`sk_sluice_000000000000_${'A'.repeat(43)}`, 'sk_sluice_', '', 'x'.repeat(600), 'Bearer sk_sluice_x'), anyJsonValue) }, { requiredKeys: [] })),
+  },
+  { route: 'GET /auth/session', method: 'GET', path: fc.constantFrom('/auth/session', '/auth/session?x=1', '/auth/session/') },
+  { route: 'DELETE /auth/session', method: 'DELETE', path: fc.constant('/auth/session') },
   // API key administration.
   { route: 'GET /admin/keys', method: 'GET', path: query.map((q) => `/admin/keys${q}`) },
   { route: 'POST /admin/keys', method: 'POST', path: fc.constant('/admin/keys'), body: bodyFor(fc.record({ name: anyJsonValue, scopes: fc.oneof(fc.array(fc.constantFrom('infer', 'admin', 'models:read', 'models:write', 'metrics:read', 'root', ''), { maxLength: 3 }), anyJsonValue), models: anyJsonValue, expires: fc.oneof(fc.constantFrom('30d', '0d', '-1d', '99999999999d', '1e9h', '2026-13-45', '9999-12-31T23:59:59Z'), anyJsonValue), rateLimit: fc.oneof(fc.record({ max: anyJsonValue, windowMs: anyJsonValue }), anyJsonValue) }, { requiredKeys: [] })) },
@@ -260,7 +285,8 @@ export const rawRequest: fc.Arbitrary<{ route: string; bytes: Buffer }> = fc.one
     'GET /v2/models/../../etc/passwd HTTP/1.1', 'GET /v2/models/%2e%2e/%2e%2e/etc/passwd HTTP/1.1', 'GET //etc/passwd HTTP/1.1',
     'GET /\\..\\..\\etc\\passwd HTTP/1.1', 'GET http://evil.example/v2 HTTP/1.1', 'GET * HTTP/1.1', 'OPTIONS * HTTP/1.1', 'GET /v2 HTTP/9.9',
     'GET /v2 HTTP/1.1 extra', 'BREW /v2 HTTP/1.1', 'GET /v2/models/sentiment\u0000 HTTP/1.1', 'GET /%ff%fe%fd HTTP/1.1', 'GET /docs/../../../../etc/passwd HTTP/1.1',
-    'GET /docs/%2e%2e/%2e%2e/%2e%2e/package.json HTTP/1.1', 'GET /docs/static/..%2f..%2fpackage.json HTTP/1.1', 'GET /' + 'a'.repeat(70_000) + ' HTTP/1.1', 'TRACE /v2 HTTP/1.1',
+    'GET /docs/%2e%2e/%2e%2e/%2e%2e/package.json HTTP/1.1', 'GET /docs/static/..%2f..%2fpackage.json HTTP/1.1',
+    'GET /console/assets/../../../package.json HTTP/1.1', 'GET /console/assets/..\\..\\package.json HTTP/1.1', 'GET /console/ext/hello/..%2f..%2findex.ts HTTP/1.1', 'GET /' + 'a'.repeat(70_000) + ' HTTP/1.1', 'TRACE /v2 HTTP/1.1',
   ).map((line) => ({ route: 'raw request line', bytes: Buffer.from(`${line}\r\nHost: localhost\r\nConnection: close\r\n\r\n`, 'latin1') })),
   fc.record({
     name: fc.constantFrom('Authorization', 'Content-Type', 'Inference-Header-Content-Length', 'X-Request-Id', 'Host', 'Content-Length', 'Transfer-Encoding'),

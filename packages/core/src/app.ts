@@ -27,6 +27,13 @@ import { ModelRegistry } from './models/model-registry.js';
 import { ROUTE_PARAM_MAX_LENGTH } from './models/model-name.js';
 import { WorkerPool } from './models/runtime/worker-pool.js';
 import { createServerMetrics } from './observability/server-metrics.js';
+import { ModelStatistics } from './observability/model-statistics.js';
+import { TrafficSeries } from './observability/traffic-series.js';
+import { statisticsRoutes } from './api/v2/statistics-routes.js';
+import { statsRoutes } from './api/stats-routes.js';
+import { consoleServer } from './console/console-plugin.js';
+import { createConsoleSessionStore } from './console/session-store.js';
+import { createConsoleSessionStrategy } from './console/session-strategy.js';
 import { loggerOptions } from './observability/logger.js';
 import { startRepositoryPolling } from './models/repository-poller.js';
 import { adminKeyRoutes } from './api/admin/key-routes.js';
@@ -82,6 +89,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   app.addHook('onClose', async () => database.close());
   if (database.migrations.applied.length > 0) app.log.info({ applied: database.migrations.applied, file: database.file }, 'database migrated');
   const metrics = createServerMetrics();
+  const statistics = new ModelStatistics();
+  const series = new TrafficSeries();
   const pool = new WorkerPool(config.workers, app.log);
   const registry = new ModelRegistry({
     repository: config.models,
@@ -91,15 +100,31 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     defaultThreads: config.threadsPerSession,
     settleMs: config.pollSettleMs,
     metrics,
+    onExecution: (execution) => {
+      statistics.recordExecution(execution);
+      series.recordExecution(execution);
+    },
   });
   const extensions = createExtensions({ logger: app.log });
   const apiKeys = createApiKeyService({ database });
   extensions.auth.register(createApiKeyStrategy(apiKeys));
-  const inference = createInferenceService({ registry, metrics, limits: config, onOutcome: (outcome) => extensions.events.emit('inference.completed', inferenceCompletedEvent(outcome)) });
+  // Console sessions come right after API keys: plugins' strategies (SSO...) are asked later.
+  const consoleSessions = config.console === 'on' ? createConsoleSessionStore({ database, ttlMs: config.consoleSessionTtlMs, idleMs: config.consoleSessionIdleMs }) : undefined;
+  if (consoleSessions) extensions.auth.register(createConsoleSessionStrategy({ sessions: consoleSessions, apiKeys }));
+  const inference = createInferenceService({
+    registry,
+    metrics,
+    limits: config,
+    onOutcome: (outcome) => {
+      statistics.recordOutcome(outcome);
+      series.recordOutcome(outcome);
+      extensions.events.emit('inference.completed', inferenceCompletedEvent(outcome));
+    },
+  });
   const state = { loaded: false, shuttingDown: false };
   let resolveInitialLoad!: () => void;
   const initialLoad = new Promise<void>((resolve) => (resolveInitialLoad = resolve));
-  const context: SluiceContext = { config, registry, inference, metrics, pool, initialLoad, state, database, apiKeys, extensions };
+  const context: SluiceContext = { config, registry, inference, metrics, statistics, series, pool, initialLoad, state, database, apiKeys, extensions };
   app.decorate('sluice', context);
 
   registerErrorHandlers(app);
@@ -125,12 +150,15 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   await app.register(requestDeadlineHook);
   await app.register(healthRoutes);
   await app.register(serverMetadataRoutes);
+  await app.register(statisticsRoutes);
   await app.register(modelRoutes);
   await app.register(repositoryRoutes);
   await app.register(routingRoutes);
   await app.register(metricsRoutes);
   await app.register(openAiRoutes);
   await app.register(adminKeyRoutes);
+  await app.register(statsRoutes);
+  if (consoleSessions) await app.register(consoleServer, { sessions: consoleSessions, dir: config.consoleDir });
   // Plugins last: they build on everything above (app.sluice, the auth table, the routes).
   await loadPlugins(app, config.plugins);
 

@@ -6,7 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ConfigError } from './errors.js';
+
+/** The built web console (packages/core/console-dist, from `npm run build`), from src/ or dist/ alike. */
+export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../console-dist', import.meta.url));
 
 export interface ServerConfig {
   host: string;
@@ -65,6 +69,14 @@ export interface ServerConfig {
   keepAliveTimeoutMs: number;
   /** Open connections one client address may hold; past it a new connection gets 503 and is closed. 0: no cap. */
   maxConnectionsPerClient: number;
+  /** 'on' (default): the web console at /console/ and console sessions (/auth/session); 'off': neither. */
+  console: 'on' | 'off';
+  /** The console's built files (default: packages/core/console-dist). */
+  consoleDir: string;
+  /** A console session's absolute lifetime. */
+  consoleSessionTtlMs: number;
+  /** A console session ends after this long without a request. */
+  consoleSessionIdleMs: number;
 }
 
 type Kind = 'string' | 'integer' | 'list';
@@ -112,6 +124,10 @@ export const OPTION_SPECS: OptionSpec[] = [
   { key: 'headersTimeoutMs', flag: 'headers-timeout-ms', env: 'SLUICE_HEADERS_TIMEOUT_MS', kind: 'integer', min: 100, max: 3_600_000, description: 'time to receive a request\'s headers (default 10000)' },
   { key: 'receiveTimeoutMs', flag: 'receive-timeout-ms', env: 'SLUICE_RECEIVE_TIMEOUT_MS', kind: 'integer', min: 100, max: 3_600_000, description: 'time to receive a whole request, headers and body, before 408 and close (default 60000)' },
   { key: 'keepAliveTimeoutMs', flag: 'keep-alive-timeout-ms', env: 'SLUICE_KEEP_ALIVE_TIMEOUT_MS', kind: 'integer', min: 100, max: 3_600_000, description: 'how long an idle kept-alive connection stays open (default 5000)' },
+  { key: 'console', flag: 'console', env: 'SLUICE_CONSOLE', kind: 'string', allowed: ['on', 'off'], description: 'on (default): the web console at /console/ and console sign-in (/auth/session); off: neither' },
+  { key: 'consoleDir', flag: 'console-dir', env: 'SLUICE_CONSOLE_DIR', kind: 'string', description: 'folder of the built console (default: packages/core/console-dist, built by npm run build)' },
+  { key: 'consoleSessionTtlMs', flag: 'console-session-ttl-ms', env: 'SLUICE_CONSOLE_SESSION_TTL_MS', kind: 'integer', min: 1000, max: 2_592_000_000, description: 'absolute lifetime of a console session (default 43200000 = 12 h)' },
+  { key: 'consoleSessionIdleMs', flag: 'console-session-idle-ms', env: 'SLUICE_CONSOLE_SESSION_IDLE_MS', kind: 'integer', min: 1000, max: 2_592_000_000, description: 'a console session ends after this long without a request (default 3600000 = 1 h)' },
   { key: 'maxConnectionsPerClient', flag: 'max-connections-per-client', env: 'SLUICE_MAX_CONNECTIONS_PER_CLIENT', kind: 'integer', min: 0, max: 100_000, description: 'open connections per client address; more get 503 and are closed (default 128; 0: no cap)' },
 ];
 
@@ -150,6 +166,10 @@ export function defaultConfig(): ServerConfig {
     receiveTimeoutMs: 60_000,
     keepAliveTimeoutMs: 5_000,
     maxConnectionsPerClient: 128,
+    console: 'on',
+    consoleDir: DEFAULT_CONSOLE_DIR,
+    consoleSessionTtlMs: 12 * 3_600_000,
+    consoleSessionIdleMs: 3_600_000,
   };
 }
 
@@ -239,5 +259,6 @@ export function resolveConfig(sources: ConfigSources = {}): ServerConfig {
   }
   resolved.models = path.resolve(cwd, resolved.models);
   resolved.data = path.resolve(cwd, resolved.data);
+  resolved.consoleDir = path.resolve(cwd, resolved.consoleDir);
   return resolved;
 }

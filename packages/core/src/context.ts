@@ -6,13 +6,19 @@ import type { SluiceExtensions } from './extensions.js';
 import type { InferenceService } from './models/inference-service.js';
 import type { ModelRegistry } from './models/model-registry.js';
 import type { WorkerPool } from './models/runtime/worker-pool.js';
+import type { ModelStatistics } from './observability/model-statistics.js';
 import type { ServerMetrics } from './observability/server-metrics.js';
+import type { TrafficSeries } from './observability/traffic-series.js';
 
 export interface SluiceContext {
   config: ServerConfig;
   registry: ModelRegistry;
   inference: InferenceService;
   metrics: ServerMetrics;
+  /** Per-version counters since start (Triton's statistics extension). */
+  statistics: ModelStatistics;
+  /** The last 30 minutes of traffic in 5-second intervals (the console's charts). */
+  series: TrafficSeries;
   pool: WorkerPool;
   /** Settles when the models present at start have been loaded (or failed to). */
   initialLoad: Promise<void>;

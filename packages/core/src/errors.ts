@@ -38,6 +38,7 @@ export const ERROR_CATALOGUE = {
   SLUICE_ERR_RECEIVE_TIMEOUT: { status: 408, summary: 'The request (headers and body) did not arrive within --receive-timeout-ms (or its headers within --headers-timeout-ms); the connection is closed.' },
   SLUICE_ERR_HEADERS_TOO_LARGE: { status: 431, summary: "The request's headers exceed the HTTP server's size limit; the connection is closed." },
   SLUICE_ERR_TOO_MANY_CONNECTIONS: { status: 503, summary: 'This client address already holds --max-connections-per-client open connections; the new one is closed. Retry after the Retry-After seconds.' },
+  SLUICE_ERR_CONSOLE_NOT_BUILT: { status: 404, summary: 'The web console is not built: run `npm run build` (or point --console-dir at a built console) and restart.' },
   SLUICE_ERR_INTERNAL: { status: 500, summary: 'An unexpected server fault; the log has the details under the request id.' },
 } as const satisfies Record<string, { status: number; summary: string }>;
 

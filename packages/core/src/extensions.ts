@@ -35,7 +35,10 @@ export interface Principal {
   models?: readonly string[];
   /** A limit that overrides the route and server defaults (stored with an API key). */
   rateLimit?: RateLimit;
-  /** The role a strategy with roles granted (e.g. SSO: 'admin', 'operator', 'user', 'viewer'); scopes still decide. */
+  /**
+   * A role name when the strategy has roles (e.g. SSO: 'admin', 'operator', 'user', 'viewer'). Informational:
+   * access is decided by `scopes`; GET /auth/session reports it to the console.
+   */
   role?: string;
 }
 

@@ -6,6 +6,7 @@
 import { asc, count, eq, sql } from 'drizzle-orm';
 import type { SluiceDatabase } from '../db/client.js';
 import { apiKeys, type ApiKeyRow } from '../db/schema/api-keys.js';
+import { consoleSessions } from '../db/schema/console-sessions.js';
 import { SluiceError } from '../errors.js';
 import type { RateLimit } from '../extensions.js';
 import { isValidModelName } from '../models/repository.js';
@@ -44,7 +45,7 @@ export interface ApiKeyService {
   create(input: NewApiKey): { key: ApiKeyInfo; token: string };
   list(): ApiKeyInfo[];
   get(id: string): ApiKeyInfo | undefined;
-  /** Revokes a key (idempotent); throws SLUICE_ERR_KEY_NOT_FOUND for an unknown id. */
+  /** Revokes a key (idempotent) and ends its console sessions; throws SLUICE_ERR_KEY_NOT_FOUND for an unknown id. */
   revoke(id: string): ApiKeyInfo;
   verify(token: string): VerifyResult;
   /** Rows ever created, revoked ones included (first-start detection). */
@@ -156,7 +157,10 @@ export function createApiKeyService(deps: { database: SluiceDatabase; clock?: ()
     revoke(id) {
       const found = row(id);
       if (!found) throw new SluiceError('SLUICE_ERR_KEY_NOT_FOUND', `no API key with id "${id}"`);
-      if (found.revokedAt === null) orm.update(apiKeys).set({ revokedAt: now() }).where(eq(apiKeys.id, id)).run();
+      deps.database.sqlite.transaction(() => {
+        if (found.revokedAt === null) orm.update(apiKeys).set({ revokedAt: now() }).where(eq(apiKeys.id, id)).run();
+        orm.delete(consoleSessions).where(eq(consoleSessions.keyId, id)).run();
+      })();
       return toInfo(row(id)!, now());
     },
     verify(token) {

@@ -27,11 +27,13 @@ export interface RouteRuleEntry {
   rule: RouteRule | undefined;
 }
 
+export type RefusalAction = 'auth.failure' | 'auth.denied';
+
 const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Same-origin per the browser (Fetch Metadata), or an Origin header naming this host. */
-function isSameOrigin(request: FastifyRequest): boolean {
+export function isSameOrigin(request: FastifyRequest): boolean {
   const site = request.headers['sec-fetch-site'];
   if (site !== undefined) return site === 'same-origin';
   const origin = request.headers.origin;
@@ -79,6 +81,7 @@ async function authPlugin(app: FastifyInstance, options: { rules: Record<string,
     for (const method of methods) routes.push({ method, url: route.url, rule: resolveRouteRule(options.rules, method, route.url, route.config) });
   });
   app.decorate('sluiceRouteRules', () => routes.slice());
+  app.decorate('sluiceRefuse', (request: FastifyRequest, action: RefusalAction, error: SluiceError, claimed?: { kind: string; id: string }) => refuse(request, action, error, claimed));
 
   function ruleFor(request: FastifyRequest): RouteRule | undefined {
     const url = request.routeOptions.url;
@@ -94,7 +97,7 @@ async function authPlugin(app: FastifyInstance, options: { rules: Record<string,
   }
 
   /** `claimed` names who the refused credentials said they were (a key id, a subject) and which strategy saw them. */
-  function refuse(request: FastifyRequest, action: 'auth.failure' | 'auth.denied', error: SluiceError, claimed?: { kind: string; id: string }): never {
+  function refuse(request: FastifyRequest, action: RefusalAction, error: SluiceError, claimed?: { kind: string; id: string }): never {
     if (action === 'auth.failure') limitFailures(request);
     releaseHeldAudit(request, 'as-refusals');
     emitAudit(request, {
@@ -211,5 +214,11 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Every route registered so far with the auth rule it resolved to (the route-scope test reads this). */
     sluiceRouteRules(): RouteRuleEntry[];
+    /**
+     * Refuses a request as the auth plugin does, for routes that check credentials themselves (POST
+     * /auth/session): 'auth.failure' counts towards the failed-auth limit (429 past it, nothing audited), and
+     * the refusal is audited through the refusal summaries. Always throws `error` (or the 429).
+     */
+    sluiceRefuse(request: FastifyRequest, action: RefusalAction, error: SluiceError, claimed?: { kind: string; id: string }): never;
   }
 }

@@ -30,6 +30,19 @@ export function coreRouteRules(options: { metricsAuth: 'on' | 'off' }): Record<s
     'GET /openapi.json': { access: 'public' },
     'OPTIONS *': { access: 'public' }, // CORS preflights carry no credentials
     'GET /metrics': options.metricsAuth === 'on' ? { access: { scopes: ['metrics:read'] } } : { access: 'public' },
+    // The web console: the app's files and manifest hold no data (every API call it makes is authenticated).
+    'GET /': { access: 'public' },
+    'GET /console': { access: 'public' },
+    'GET /console/': { access: 'public' },
+    'GET /console/*': { access: 'public' },
+    'GET /console/assets/*': { access: 'public' },
+    'GET /console/ext/:page/*': { access: 'public' },
+    'GET /console/manifest.json': { access: 'public' },
+    // Console sessions: signing in checks the key itself (refusals count like any refused credential); signing
+    // out needs nothing but the cookie it ends.
+    'POST /auth/session': { access: 'public' },
+    'GET /auth/session': { access: 'authenticated' },
+    'DELETE /auth/session': { access: 'public' },
     // Open Inference Protocol.
     'GET /v2': { access: 'authenticated' },
     'GET /v2/models/:model': readModel,
@@ -38,6 +51,11 @@ export function coreRouteRules(options: { metricsAuth: 'on' | 'off' }): Record<s
     'GET /v2/models/:model/versions/:version/ready': readModel,
     'POST /v2/models/:model/infer': infer,
     'POST /v2/models/:model/versions/:version/infer': infer,
+    // Statistics extension, and the console's traffic charts.
+    'GET /v2/models/stats': { access: { scopes: ['models:read'] } },
+    'GET /v2/models/:model/stats': readRouting,
+    'GET /v2/models/:model/versions/:version/stats': readRouting,
+    'GET /stats/series': { access: { scopes: ['models:read', 'metrics:read'] } },
     // Model repository extension.
     'POST /v2/repository/index': { access: { scopes: ['models:read'] } },
     'POST /v2/repository/models/:model/load': writeModel,

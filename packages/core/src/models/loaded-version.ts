@@ -35,11 +35,15 @@ export class LoadedVersion {
     private readonly sessions: SessionHandle[],
     private readonly pool: WorkerPool,
     private readonly onReleased: (error?: unknown) => void,
-    /** Told of every ORT execution and how many requests it carried. */
-    private readonly onExecution: (requests: number) => void = () => undefined,
+    /** Told of every successful ORT execution: how many requests it carried, its batch size (rows) and run time. */
+    private readonly onExecution: (requests: number, rows: number, computeMs: number) => void = () => undefined,
   ) {
     this.sessionLoad = sessions.map(() => 0);
+    this.batchedAlongDim0 = rawSignature.inputs.length > 0 && rawSignature.inputs.every((t) => t.shape.length > 0 && t.shape[0] === -1);
   }
+
+  /** Every graph input has a dynamic first dimension: an execution's batch size is its feeds' dim 0. */
+  private readonly batchedAlongDim0: boolean;
 
   get signature(): ModelSignature {
     return this.task.signature;
@@ -102,7 +106,7 @@ export class LoadedVersion {
       const wireFeeds: Record<string, WireTensor> = {};
       for (const feed of feeds) wireFeeds[feed.name] = { type: DATATYPES[feed.datatype].ort, dims: feed.shape, data: feed.data };
       const { outputs, computeMs } = await this.pool.run(this.sessions[index]!, wireFeeds, outputNames, { deadline, pipeline: this.task.pipeline });
-      this.onExecution(requests);
+      this.onExecution(requests, this.batchedAlongDim0 ? (feeds[0]?.shape[0] ?? 1) : 1, computeMs);
       return {
         computeMs,
         outputs: outputNames.map((name) => {

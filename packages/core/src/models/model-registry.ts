@@ -9,6 +9,7 @@
 import { EventEmitter } from 'node:events';
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import { SluiceError } from '../errors.js';
+import type { ExecutionRecord } from '../observability/model-statistics.js';
 import type { ServerMetrics } from '../observability/server-metrics.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { LoadedVersion } from './loaded-version.js';
@@ -44,6 +45,8 @@ export interface RegistryOptions {
   /** Poll mode: a version without a READY marker counts as complete once its file is this old. */
   settleMs: number;
   metrics: ServerMetrics;
+  /** Told of every successful ONNX Runtime execution (statistics). */
+  onExecution?: (execution: ExecutionRecord) => void;
 }
 
 export type SyncMode = 'explicit' | 'poll';
@@ -293,6 +296,17 @@ export class ModelRegistry extends EventEmitter<RegistryEvents> {
       if (error instanceof SluiceError && error.code === 'SLUICE_ERR_MODEL_NOT_READY') return false;
       throw error;
     }
+  }
+
+  /** The version number a label (a number or an alias) names, serving or not; 404s like acquire. */
+  versionOf(name: string, label: string): number {
+    if (label === '') throw new SluiceError('SLUICE_ERR_VERSION_NOT_FOUND', `model "${name}" has no version ""`);
+    return routing.resolveVersion(this.requireModel(name), label).version;
+  }
+
+  /** True when the model is in the registry (its directory was found), loaded or not. */
+  hasModel(name: string): boolean {
+    return this.models.has(name);
   }
 
   /** The version a metadata request describes, without counting it in flight. */

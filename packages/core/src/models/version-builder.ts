@@ -4,6 +4,7 @@
  * already created are released first.
  */
 import type { FastifyBaseLogger as Logger } from 'fastify';
+import type { ExecutionRecord } from '../observability/model-statistics.js';
 import type { ServerMetrics } from '../observability/server-metrics.js';
 import { attachDynamicBatching } from './batching/attach-dynamic-batching.js';
 import { LoadedVersion } from './loaded-version.js';
@@ -22,6 +23,8 @@ export interface VersionBuilderDeps {
   defaultInstances: number;
   /** ORT intra-op threads per session when config.json does not say. */
   defaultThreads: number;
+  /** Told of every successful ONNX Runtime execution (statistics). */
+  onExecution?: (execution: ExecutionRecord) => void;
 }
 
 export interface VersionToBuild {
@@ -57,9 +60,10 @@ export async function buildVersion(deps: VersionBuilderDeps, target: VersionToBu
     const loaded = new LoadedVersion(model, files.version, raw, task, sessions, pool, (error) => {
       if (error) logger.warn({ model, version: files.version, err: error }, 'releasing sessions failed');
       target.onReleased();
-    }, (requests) => {
+    }, (requests, rows, computeMs) => {
       metrics.executionCount.inc(labels);
       metrics.batchSize.observe(labels, requests);
+      deps.onExecution?.({ model, version: labels.version, requests, rows, computeMs });
     });
     await loadStep('batching', () => attachDynamicBatching(loaded, config, directory, sessions.length, logger));
     return loaded;

@@ -7,6 +7,7 @@ export const REDACTED_PATHS = [
   'req.headers["x-api-key"]',
   'res.headers["set-cookie"]',
   '*.token',
+  '*.apiKey',
   '*.secret',
   '*.password',
   '*.licenseKey',

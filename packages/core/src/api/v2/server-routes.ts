@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { SERVER_NAME, SERVER_VERSION } from '../../version.js';
 
-export const PROTOCOL_EXTENSIONS = ['binary_tensor_data', 'model_repository'];
+export const PROTOCOL_EXTENSIONS = ['binary_tensor_data', 'model_repository', 'statistics'];
 
 export async function serverMetadataRoutes(app: FastifyInstance): Promise<void> {
   app.get('/v2', {
