@@ -55,6 +55,30 @@ describe('enterprise console pages', () => {
     }
   });
 
+  it('lists the pages in GET /console/manifest.json and serves every entry (JavaScript) and stylesheet (CSS)', async () => {
+    const manifest = await fetch(`${server.url}/console/manifest.json`);
+    expect(manifest.status).toBe(200);
+    const body = (await manifest.json()) as { pages: { id: string; title: string; entry: string; styles: string[]; scopes: string[]; order: number }[]; signIns: unknown[] };
+    expect(body.pages.map((page) => page.id)).toEqual(EXPECTED.map((page) => page.id));
+    expect(body.signIns).toEqual([]);
+    for (const page of body.pages) {
+      expect(page.entry).toBe(`/console/ext/${page.id}/${EXPECTED.find((p) => p.id === page.id)!.entry}`);
+      const entry = await fetch(`${server.url}${page.entry}`);
+      expect(entry.status, page.entry).toBe(200);
+      expect(entry.headers.get('content-type')).toMatch(/^(text|application)\/javascript/);
+      // The shared chunk the entry imports resolves under the same page folder.
+      for (const [, chunk] of (await entry.text()).matchAll(/from\s*["']\.\/(chunks\/[^"']+)["']/g)) {
+        const shared = await fetch(`${server.url}/console/ext/${page.id}/${chunk}`);
+        expect(shared.status, chunk).toBe(200);
+        expect(shared.headers.get('content-type')).toMatch(/javascript/);
+      }
+      expect(page.styles).toEqual([`/console/ext/${page.id}/enterprise-console.css`]);
+      const css = await fetch(`${server.url}${page.styles[0]}`);
+      expect(css.status).toBe(200);
+      expect(css.headers.get('content-type')).toMatch(/^text\/css/);
+    }
+  });
+
   it('offers no SSO sign-in when SSO is not configured', () => {
     expect(server.app.sluice.extensions.console.signIns()).toEqual([]);
   });
