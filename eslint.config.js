@@ -4,7 +4,19 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/console-dist/**', '**/node_modules/**', 'demo/models/**', 'bench/results/**', 'coverage/**', '**/*.js', '**/*.cjs', '**/*.mjs'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/console-dist/**',
+      '**/node_modules/**',
+      'demo/models/**',
+      'bench/results/**',
+      'coverage/**',
+      '**/*.js',
+      '**/*.cjs',
+      '**/*.mjs',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -22,7 +34,20 @@ export default tseslint.config(
     // The enterprise console pages run in the browser (their tsconfig has the DOM libs): browser globals, not Node's.
     files: ['packages/enterprise/console/src/**/*.{ts,tsx}'],
     languageOptions: {
-      globals: { window: 'readonly', document: 'readonly', navigator: 'readonly', location: 'readonly', fetch: 'readonly', URL: 'readonly', URLSearchParams: 'readonly', HTMLElement: 'readonly', HTMLInputElement: 'readonly', Event: 'readonly', Response: 'readonly', Intl: 'readonly' },
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        navigator: 'readonly',
+        location: 'readonly',
+        fetch: 'readonly',
+        URL: 'readonly',
+        URLSearchParams: 'readonly',
+        HTMLElement: 'readonly',
+        HTMLInputElement: 'readonly',
+        Event: 'readonly',
+        Response: 'readonly',
+        Intl: 'readonly',
+      },
     },
   },
   {
@@ -38,10 +63,24 @@ export default tseslint.config(
     files: ['packages/core/console/**/*.{ts,tsx}'],
     languageOptions: {
       globals: {
-        window: 'readonly', document: 'readonly', navigator: 'readonly', location: 'readonly', history: 'readonly',
-        fetch: 'readonly', URL: 'readonly', Blob: 'readonly', FormData: 'readonly', Response: 'readonly',
-        HTMLElement: 'readonly', ImageData: 'readonly', ImageBitmap: 'readonly', createImageBitmap: 'readonly',
-        ResizeObserver: 'readonly', performance: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly',
+        window: 'readonly',
+        document: 'readonly',
+        navigator: 'readonly',
+        location: 'readonly',
+        history: 'readonly',
+        fetch: 'readonly',
+        URL: 'readonly',
+        Blob: 'readonly',
+        FormData: 'readonly',
+        Response: 'readonly',
+        HTMLElement: 'readonly',
+        ImageData: 'readonly',
+        ImageBitmap: 'readonly',
+        createImageBitmap: 'readonly',
+        ResizeObserver: 'readonly',
+        performance: 'readonly',
+        TextEncoder: 'readonly',
+        TextDecoder: 'readonly',
       },
     },
     rules: {
@@ -57,9 +96,15 @@ export default tseslint.config(
       ],
       'no-restricted-syntax': [
         'error',
-        { selector: "MemberExpression[property.name=/^(innerHTML|outerHTML)$/]", message: 'Render through Preact (escaped), never HTML strings.' },
+        {
+          selector: 'MemberExpression[property.name=/^(innerHTML|outerHTML)$/]',
+          message: 'Render through Preact (escaped), never HTML strings.',
+        },
         { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'Render through Preact (escaped), never HTML strings.' },
-        { selector: "CallExpression[callee.property.name='insertAdjacentHTML']", message: 'Render through Preact (escaped), never HTML strings.' },
+        {
+          selector: "CallExpression[callee.property.name='insertAdjacentHTML']",
+          message: 'Render through Preact (escaped), never HTML strings.',
+        },
       ],
     },
   },

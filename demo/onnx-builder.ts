@@ -5,8 +5,8 @@
  * signature and known weights (hot-swap versions, encoder-shaped load generators).
  * Only what those callers need: dense tensors, the common attribute kinds, one graph.
  */
-import onnxProto from "onnx-proto";
-import type { onnx } from "onnx-proto";
+import onnxProto from 'onnx-proto';
+import type { onnx } from 'onnx-proto';
 
 // onnx-proto is CommonJS (`module.exports = $root`), so Node's ESM loader offers no named
 // export: take the runtime namespace from the default import, the types from `import type`.
@@ -15,8 +15,7 @@ export type { onnx };
 
 /** Element types we build models with (ORT/Open Inference Protocol names in lower case). */
 export type ElementType =
-  | "float32" | "float64" | "float16" | "int32" | "int64" | "int16" | "int8"
-  | "uint8" | "uint16" | "uint32" | "uint64" | "bool" | "string";
+  'float32' | 'float64' | 'float16' | 'int32' | 'int64' | 'int16' | 'int8' | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'bool' | 'string';
 
 const DATA_TYPE: Record<ElementType, number> = {
   float32: proto.TensorProto.DataType.FLOAT,
@@ -44,7 +43,7 @@ export type Dim = number | string | null;
 
 export function makeTensorValueInfo(name: string, type: ElementType, shape: Dim[]): onnx.IValueInfoProto {
   const dim = shape.map((d): onnx.TensorShapeProto.IDimension =>
-    typeof d === "number" ? { dimValue: d } : typeof d === "string" ? { dimParam: d } : {},
+    typeof d === 'number' ? { dimValue: d } : typeof d === 'string' ? { dimParam: d } : {},
   );
   return { name, type: { tensorType: { elemType: DATA_TYPE[type], shape: { dim } } } };
 }
@@ -65,11 +64,11 @@ function makeAttribute(name: string, value: AttributeValue): onnx.IAttributeProt
   const T = proto.AttributeProto.AttributeType;
   if (value instanceof FloatAttr) return { name, type: T.FLOAT, f: value.value };
   if (value instanceof FloatsAttr) return { name, type: T.FLOATS, floats: value.value };
-  if (typeof value === "number") {
+  if (typeof value === 'number') {
     if (!Number.isInteger(value)) throw new Error(`attribute ${name}: use float(${value}) for a FLOAT attribute`);
     return { name, type: T.INT, i: value };
   }
-  if (typeof value === "string") return { name, type: T.STRING, s: new TextEncoder().encode(value) };
+  if (typeof value === 'string') return { name, type: T.STRING, s: new TextEncoder().encode(value) };
   if (Array.isArray(value)) return { name, type: T.INTS, ints: value };
   return { name, type: T.TENSOR, t: value };
 }
@@ -93,7 +92,7 @@ const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] ===
 function toRawData(type: ElementType, values: TensorValues): Uint8Array {
   // Large weights (a 135M-parameter decoder) arrive as Float32Array: reuse their bytes instead of
   // writing them one DataView call at a time.
-  if (type === "float32" && values instanceof Float32Array && HOST_IS_LITTLE_ENDIAN) {
+  if (type === 'float32' && values instanceof Float32Array && HOST_IS_LITTLE_ENDIAN) {
     return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
   }
   const n = values.length;
@@ -104,13 +103,27 @@ function toRawData(type: ElementType, values: TensorValues): Uint8Array {
   for (let i = 0; i < n; i++) {
     const v = values[i];
     switch (type) {
-      case "float32": view.setFloat32(i * 4, Number(v), true); break;
-      case "float64": view.setFloat64(i * 8, Number(v), true); break;
-      case "int32": view.setInt32(i * 4, Number(v), true); break;
-      case "int64": view.setBigInt64(i * 8, BigInt(v as number | bigint), true); break;
-      case "bool": view.setUint8(i, v ? 1 : 0); break;
-      case "uint8": view.setUint8(i, Number(v)); break;
-      case "int8": view.setInt8(i, Number(v)); break;
+      case 'float32':
+        view.setFloat32(i * 4, Number(v), true);
+        break;
+      case 'float64':
+        view.setFloat64(i * 8, Number(v), true);
+        break;
+      case 'int32':
+        view.setInt32(i * 4, Number(v), true);
+        break;
+      case 'int64':
+        view.setBigInt64(i * 8, BigInt(v as number | bigint), true);
+        break;
+      case 'bool':
+        view.setUint8(i, v ? 1 : 0);
+        break;
+      case 'uint8':
+        view.setUint8(i, Number(v));
+        break;
+      case 'int8':
+        view.setInt8(i, Number(v));
+        break;
     }
   }
   return new Uint8Array(view.buffer);
@@ -120,7 +133,7 @@ function toRawData(type: ElementType, values: TensorValues): Uint8Array {
 export function makeInitializer(name: string, type: ElementType, dims: number[], values: TensorValues): onnx.ITensorProto {
   const expected = dims.reduce((a, b) => a * b, 1);
   if (values.length !== expected) {
-    throw new Error(`initializer ${name}: ${values.length} values for shape [${dims.join(",")}]`);
+    throw new Error(`initializer ${name}: ${values.length} values for shape [${dims.join(',')}]`);
   }
   return { name, dims, dataType: DATA_TYPE[type], rawData: toRawData(type, values) };
 }
@@ -144,11 +157,11 @@ export interface ModelSpec {
 export function makeModel(spec: ModelSpec): onnx.ModelProto {
   return proto.ModelProto.create({
     irVersion: spec.irVersion ?? 8,
-    opsetImport: [{ domain: "", version: spec.opset ?? 17 }],
-    producerName: "sluice-demo",
-    producerVersion: "1",
+    opsetImport: [{ domain: '', version: spec.opset ?? 17 }],
+    producerName: 'sluice-demo',
+    producerVersion: '1',
     modelVersion: spec.modelVersion ?? 1,
-    docString: spec.docString ?? "",
+    docString: spec.docString ?? '',
     metadataProps: Object.entries(spec.metadata ?? {}).map(([key, value]) => ({ key, value })),
     graph: {
       name: spec.name,
@@ -174,7 +187,7 @@ export class GraphBuilder {
   readonly nodes: onnx.INodeProto[] = [];
   readonly initializers: onnx.ITensorProto[] = [];
 
-  constant(name: string, type: "float32" | "int64", dims: number[], values: ArrayLike<number> | ArrayLike<bigint>): string {
+  constant(name: string, type: 'float32' | 'int64', dims: number[], values: ArrayLike<number> | ArrayLike<bigint>): string {
     this.initializers.push(makeInitializer(name, type, dims, values));
     return name;
   }

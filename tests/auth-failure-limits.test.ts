@@ -23,7 +23,13 @@ describe('refused credentials over HTTP', () => {
   const audits: AuditEvent[] = [];
 
   beforeAll(async () => {
-    server = await startTestServer({ models: models.dir, trustProxy: ['127.0.0.1'], authFailureMax: MAX, authFailureWindowMs: WINDOW_MS, authFailureAddresses: 100 });
+    server = await startTestServer({
+      models: models.dir,
+      trustProxy: ['127.0.0.1'],
+      authFailureMax: MAX,
+      authFailureWindowMs: WINDOW_MS,
+      authFailureAddresses: 100,
+    });
     server.app.sluice.extensions.events.on('audit', (event) => void audits.push(event));
   });
   afterAll(async () => {
@@ -31,7 +37,8 @@ describe('refused credentials over HTTP', () => {
     models.remove();
   });
 
-  const from = (ip: string, authorization?: string) => request(`${server.url}/v2/models/sentiment`, { headers: { 'x-forwarded-for': ip, ...(authorization ? { authorization } : {}) } });
+  const from = (ip: string, authorization?: string) =>
+    request(`${server.url}/v2/models/sentiment`, { headers: { 'x-forwarded-for': ip, ...(authorization ? { authorization } : {}) } });
   const failuresFrom = (ip: string) => audits.filter((e) => e.action === 'auth.failure' && e.ip === ip);
 
   it('answers 429 with Retry-After past the limit, without auditing, while valid keys from that address still work', async () => {
@@ -59,7 +66,12 @@ describe('refused credentials over HTTP', () => {
     expect(failuresFrom(ip)).toHaveLength(1);
     expect(failuresFrom(ip)[0]).not.toHaveProperty('count');
     const summary = await until(() => failuresFrom(ip).find((e) => e.count !== undefined), WINDOW_MS * 3);
-    expect(summary).toMatchObject({ count: MAX - 1, outcome: 'failure', reason: failuresFrom(ip)[0]!.reason, resource: { type: 'route', id: 'GET /v2/models/:model' } });
+    expect(summary).toMatchObject({
+      count: MAX - 1,
+      outcome: 'failure',
+      reason: failuresFrom(ip)[0]!.reason,
+      resource: { type: 'route', id: 'GET /v2/models/:model' },
+    });
     // The window is over: the address may try again (and is refused normally).
     expect((await from(ip, 'Bearer not-a-key')).status).toBe(401);
   });
@@ -84,17 +96,26 @@ describe('refused credentials over HTTP', () => {
 });
 
 /** A plugin strategy that audits its own rejections, as the enterprise SSO strategies do. */
-const auditingStrategy = fp(async (app) => {
-  app.sluice.extensions.auth.register({
-    name: 'demo-token',
-    authenticate({ bearer }, request) {
-      if (!bearer.startsWith('demo_')) return undefined;
-      if (bearer === 'demo_valid') return { result: 'authenticated', principal: { kind: 'demo-token', id: 'robot', scopes: ['models:read'] } };
-      emitAudit(request, { action: 'demo.token.rejected', outcome: 'failure', resource: { type: 'credential', id: 'demo-token' }, reason: 'unknown demo token' });
-      return { result: 'rejected', reason: 'unknown demo token' };
-    },
-  });
-}, { name: 'auditing-strategy', fastify: '5.x' });
+const auditingStrategy = fp(
+  async (app) => {
+    app.sluice.extensions.auth.register({
+      name: 'demo-token',
+      authenticate({ bearer }, request) {
+        if (!bearer.startsWith('demo_')) return undefined;
+        if (bearer === 'demo_valid')
+          return { result: 'authenticated', principal: { kind: 'demo-token', id: 'robot', scopes: ['models:read'] } };
+        emitAudit(request, {
+          action: 'demo.token.rejected',
+          outcome: 'failure',
+          resource: { type: 'credential', id: 'demo-token' },
+          reason: 'unknown demo token',
+        });
+        return { result: 'rejected', reason: 'unknown demo token' };
+      },
+    });
+  },
+  { name: 'auditing-strategy', fastify: '5.x' },
+);
 
 describe('a strategy that audits its own rejections', () => {
   const models = copyDemoModels(['sentiment']);
@@ -102,7 +123,10 @@ describe('a strategy that audits its own rejections', () => {
   const audits: AuditEvent[] = [];
 
   beforeAll(async () => {
-    server = await startTestServer({ models: models.dir, authFailureMax: 3, authFailureWindowMs: 1000 }, { beforeListen: (app) => app.register(auditingStrategy) });
+    server = await startTestServer(
+      { models: models.dir, authFailureMax: 3, authFailureWindowMs: 1000 },
+      { beforeListen: (app) => app.register(auditingStrategy) },
+    );
     server.app.sluice.extensions.events.on('audit', (event) => void audits.push(event));
   });
   afterAll(async () => {
@@ -112,7 +136,8 @@ describe('a strategy that audits its own rejections', () => {
 
   it('has its events summarised with the refusal, and none written past the limit', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 20; i++) statuses.push((await request(`${server.url}/v2/models/sentiment`, { headers: { authorization: 'Bearer demo_guess' } })).status);
+    for (let i = 0; i < 20; i++)
+      statuses.push((await request(`${server.url}/v2/models/sentiment`, { headers: { authorization: 'Bearer demo_guess' } })).status);
     expect(statuses).toEqual([401, 401, 401, ...Array(17).fill(429)]);
     expect((await request(`${server.url}/v2/models/sentiment`, { headers: { authorization: 'Bearer demo_valid' } })).status).toBe(200);
     await until(() => (audits.filter((e) => e.count !== undefined).length === 2 ? true : undefined), 5000);
@@ -152,8 +177,24 @@ describe('the failed-auth limiter and the refusal summaries (in-process, bounded
 
   it('emits the first refusal at once, then one summary with count per window, and stays bounded', () => {
     const emitted: AuditEvent[] = [];
-    const refusals = createRefusalAudit({ windowMs: 1000, maxTracked: 10, emit: (event) => void emitted.push(event), onSummaryError: (error) => { throw error; } });
-    const refusal = (ip: string, n: number): AuditEvent => ({ time: new Date(n).toISOString(), action: 'auth.failure', outcome: 'failure', actor: { kind: 'anonymous' }, resource: { type: 'route', id: 'GET /v2' }, reason: 'no key', ip, requestId: `r${n}` });
+    const refusals = createRefusalAudit({
+      windowMs: 1000,
+      maxTracked: 10,
+      emit: (event) => void emitted.push(event),
+      onSummaryError: (error) => {
+        throw error;
+      },
+    });
+    const refusal = (ip: string, n: number): AuditEvent => ({
+      time: new Date(n).toISOString(),
+      action: 'auth.failure',
+      outcome: 'failure',
+      actor: { kind: 'anonymous' },
+      resource: { type: 'route', id: 'GET /v2' },
+      reason: 'no key',
+      ip,
+      requestId: `r${n}`,
+    });
     for (let n = 0; n < 100; n++) refusals.record(refusal('192.0.2.1', n), n);
     expect(emitted).toHaveLength(1);
     refusals.sweep(999);
@@ -181,7 +222,15 @@ describe('the failed-auth limiter and the refusal summaries (in-process, bounded
       },
       onSummaryError: (_error, summary) => void failed.push(summary),
     });
-    const refusal: AuditEvent = { time: new Date(0).toISOString(), action: 'auth.denied', outcome: 'denied', actor: { kind: 'api-key', id: 'k1' }, resource: { type: 'route', id: 'GET /admin/keys' }, reason: 'scope', ip: '192.0.2.9' };
+    const refusal: AuditEvent = {
+      time: new Date(0).toISOString(),
+      action: 'auth.denied',
+      outcome: 'denied',
+      actor: { kind: 'api-key', id: 'k1' },
+      resource: { type: 'route', id: 'GET /admin/keys' },
+      reason: 'scope',
+      ip: '192.0.2.9',
+    };
     refusals.record(refusal, 0);
     refusals.record(refusal, 1);
     broken = true;

@@ -30,11 +30,22 @@ describe('API keys over HTTP', () => {
   });
 
   it('creates a key whose token is shown once and stored only as prefix + SHA-256', async () => {
-    const created = await postJson(`${server.url}/admin/keys`, { name: 'reader', scopes: ['models:read'], models: ['sentiment'] }, server.auth);
+    const created = await postJson(
+      `${server.url}/admin/keys`,
+      { name: 'reader', scopes: ['models:read'], models: ['sentiment'] },
+      server.auth,
+    );
     expect(created.status).toBe(201);
     expect(created.json.token).toMatch(TOKEN);
     const { id, secret } = parseToken(created.json.token)!;
-    expect(created.json.key).toMatchObject({ id, name: 'reader', scopes: ['models:read'], models: ['sentiment'], status: 'active', expiresAt: null });
+    expect(created.json.key).toMatchObject({
+      id,
+      name: 'reader',
+      scopes: ['models:read'],
+      models: ['sentiment'],
+      status: 'active',
+      expiresAt: null,
+    });
     // Listing never shows a token or hash.
     const listed = await getJson(`${server.url}/admin/keys`, server.auth);
     expect(listed.status).toBe(200);
@@ -48,10 +59,16 @@ describe('API keys over HTTP', () => {
     expect(row.secret_hash).toBe(hashSecret(secret));
     expect(JSON.stringify(row)).not.toContain(secret);
     // And it works.
-    expect((await fetch(`${server.url}/v2/models/sentiment`, { headers: { authorization: `Bearer ${created.json.token}` } })).status).toBe(200);
+    expect((await fetch(`${server.url}/v2/models/sentiment`, { headers: { authorization: `Bearer ${created.json.token}` } })).status).toBe(
+      200,
+    );
     // Lowercase scheme and extra spaces are fine; anything else is not a bearer token.
-    expect((await fetch(`${server.url}/v2/models/sentiment`, { headers: { authorization: `bearer   ${created.json.token}` } })).status).toBe(200);
-    expect((await fetch(`${server.url}/v2/models/sentiment`, { headers: { authorization: `Basic ${created.json.token}` } })).status).toBe(401);
+    expect(
+      (await fetch(`${server.url}/v2/models/sentiment`, { headers: { authorization: `bearer   ${created.json.token}` } })).status,
+    ).toBe(200);
+    expect((await fetch(`${server.url}/v2/models/sentiment`, { headers: { authorization: `Basic ${created.json.token}` } })).status).toBe(
+      401,
+    );
   });
 
   it('refuses a token with the right id but a wrong secret', async () => {
@@ -126,7 +143,21 @@ describe('sluice keys (CLI) against the data directory of a running server', () 
   });
 
   it('creates, lists and revokes keys the server honours immediately', async () => {
-    const created = await cli(['keys', 'create', '--name', 'ci', '--scopes', 'infer,models:read', '--models', 'sentiment', '--expires', '30d', '--json', '--data', data]);
+    const created = await cli([
+      'keys',
+      'create',
+      '--name',
+      'ci',
+      '--scopes',
+      'infer,models:read',
+      '--models',
+      'sentiment',
+      '--expires',
+      '30d',
+      '--json',
+      '--data',
+      data,
+    ]);
     expect(created.code, created.stderr).toBe(0);
     const { key, token } = created.stdout[0] as { key: any; token: string };
     expect(token).toMatch(TOKEN);
@@ -151,14 +182,29 @@ describe('sluice keys (CLI) against the data directory of a running server', () 
   });
 
   it('creates an admin key with --admin and a per-key rate limit, printing the token for humans', async () => {
-    const created = await cli(['keys', 'create', '--name', 'ops', '--admin', '--rate-limit', '100', '--rate-limit-window', '1m', '--data', data]);
+    const created = await cli([
+      'keys',
+      'create',
+      '--name',
+      'ops',
+      '--admin',
+      '--rate-limit',
+      '100',
+      '--rate-limit-window',
+      '1m',
+      '--data',
+      data,
+    ]);
     expect(created.code, created.stderr).toBe(0);
     const text = created.stdout.map((l) => l.raw ?? JSON.stringify(l)).join('\n');
     const token = /sk_sluice_[0-9a-f]{12}_[A-Za-z0-9_-]{43}/.exec(text)![0];
     expect(text).toContain('shown only now');
     const keys = await getJson(`${server.url}/admin/keys`, { authorization: `Bearer ${token}` });
     expect(keys.status).toBe(200);
-    expect(keys.json.keys.find((k: any) => k.name === 'ops')).toMatchObject({ scopes: ['admin'], rateLimit: { max: 100, windowMs: 60_000 } });
+    expect(keys.json.keys.find((k: any) => k.name === 'ops')).toMatchObject({
+      scopes: ['admin'],
+      rateLimit: { max: 100, windowMs: 60_000 },
+    });
   });
 
   it('reports mistakes like bad flags', async () => {

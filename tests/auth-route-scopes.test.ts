@@ -24,7 +24,11 @@ function fastifyRoutes(app: FastifyInstance): Set<string> {
     stack.length = depth;
     const full = (stack[depth - 1] ?? '') + match[2]!;
     stack[depth] = full;
-    for (const method of (match[3] ?? '').split(',').map((m) => m.trim()).filter(Boolean)) routes.add(`${method} ${full}`);
+    for (const method of (match[3] ?? '')
+      .split(',')
+      .map((m) => m.trim())
+      .filter(Boolean))
+      routes.add(`${method} ${full}`);
   }
   return routes;
 }
@@ -54,8 +58,10 @@ describe('route -> scope table', () => {
     expect(all.size).toBeGreaterThan(15);
     // The auth plugin saw every route. Two display quirks of printRoutes: "/docs/" is the "/docs" route's
     // trailing-slash twin, and a wildcard is printed under its nearest static parent ("/docs/*" for "/docs/static/*").
-    const seen = (route: string) => known.has(route) || known.has(route.replace(/\/$/, ''))
-      || (route.endsWith('*') && [...known].some((k) => k.endsWith('*') && k.startsWith(route.slice(0, -1))));
+    const seen = (route: string) =>
+      known.has(route) ||
+      known.has(route.replace(/\/$/, '')) ||
+      (route.endsWith('*') && [...known].some((k) => k.endsWith('*') && k.startsWith(route.slice(0, -1))));
     expect([...all].filter((route) => !seen(route))).toEqual([]);
     expect(undeclared(entries)).toEqual([]);
   });
@@ -83,14 +89,15 @@ describe('route -> scope table', () => {
       if (method === 'HEAD' || method === 'OPTIONS' || !rule) continue;
       const target = `${server.url}${concreteUrl(url)}`;
       const body = method === 'POST' ? JSON.stringify({}) : undefined;
-      const call = (token?: string) => fetch(target, {
-        method,
-        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
-        body,
-      }).then(async (r) => {
-        const json = (await r.json().catch(() => undefined)) as { code?: string; error?: { code?: string } } | undefined;
-        return { status: r.status, json: { code: json?.code ?? json?.error?.code } }; // OpenAI routes nest the error
-      });
+      const call = (token?: string) =>
+        fetch(target, {
+          method,
+          headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+          body,
+        }).then(async (r) => {
+          const json = (await r.json().catch(() => undefined)) as { code?: string; error?: { code?: string } } | undefined;
+          return { status: r.status, json: { code: json?.code ?? json?.error?.code } }; // OpenAI routes nest the error
+        });
 
       const anonymous = await call();
       if (rule.access === 'public') {
@@ -131,7 +138,11 @@ describe('route -> scope table', () => {
     expect(other.status).toBe(403);
     expect(((await other.json()) as { error: string }).error).toContain('silero-vad');
     expect((await fetch(`${server.url}/v2/models/silero-vad`, { headers })).status).toBe(403);
-    const embeddings = await fetch(`${server.url}/v1/embeddings`, { method: 'POST', headers, body: JSON.stringify({ model: 'other-model:2', input: 'x' }) });
+    const embeddings = await fetch(`${server.url}/v1/embeddings`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ model: 'other-model:2', input: 'x' }),
+    });
     expect(embeddings.status).toBe(403);
   });
 

@@ -26,8 +26,16 @@ describe('backpressure', () => {
   beforeAll(async () => {
     repository = mkdtempSync(path.join(tmpdir(), 'sluice-backpressure-'));
     const encoder = buildMiniLmShapedEncoder(); // MiniLM-sized: slow enough that a queue really forms
-    writeEncoderModel(repository, 'tiny-queue', { encoder, instances: 1, dynamicBatching: { enabled: true, max_batch_size: 16, max_queue_delay_microseconds: 0, max_queue_size: 2 } });
-    writeEncoderModel(repository, 'long-queue', { encoder, instances: 1, dynamicBatching: { enabled: true, max_batch_size: 16, max_queue_delay_microseconds: 0, max_queue_size: 64 } });
+    writeEncoderModel(repository, 'tiny-queue', {
+      encoder,
+      instances: 1,
+      dynamicBatching: { enabled: true, max_batch_size: 16, max_queue_delay_microseconds: 0, max_queue_size: 2 },
+    });
+    writeEncoderModel(repository, 'long-queue', {
+      encoder,
+      instances: 1,
+      dynamicBatching: { enabled: true, max_batch_size: 16, max_queue_delay_microseconds: 0, max_queue_size: 64 },
+    });
     full = await startTestServer({ models: repository, workers: 1 });
     timing = await startTestServer({ models: repository, workers: 1, requestTimeoutMs: 300 });
   });
@@ -40,7 +48,9 @@ describe('backpressure', () => {
   it('answers past the queue bound with 503 SLUICE_ERR_QUEUE_FULL and Retry-After; nothing is lost or hangs', async () => {
     const auth = full.auth;
     const total = 30;
-    const responses = await Promise.all(Array.from({ length: total }, () => postJson(`${full.url}/v2/models/tiny-queue/infer`, { inputs: heavyInputs }, auth)));
+    const responses = await Promise.all(
+      Array.from({ length: total }, () => postJson(`${full.url}/v2/models/tiny-queue/infer`, { inputs: heavyInputs }, auth)),
+    );
     const ok = responses.filter((r) => r.status === 200);
     const refused = responses.filter((r) => r.status === 503);
     expect(ok.length + refused.length).toBe(total);
@@ -57,13 +67,17 @@ describe('backpressure', () => {
     const after = await postJson(`${full.url}/v2/models/tiny-queue/infer`, { inputs: heavyInputs }, auth);
     expect(after.status).toBe(200);
     const metrics = (await getJson(`${full.url}/metrics`, auth)).text;
-    expect(counterValue(metrics, 'sluice_inference_request_failure_total', { model: 'tiny-queue', code: 'SLUICE_ERR_QUEUE_FULL' })).toBe(refused.length);
+    expect(counterValue(metrics, 'sluice_inference_request_failure_total', { model: 'tiny-queue', code: 'SLUICE_ERR_QUEUE_FULL' })).toBe(
+      refused.length,
+    );
   });
 
   it('drops requests that timed out while queued instead of running them', async () => {
     const auth = timing.auth;
     const total = 12;
-    const responses = await Promise.all(Array.from({ length: total }, () => postJson(`${timing.url}/v2/models/long-queue/infer`, { inputs: heavyInputs }, auth)));
+    const responses = await Promise.all(
+      Array.from({ length: total }, () => postJson(`${timing.url}/v2/models/long-queue/infer`, { inputs: heavyInputs }, auth)),
+    );
     const timedOut = responses.filter((r) => r.status === 503);
     expect(timedOut.length).toBeGreaterThanOrEqual(1);
     for (const response of timedOut) expect(response.json.code).toBe('SLUICE_ERR_REQUEST_TIMEOUT');
@@ -75,7 +89,9 @@ describe('backpressure', () => {
     let unchangedPolls = 0;
     for (let attempt = 0; attempt < 100 && unchangedPolls < 5; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 200));
-      const now = counterValue((await getJson(`${timing.url}/metrics`, auth)).text, 'sluice_inference_exec_count_total', { model: 'long-queue' });
+      const now = counterValue((await getJson(`${timing.url}/metrics`, auth)).text, 'sluice_inference_exec_count_total', {
+        model: 'long-queue',
+      });
       unchangedPolls = now === executions ? unchangedPolls + 1 : 0;
       executions = now;
     }

@@ -7,7 +7,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOOKUP_TABLE_ROWS, LOOKUP_WIDTH, counterValue, lookupValue, writeEncoderModel, writeLookupModel } from './helpers/batching-models.js';
+import {
+  LOOKUP_TABLE_ROWS,
+  LOOKUP_WIDTH,
+  counterValue,
+  lookupValue,
+  writeEncoderModel,
+  writeLookupModel,
+} from './helpers/batching-models.js';
 import { getJson, postJson, startTestServer, type TestServer } from './helpers/test-server.js';
 
 type Server = TestServer & { auth?: Record<string, string> };
@@ -41,7 +48,9 @@ describe('dynamic batching', () => {
       return { rows, ids };
     });
     const execBefore = counterValue(await metrics(), 'sluice_inference_exec_count_total', { model: 'lookup-batched' });
-    const responses = await Promise.all(requests.map((r) => infer('lookup-batched', [{ name: 'ids', datatype: 'INT64', shape: [r.rows, 4], data: r.ids }])));
+    const responses = await Promise.all(
+      requests.map((r) => infer('lookup-batched', [{ name: 'ids', datatype: 'INT64', shape: [r.rows, 4], data: r.ids }])),
+    );
     const execAfter = counterValue(await metrics(), 'sluice_inference_exec_count_total', { model: 'lookup-batched' });
 
     responses.forEach((response, i) => {
@@ -57,14 +66,21 @@ describe('dynamic batching', () => {
 
   it('runs requests whose non-batch dims differ in separate runs, all correct', async () => {
     const lengths = [2, 5, 2, 5, 3, 2, 5, 3];
-    const responses = await Promise.all(lengths.map((n, i) => {
-      const ids = Array.from({ length: n }, (_, k) => (i + k) % LOOKUP_TABLE_ROWS);
-      return infer('lookup-batched', [{ name: 'ids', datatype: 'INT64', shape: [1, n], data: ids }]).then((response) => ({ response, ids }));
-    }));
+    const responses = await Promise.all(
+      lengths.map((n, i) => {
+        const ids = Array.from({ length: n }, (_, k) => (i + k) % LOOKUP_TABLE_ROWS);
+        return infer('lookup-batched', [{ name: 'ids', datatype: 'INT64', shape: [1, n], data: ids }]).then((response) => ({
+          response,
+          ids,
+        }));
+      }),
+    );
     for (const { response, ids } of responses) {
       expect(response.status).toBe(200);
       expect(response.json.outputs[0].shape).toEqual([1, ids.length, LOOKUP_WIDTH]);
-      expect(response.json.outputs[0].data).toEqual(ids.flatMap((id) => Array.from({ length: LOOKUP_WIDTH }, (_, c) => lookupValue(id, c))));
+      expect(response.json.outputs[0].data).toEqual(
+        ids.flatMap((id) => Array.from({ length: LOOKUP_WIDTH }, (_, c) => lookupValue(id, c))),
+      );
     }
   });
 
@@ -72,14 +88,18 @@ describe('dynamic batching', () => {
     const good = Array.from({ length: 12 }, (_, i) => [i % LOOKUP_TABLE_ROWS, (i + 1) % LOOKUP_TABLE_ROWS]);
     const bad = [3, LOOKUP_TABLE_ROWS + 5]; // out of the table: ORT refuses the Gather
     const bodies = [...good.slice(0, 6), bad, ...good.slice(6)];
-    const responses = await Promise.all(bodies.map((ids) => infer('lookup-batched', [{ name: 'ids', datatype: 'INT64', shape: [1, 2], data: ids }])));
+    const responses = await Promise.all(
+      bodies.map((ids) => infer('lookup-batched', [{ name: 'ids', datatype: 'INT64', shape: [1, 2], data: ids }])),
+    );
     responses.forEach((response, i) => {
       if (bodies[i] === bad) {
         expect(response.status).toBe(422);
         expect(response.json.code).toBe('SLUICE_ERR_INFERENCE_FAILED');
       } else {
         expect(response.status).toBe(200);
-        expect(response.json.outputs[0].data).toEqual(bodies[i]!.flatMap((id) => Array.from({ length: LOOKUP_WIDTH }, (_, c) => lookupValue(id, c))));
+        expect(response.json.outputs[0].data).toEqual(
+          bodies[i]!.flatMap((id) => Array.from({ length: LOOKUP_WIDTH }, (_, c) => lookupValue(id, c))),
+        );
       }
     });
   });

@@ -19,7 +19,11 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const BIN_FROM_SOURCE = path.join(ROOT, 'tests', 'helpers', 'bin-from-source.mjs');
 const ENTERPRISE = { SLUICE_PLUGINS: '@sluice/enterprise' };
 
-interface Outcome { code: number | null; stdout: string; stderr: string }
+interface Outcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs a command line to its end (the sources through tsx, as `npm start` does). */
 function run(args: string[], options: { env?: NodeJS.ProcessEnv; script?: string[] } = {}): Promise<Outcome> {
@@ -100,7 +104,10 @@ describe('the shipped bin scripts', () => {
 
 describe('enterprise verbs without the plugin', () => {
   it('say to set SLUICE_PLUGINS=@sluice/enterprise', async () => {
-    for (const args of [['audit', 'verify'], ['license', 'trial']]) {
+    for (const args of [
+      ['audit', 'verify'],
+      ['license', 'trial'],
+    ]) {
       const outcome = await run(args);
       expect(outcome.code).toBe(2);
       expectOneLine(outcome, /set SLUICE_PLUGINS=@sluice\/enterprise/);
@@ -129,7 +136,9 @@ describe('read-only verbs on a data directory that does not exist', () => {
   }
 
   it('sluice-ee audit verify refuses it too', async () => {
-    const outcome = await run(['audit', 'verify', '--data', wrong], { script: ['--import', BIN_FROM_SOURCE, path.join(ROOT, 'packages/enterprise/bin/sluice-ee.js')] });
+    const outcome = await run(['audit', 'verify', '--data', wrong], {
+      script: ['--import', BIN_FROM_SOURCE, path.join(ROOT, 'packages/enterprise/bin/sluice-ee.js')],
+    });
     expect(outcome.code).toBe(2);
     expectOneLine(outcome, /holds no Sluice database/);
     expect(existsSync(wrong)).toBe(false);
@@ -143,7 +152,19 @@ describe('common failures are one line', () => {
     const port = (blocker.address() as net.AddressInfo).port;
     const data = path.join(scratch, 'port-in-use-data');
     try {
-      const outcome = await run(['serve', '--port', String(port), '--models', DEMO_MODELS, '--data', data, '--workers', '1', '--log-level', 'warn']);
+      const outcome = await run([
+        'serve',
+        '--port',
+        String(port),
+        '--models',
+        DEMO_MODELS,
+        '--data',
+        data,
+        '--workers',
+        '1',
+        '--log-level',
+        'warn',
+      ]);
       expect(outcome.code).toBe(1);
       expectOneLine(outcome, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: the port is already in use`));
       expect(outcome.stderr).not.toContain('sk_sluice_');
@@ -167,7 +188,10 @@ describe('common failures are one line', () => {
     const data = path.join(scratch, 'export-data');
     expect((await run(['db', 'migrate', '--data', data])).code).toBe(0);
     const missing = path.join(scratch, 'no-such-folder', 'audit.jsonl');
-    for (const args of [['audit', 'export', '--data', data, '--out', missing], ['usage', 'export', '--data', data, '--from', '2026-01-01', '--to', '2026-02-01', '--out', missing]]) {
+    for (const args of [
+      ['audit', 'export', '--data', data, '--out', missing],
+      ['usage', 'export', '--data', data, '--from', '2026-01-01', '--to', '2026-02-01', '--out', missing],
+    ]) {
       const outcome = await run(args, { env: ENTERPRISE });
       expect(outcome.code).toBe(2);
       expectOneLine(outcome, /no-such-folder does not exist/);
@@ -175,7 +199,15 @@ describe('common failures are one line', () => {
   });
 
   it('a missing config file for a model load', async () => {
-    const outcome = await run(['models', 'load', 'sentiment', '--config-file', path.join(scratch, 'missing.json'), '--url', 'http://127.0.0.1:9']);
+    const outcome = await run([
+      'models',
+      'load',
+      'sentiment',
+      '--config-file',
+      path.join(scratch, 'missing.json'),
+      '--url',
+      'http://127.0.0.1:9',
+    ]);
     expect(outcome.code).toBe(1);
     expectOneLine(outcome, /ENOENT: no such file or directory/);
   });

@@ -25,10 +25,12 @@ const OUTPUT_BYTES = 24 * 1024 * 1024;
 
 /** A V2 binary request whose output `y` comes back as OUTPUT_BYTES of binary data. */
 function largeOutputRequest(auth: Record<string, string>): Buffer {
-  const header = Buffer.from(JSON.stringify({
-    inputs: [{ name: 'x', shape: [1, OUTPUT_BYTES], datatype: 'UINT8', parameters: { binary_data_size: OUTPUT_BYTES } }],
-    outputs: [{ name: 'y', parameters: { binary_data: true } }],
-  }));
+  const header = Buffer.from(
+    JSON.stringify({
+      inputs: [{ name: 'x', shape: [1, OUTPUT_BYTES], datatype: 'UINT8', parameters: { binary_data_size: OUTPUT_BYTES } }],
+      outputs: [{ name: 'y', parameters: { binary_data: true } }],
+    }),
+  );
   const head = [
     'POST /v2/models/identity/infer HTTP/1.1',
     'host: sluice',
@@ -40,7 +42,13 @@ function largeOutputRequest(auth: Record<string, string>): Buffer {
   return Buffer.concat([Buffer.from(`${head}\r\n\r\n`), header, Buffer.alloc(OUTPUT_BYTES, 7)]);
 }
 
-interface Outcome { status?: number; code?: string; retryAfterMs?: number; error?: string; reusedSocket: boolean }
+interface Outcome {
+  status?: number;
+  code?: string;
+  retryAfterMs?: number;
+  error?: string;
+  reusedSocket: boolean;
+}
 
 /**
  * Requests one after another on one kept-alive connection (the agent opens a fresh one when the server says
@@ -49,20 +57,27 @@ interface Outcome { status?: number; code?: string; retryAfterMs?: number; error
 function keepAliveClient(url: string, auth: Record<string, string>, stopped: () => boolean): Promise<Outcome[]> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const outcomes: Outcome[] = [];
-  const once = () => new Promise<Outcome>((resolve) => {
-    const request = http.get(`${url}/v2/models/identity`, { agent, headers: auth }, (response) => {
-      let body = '';
-      response.on('data', (chunk) => (body += String(chunk)));
-      response.on('end', () => resolve({
-        status: response.statusCode,
-        code: response.statusCode === 200 ? undefined : JSON.parse(body).code,
-        retryAfterMs: Number(response.headers['retry-after'] ?? 0) * 1000,
-        reusedSocket: request.reusedSocket,
-      }));
-      response.on('error', (error) => resolve({ error: (error as NodeJS.ErrnoException).code ?? error.message, reusedSocket: request.reusedSocket }));
+  const once = () =>
+    new Promise<Outcome>((resolve) => {
+      const request = http.get(`${url}/v2/models/identity`, { agent, headers: auth }, (response) => {
+        let body = '';
+        response.on('data', (chunk) => (body += String(chunk)));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode,
+            code: response.statusCode === 200 ? undefined : JSON.parse(body).code,
+            retryAfterMs: Number(response.headers['retry-after'] ?? 0) * 1000,
+            reusedSocket: request.reusedSocket,
+          }),
+        );
+        response.on('error', (error) =>
+          resolve({ error: (error as NodeJS.ErrnoException).code ?? error.message, reusedSocket: request.reusedSocket }),
+        );
+      });
+      request.on('error', (error) =>
+        resolve({ error: (error as NodeJS.ErrnoException).code ?? error.message, reusedSocket: request.reusedSocket }),
+      );
     });
-    request.on('error', (error) => resolve({ error: (error as NodeJS.ErrnoException).code ?? error.message, reusedSocket: request.reusedSocket }));
-  });
   return (async () => {
     while (!stopped()) {
       const outcome = await once();
@@ -78,7 +93,16 @@ function keepAliveClient(url: string, auth: Record<string, string>, stopped: () 
 describe('sluice serve on SIGTERM', () => {
   for (let trial = 1; trial <= TRIALS; trial++) {
     it(`trial ${trial}: writes out the large response in flight and answers kept-alive requests, then exits 0`, async () => {
-      const server = await serveCli(['--models', repository, '--data', path.join(scratch, `data-${trial}`), '--workers', '1', '--keep-alive-timeout-ms', '1000']);
+      const server = await serveCli([
+        '--models',
+        repository,
+        '--data',
+        path.join(scratch, `data-${trial}`),
+        '--workers',
+        '1',
+        '--keep-alive-timeout-ms',
+        '1000',
+      ]);
       expect(server.adminToken).toBeDefined();
       const auth = { authorization: `Bearer ${server.adminToken}` };
       let stop = false;

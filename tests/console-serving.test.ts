@@ -19,19 +19,30 @@ const json = (response: Response): Promise<any> => response.json();
 
 const CONSOLE_PLUGIN = path.resolve(import.meta.dirname, 'fixtures', 'console-plugin', 'index.ts');
 const JSON_API_CSP = "default-src 'none';frame-ancestors 'none'";
-const INDEX_HTML = '<!doctype html><html><head><link rel="stylesheet" href="/console/assets/index-4f9a1c.css"><script type="module" src="/console/assets/index-7b2e0d.js"></script></head><body><div id="app"></div></body></html>\n';
+const INDEX_HTML =
+  '<!doctype html><html><head><link rel="stylesheet" href="/console/assets/index-4f9a1c.css"><script type="module" src="/console/assets/index-7b2e0d.js"></script></head><body><div id="app"></div></body></html>\n';
 const APP_JS = 'export const answer = 42;\n';
 const SECRET = 'SECRET-OUTSIDE-THE-CONSOLE-8d1f';
 
 /** A GET with the path sent byte for byte (fetch would normalise "..", "%2e%2e" and backslashes away). */
-function rawGet(base: string, rawPath: string, headers: Record<string, string> = {}, method = 'GET'): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function rawGet(
+  base: string,
+  rawPath: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   const { hostname, port } = new URL(base);
   return new Promise((resolve, reject) => {
-    const request = http.request({ host: hostname, port, method, path: rawPath, headers: { connection: 'close', ...headers }, agent: false }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const request = http.request(
+      { host: hostname, port, method, path: rawPath, headers: { connection: 'close', ...headers }, agent: false },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+      },
+    );
     request.on('error', reject);
     request.end();
   });
@@ -73,7 +84,16 @@ describe('the web console, served by core', () => {
   });
 
   it('answers the app shell for /console/ and every page path, never cached without revalidation', async () => {
-    for (const page of ['/console/', '/console/overview', '/console/models', '/console/models/sentiment', '/console/models/my.model.v2', '/console/keys/', '/console/hello', '/console/index.html']) {
+    for (const page of [
+      '/console/',
+      '/console/overview',
+      '/console/models',
+      '/console/models/sentiment',
+      '/console/models/my.model.v2',
+      '/console/keys/',
+      '/console/hello',
+      '/console/index.html',
+    ]) {
       const response = await fetch(`${server.url}${page}`);
       expect([page, response.status]).toEqual([page, 200]);
       expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
@@ -108,11 +128,21 @@ describe('the web console, served by core', () => {
     const icon = await fetch(`${server.url}/console/favicon.svg`);
     expect([icon.status, icon.headers.get('content-type'), icon.headers.get('cache-control')]).toEqual([200, 'image/svg+xml', 'no-cache']);
     const etag = js.headers.get('etag')!;
-    expect((await fetch(`${server.url}/console/assets/index-7b2e0d.js`, { headers: { 'if-none-match': `W/${etag}, "x"` } })).status).toBe(304);
+    expect((await fetch(`${server.url}/console/assets/index-7b2e0d.js`, { headers: { 'if-none-match': `W/${etag}, "x"` } })).status).toBe(
+      304,
+    );
   });
 
-  it('puts the strict CSP on every console response, errors included, and keeps the JSON API\'s own', async () => {
-    for (const page of ['/console/', '/console/models', '/console/assets/index-7b2e0d.js', '/console/assets/missing.js', '/console/manifest.json', '/console/ext/hello/hello.js', '/']) {
+  it("puts the strict CSP on every console response, errors included, and keeps the JSON API's own", async () => {
+    for (const page of [
+      '/console/',
+      '/console/models',
+      '/console/assets/index-7b2e0d.js',
+      '/console/assets/missing.js',
+      '/console/manifest.json',
+      '/console/ext/hello/hello.js',
+      '/',
+    ]) {
       const response = await fetch(`${server.url}${page}`, { redirect: 'manual' });
       expect([page, response.headers.get('content-security-policy')]).toEqual([page, CONSOLE_CSP]);
     }
@@ -179,7 +209,7 @@ describe('the web console, served by core', () => {
     }
   });
 
-  it('lists the plugin\'s pages and sign-in methods in the manifest', async () => {
+  it("lists the plugin's pages and sign-in methods in the manifest", async () => {
     const response = await fetch(`${server.url}/console/manifest.json`);
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-cache');
@@ -187,9 +217,25 @@ describe('the web console, served by core', () => {
     expect(manifest).toEqual({
       product: 'Sluice',
       version: expect.any(String),
-      signIns: [{ id: 'example-sso', label: 'Sign in with Example', href: '/example/login', signOutHref: '/example/logout', principalKind: 'example' }],
+      signIns: [
+        {
+          id: 'example-sso',
+          label: 'Sign in with Example',
+          href: '/example/login',
+          signOutHref: '/example/logout',
+          principalKind: 'example',
+        },
+      ],
       pages: [
-        { id: 'hello', title: 'Hello', entry: '/console/ext/hello/hello.js', styles: ['/console/ext/hello/hello.css'], scopes: ['models:read'], entitlement: 'example-premium', order: 60 },
+        {
+          id: 'hello',
+          title: 'Hello',
+          entry: '/console/ext/hello/hello.js',
+          styles: ['/console/ext/hello/hello.css'],
+          scopes: ['models:read'],
+          entitlement: 'example-premium',
+          order: 60,
+        },
         { id: 'plain', title: 'Plain', entry: '/console/ext/plain/hello.js', styles: [], scopes: [], entitlement: null, order: 100 },
       ],
     });
@@ -270,7 +316,14 @@ describe('--console off', () => {
   });
 
   it('serves no console and no console sign-in', async () => {
-    for (const [method, page] of [['GET', '/'], ['GET', '/console'], ['GET', '/console/'], ['GET', '/console/manifest.json'], ['GET', '/console/assets/index-7b2e0d.js'], ['POST', '/auth/session']] as const) {
+    for (const [method, page] of [
+      ['GET', '/'],
+      ['GET', '/console'],
+      ['GET', '/console/'],
+      ['GET', '/console/manifest.json'],
+      ['GET', '/console/assets/index-7b2e0d.js'],
+      ['POST', '/auth/session'],
+    ] as const) {
       const response = await fetch(`${server.url}${page}`, { method, redirect: 'manual' });
       expect([method, page, response.status]).toEqual([method, page, 404]);
     }

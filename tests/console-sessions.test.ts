@@ -29,9 +29,13 @@ interface SignIn {
 }
 
 async function signIn(url: string, apiKey: unknown, headers: Record<string, string> = { origin: url }): Promise<SignIn> {
-  const response = await fetch(`${url}/auth/session`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ apiKey }) });
+  const response = await fetch(`${url}/auth/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ apiKey }),
+  });
   const setCookie = response.headers.get('set-cookie');
-  const token = setCookie ? COOKIE.exec(setCookie)?.[1] ?? '' : '';
+  const token = setCookie ? (COOKIE.exec(setCookie)?.[1] ?? '') : '';
   return { status: response.status, body: await response.json(), setCookie, cookie: `sluice_session=${token}`, token };
 }
 
@@ -45,7 +49,10 @@ describe('console sessions', () => {
   let server: TestServer;
   let opsKey: { token: string; id: string };
   beforeAll(async () => {
-    server = await startTestServer({ models: models.dir, trustProxy: ['127.0.0.1'] }, { beforeListen: (app) => app.register(sessionPlugin) });
+    server = await startTestServer(
+      { models: models.dir, trustProxy: ['127.0.0.1'] },
+      { beforeListen: (app) => app.register(sessionPlugin) },
+    );
     server.app.sluice.extensions.events.on('audit', (event) => void audits.push(event));
     const created = server.app.sluice.apiKeys.create({ name: 'ops', scopes: ['infer', 'models:read'], models: ['sentiment'] });
     opsKey = { token: created.token, id: created.key.id };
@@ -78,7 +85,11 @@ describe('console sessions', () => {
     expect(expiresAt).toBeLessThanOrEqual(Date.now() + 3_600_000 + 1000);
     await until(() => audits.find((a) => a.action === 'session.create' && a.actor.id === opsKey.id));
     const created = audits.find((a) => a.action === 'session.create' && a.actor.id === opsKey.id)!;
-    expect(created).toMatchObject({ outcome: 'success', actor: { kind: 'api-key', id: opsKey.id, name: 'ops' }, resource: { type: 'console-session', id: expect.stringMatching(/^[0-9a-f]{16}$/) } });
+    expect(created).toMatchObject({
+      outcome: 'success',
+      actor: { kind: 'api-key', id: opsKey.id, name: 'ops' },
+      resource: { type: 'console-session', id: expect.stringMatching(/^[0-9a-f]{16}$/) },
+    });
   });
 
   it('marks the cookie Secure when the request came over https (a trusted proxy says so)', async () => {
@@ -105,7 +116,12 @@ describe('console sessions', () => {
     expect((await fetch(`${server.url}/v2/models/sentiment`, { headers: { cookie } })).status).toBe(200);
     expect((await fetch(`${server.url}/v2/models/silero-vad`, { headers: { cookie } })).status).toBe(403); // not in its allow-list
     expect((await fetch(`${server.url}/admin/keys`, { headers: { cookie } })).status).toBe(403); // no admin scope
-    const infer = (headers: Record<string, string>) => fetch(`${server.url}/v2/models/sentiment/infer`, { method: 'POST', headers: { 'content-type': 'application/json', cookie, ...headers }, body: JSON.stringify(SENTIMENT) });
+    const infer = (headers: Record<string, string>) =>
+      fetch(`${server.url}/v2/models/sentiment/infer`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie, ...headers },
+        body: JSON.stringify(SENTIMENT),
+      });
     expect((await infer({ origin: server.url })).status).toBe(200);
     expect((await infer({ 'sec-fetch-site': 'same-origin' })).status).toBe(200);
     // A state change carrying the cookie from another site, or without saying where it comes from: CSRF.
@@ -123,9 +139,23 @@ describe('console sessions', () => {
     expect(bySession.headers.get('cache-control')).toBe('no-store');
     expect(await json(bySession)).toMatchObject({ kind: 'api-key', id: opsKey.id, expiresAt: expect.any(String) });
     const byBearer = await json(await whoAmI(server.url, server.auth));
-    expect(byBearer).toEqual({ kind: 'api-key', id: server.adminKeyId, name: 'test-admin', scopes: ['admin'], plan: 'community', version: expect.any(String) });
+    expect(byBearer).toEqual({
+      kind: 'api-key',
+      id: server.adminKeyId,
+      name: 'test-admin',
+      scopes: ['admin'],
+      plan: 'community',
+      version: expect.any(String),
+    });
     const byPlugin = await json(await whoAmI(server.url, { cookie: DEMO_COOKIE }));
-    expect(byPlugin).toEqual({ kind: 'demo-session', id: 'alice', role: 'operator', scopes: ['models:read', 'models:write'], plan: 'community', version: expect.any(String) });
+    expect(byPlugin).toEqual({
+      kind: 'demo-session',
+      id: 'alice',
+      role: 'operator',
+      scopes: ['models:read', 'models:write'],
+      plan: 'community',
+      version: expect.any(String),
+    });
     const anonymous = await whoAmI(server.url, {});
     expect(anonymous.status).toBe(401);
     expect((await json(anonymous)).code).toBe('SLUICE_ERR_UNAUTHENTICATED');
@@ -138,7 +168,9 @@ describe('console sessions', () => {
     expect((await whoAmI(server.url, { cookie })).status).toBe(200); // still signed in
     const out = await fetch(`${server.url}/auth/session`, { method: 'DELETE', headers: { cookie, origin: server.url } });
     expect(out.status).toBe(204);
-    expect(out.headers.get('set-cookie')).toMatch(/^sluice_session=; Path=\/; Max-Age=0; HttpOnly; SameSite=Strict; Expires=Thu, 01 Jan 1970 00:00:00 GMT$/);
+    expect(out.headers.get('set-cookie')).toMatch(
+      /^sluice_session=; Path=\/; Max-Age=0; HttpOnly; SameSite=Strict; Expires=Thu, 01 Jan 1970 00:00:00 GMT$/,
+    );
     const after = await whoAmI(server.url, { cookie });
     expect(after.status).toBe(401);
     expect((await json(after)).error).toContain('sign in again');
@@ -166,7 +198,9 @@ describe('console sessions', () => {
       const response = await whoAmI(server.url, { cookie });
       expect(response.status).toBe(401);
     }
-    const left = server.app.sluice.database.sqlite.prepare('SELECT count(*) AS n FROM console_sessions WHERE key_id = ?').get(key.key.id) as { n: number };
+    const left = server.app.sluice.database.sqlite
+      .prepare('SELECT count(*) AS n FROM console_sessions WHERE key_id = ?')
+      .get(key.key.id) as { n: number };
     expect(left.n).toBe(0);
     // A revoked key cannot sign in either.
     const again = await signIn(server.url, key.token);
@@ -187,16 +221,30 @@ describe('console sessions', () => {
   });
 
   it('refuses a sign-in from another origin, or one that does not say where it comes from', async () => {
-    for (const headers of [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, {}] as Record<string, string>[]) {
+    for (const headers of [
+      { origin: 'https://evil.example' },
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site' },
+      {},
+    ] as Record<string, string>[]) {
       const refused = await signIn(server.url, opsKey.token, headers);
-      expect([JSON.stringify(headers), refused.status, refused.body.code, refused.setCookie]).toEqual([JSON.stringify(headers), 403, 'SLUICE_ERR_FORBIDDEN', null]);
+      expect([JSON.stringify(headers), refused.status, refused.body.code, refused.setCookie]).toEqual([
+        JSON.stringify(headers),
+        403,
+        'SLUICE_ERR_FORBIDDEN',
+        null,
+      ]);
     }
     expect((await signIn(server.url, opsKey.token, { 'sec-fetch-site': 'same-origin' })).status).toBe(200);
   });
 
   it('answers a malformed body with 400', async () => {
     for (const body of ['{}', '{"apiKey": 5}', '{"apiKey": null}', '[]', 'not json', JSON.stringify({ apiKey: 'x'.repeat(600) })]) {
-      const response = await fetch(`${server.url}/auth/session`, { method: 'POST', headers: { 'content-type': 'application/json', origin: server.url }, body });
+      const response = await fetch(`${server.url}/auth/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: server.url },
+        body,
+      });
       expect([body.slice(0, 30), response.status]).toEqual([body.slice(0, 30), 400]);
     }
   });
@@ -205,7 +253,9 @@ describe('console sessions', () => {
     const key = server.app.sluice.apiKeys.create({ name: 'many-tabs', scopes: ['models:read'] });
     const sessions: SignIn[] = [];
     for (let i = 0; i <= MAX_SESSIONS_PER_KEY; i++) sessions.push(await signIn(server.url, key.token));
-    const count = server.app.sluice.database.sqlite.prepare('SELECT count(*) AS n FROM console_sessions WHERE key_id = ?').get(key.key.id) as { n: number };
+    const count = server.app.sluice.database.sqlite
+      .prepare('SELECT count(*) AS n FROM console_sessions WHERE key_id = ?')
+      .get(key.key.id) as { n: number };
     expect(count.n).toBe(MAX_SESSIONS_PER_KEY);
     expect((await whoAmI(server.url, { cookie: sessions[0]!.cookie })).status).toBe(401);
     expect((await whoAmI(server.url, { cookie: sessions.at(-1)!.cookie })).status).toBe(200);
@@ -233,7 +283,11 @@ describe('refused keys at sign-in', () => {
     const malformed = await signIn(server.url, 'hunter2');
     expect([malformed.status, malformed.body.error]).toEqual([401, 'the API key is malformed']);
     expect((await signIn(server.url, forged)).status).toBe(401);
-    const limited = await fetch(`${server.url}/auth/session`, { method: 'POST', headers: { 'content-type': 'application/json', origin: server.url }, body: JSON.stringify({ apiKey: forged }) });
+    const limited = await fetch(`${server.url}/auth/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: server.url },
+      body: JSON.stringify({ apiKey: forged }),
+    });
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
     expect((await json(limited)).code).toBe('SLUICE_ERR_RATE_LIMITED');
@@ -241,7 +295,11 @@ describe('refused keys at sign-in', () => {
     const valid = await signIn(server.url, server.auth.authorization!.slice('Bearer '.length));
     expect(valid.status).toBe(200);
     const failure = await until(() => audits.find((a) => a.action === 'auth.failure' && a.resource.id === 'POST /auth/session'));
-    expect(failure).toMatchObject({ outcome: 'failure', actor: { kind: 'api-key', id: '0123456789ab' }, reason: 'the API key is not valid' });
+    expect(failure).toMatchObject({
+      outcome: 'failure',
+      actor: { kind: 'api-key', id: '0123456789ab' },
+      reason: 'the API key is not valid',
+    });
     expect(JSON.stringify(audits)).not.toContain('hunter2');
     expect(JSON.stringify(server.logs)).not.toContain('hunter2');
   });

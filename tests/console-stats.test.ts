@@ -22,9 +22,14 @@ describe('statistics', () => {
   const started = Date.now();
   beforeAll(async () => {
     // One instance and a long queue delay: concurrent requests are merged into few executions.
-    writeLookupModel(models.dir, 'lookup', { instances: 1, dynamicBatching: { max_batch_size: 32, max_queue_delay_microseconds: 300_000 } });
+    writeLookupModel(models.dir, 'lookup', {
+      instances: 1,
+      dynamicBatching: { max_batch_size: 32, max_queue_delay_microseconds: 300_000 },
+    });
     server = await startTestServer({ models: models.dir });
-    const key = (name: string, scopes: string[], only?: string[]) => ({ authorization: `Bearer ${server.app.sluice.apiKeys.create({ name, scopes, ...(only ? { models: only } : {}) }).token}` });
+    const key = (name: string, scopes: string[], only?: string[]) => ({
+      authorization: `Bearer ${server.app.sluice.apiKeys.create({ name, scopes, ...(only ? { models: only } : {}) }).token}`,
+    });
     keys.read = key('read', ['models:read']);
     keys.metrics = key('metrics', ['metrics:read']);
     keys.infer = key('infer', ['infer']);
@@ -35,10 +40,20 @@ describe('statistics', () => {
     for (const body of [text('good'), text('bad', 'fine', 'great'), text('ok'), text('meh'), text('a', 'b')]) {
       expect((await postJson(`${server.url}/v2/models/sentiment/infer`, body, server.auth)).status).toBe(200);
     }
-    expect((await postJson(`${server.url}/v2/models/sentiment/infer`, { inputs: [{ name: 'nope', shape: [1], datatype: 'BYTES', data: ['x'] }] }, server.auth)).status).toBe(400);
+    expect(
+      (
+        await postJson(
+          `${server.url}/v2/models/sentiment/infer`,
+          { inputs: [{ name: 'nope', shape: [1], datatype: 'BYTES', data: ['x'] }] },
+          server.auth,
+        )
+      ).status,
+    ).toBe(400);
     expect((await postJson(`${server.url}/v2/models/sentiment/versions/9/infer`, text('x'), server.auth)).status).toBe(404);
     // lookup: 6 concurrent requests, merged by the batcher.
-    const answers = await Promise.all([1, 2, 3, 4, 5, 6].map((id) => postJson(`${server.url}/v2/models/lookup/infer`, ids(id, 0), server.auth)));
+    const answers = await Promise.all(
+      [1, 2, 3, 4, 5, 6].map((id) => postJson(`${server.url}/v2/models/lookup/infer`, ids(id, 0), server.auth)),
+    );
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200]);
   });
   afterAll(async () => {
@@ -74,14 +89,23 @@ describe('statistics', () => {
     expect(infer.ns).toBeGreaterThan(0);
     expect(queue.ns + infer.ns).toBeLessThanOrEqual(success.ns + 1_000_000); // parts of the whole (rounding aside)
     // Executions by batch size: the texts each request carried.
-    expect(stat.batch_stats.map((b: any) => [b.batch_size, b.compute_infer.count])).toEqual([[1, 3], [2, 1], [3, 1]]);
+    expect(stat.batch_stats.map((b: any) => [b.batch_size, b.compute_infer.count])).toEqual([
+      [1, 3],
+      [2, 1],
+      [3, 1],
+    ]);
     expect(sum(stat.batch_stats, (b) => b.compute_infer.ns)).toBe(infer.ns);
   });
 
   it('counts merged executions of a dynamically batched model', async () => {
     const { json } = await getJson(`${server.url}/v2/models/lookup/versions/1/stats`, keys.read);
     const [stat] = json.model_stats;
-    expect(stat).toMatchObject({ name: 'lookup', version: '1', inference_count: 6, inference_stats: { success: { count: 6 }, fail: { count: 0 } } });
+    expect(stat).toMatchObject({
+      name: 'lookup',
+      version: '1',
+      inference_count: 6,
+      inference_stats: { success: { count: 6 }, fail: { count: 0 } },
+    });
     expect(stat.execution_count).toBeLessThan(6);
     expect(sum(stat.batch_stats, (b) => b.batch_size * b.compute_infer.count)).toBe(6);
     expect(Math.max(...stat.batch_stats.map((b: any) => b.batch_size))).toBeGreaterThan(1);
@@ -91,7 +115,12 @@ describe('statistics', () => {
     const all = await getJson(`${server.url}/v2/models/stats`, keys.read);
     expect(all.status).toBe(200);
     expect(all.json.model_stats.map((s: any) => `${s.name}/${s.version}`)).toEqual(['lookup/1', 'sentiment/1', 'silero-vad/1']);
-    expect(all.json.model_stats.find((s: any) => s.name === 'silero-vad')).toMatchObject({ last_inference: 0, inference_count: 0, execution_count: 0, batch_stats: [] });
+    expect(all.json.model_stats.find((s: any) => s.name === 'silero-vad')).toMatchObject({
+      last_inference: 0,
+      inference_count: 0,
+      execution_count: 0,
+      batch_stats: [],
+    });
     const limited = await getJson(`${server.url}/v2/models/stats`, keys.vadOnly);
     expect(limited.json.model_stats.map((s: any) => s.name)).toEqual(['silero-vad']);
     expect((await getJson(`${server.url}/v2/models/sentiment/stats`, keys.vadOnly)).status).toBe(403);
@@ -100,7 +129,9 @@ describe('statistics', () => {
   it('answers unknown models and versions with 404, and needs models:read', async () => {
     expect((await getJson(`${server.url}/v2/models/nope/stats`, keys.read)).json.code).toBe('SLUICE_ERR_MODEL_NOT_FOUND');
     expect((await getJson(`${server.url}/v2/models/sentiment/versions/9/stats`, keys.read)).json.code).toBe('SLUICE_ERR_VERSION_NOT_FOUND');
-    expect((await getJson(`${server.url}/v2/models/sentiment/versions/nope/stats`, keys.read)).json.code).toBe('SLUICE_ERR_VERSION_NOT_FOUND');
+    expect((await getJson(`${server.url}/v2/models/sentiment/versions/nope/stats`, keys.read)).json.code).toBe(
+      'SLUICE_ERR_VERSION_NOT_FOUND',
+    );
     expect((await getJson(`${server.url}/v2/models/stats`, keys.infer)).status).toBe(403);
     expect((await getJson(`${server.url}/v2/models/stats`, keys.metrics)).status).toBe(403);
     expect((await getJson(`${server.url}/v2/models/stats`)).status).toBe(401);
@@ -136,7 +167,15 @@ describe('statistics', () => {
     // The batcher merged the lookup requests: more than one request per execution on average somewhere.
     expect(Math.max(...intervals.map((i: any) => i.batchSizeAvg ?? 0))).toBeGreaterThan(1);
     const quiet = intervals.filter((i: any) => i.requests === 0);
-    for (const interval of quiet) expect(interval).toMatchObject({ errors: 0, latencyP50Ms: null, latencyP95Ms: null, queueMsAvg: null, computeMsAvg: null, versions: {} });
+    for (const interval of quiet)
+      expect(interval).toMatchObject({
+        errors: 0,
+        latencyP50Ms: null,
+        latencyP95Ms: null,
+        queueMsAvg: null,
+        computeMsAvg: null,
+        versions: {},
+      });
   });
 
   it('shows a limited key only its models, takes metrics:read, and checks minutes', async () => {

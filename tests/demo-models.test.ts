@@ -27,7 +27,7 @@ describe('demo models', () => {
     expect(response.status).toBe(200);
     const responseBody = Buffer.from(await response.arrayBuffer());
     // Outputs come back as JSON unless asked for binary: then the whole body is the header.
-    return decodeBinaryResponse(responseBody, Number(response.headers.get("inference-header-content-length") ?? responseBody.byteLength));
+    return decodeBinaryResponse(responseBody, Number(response.headers.get('inference-header-content-length') ?? responseBody.byteLength));
   }
 
   it('every demo model is ready and described', async () => {
@@ -37,9 +37,13 @@ describe('demo models', () => {
 
   it('sentiment: "I love this" is positive, "this is terrible and awful" is negative, in one batch', async () => {
     const texts = ['I love this', 'this is terrible and awful', 'What a wonderful, happy day!', 'I hate waiting. It is a disaster.'];
-    const { status, json } = await postJson(`${server.url}/v2/models/sentiment/infer`, {
-      inputs: [{ name: 'text', shape: [texts.length], datatype: 'BYTES', data: texts }],
-    }, auth());
+    const { status, json } = await postJson(
+      `${server.url}/v2/models/sentiment/infer`,
+      {
+        inputs: [{ name: 'text', shape: [texts.length], datatype: 'BYTES', data: texts }],
+      },
+      auth(),
+    );
     expect(status).toBe(200);
     const label = json.outputs.find((o: any) => o.name === 'label');
     const probabilities = json.outputs.find((o: any) => o.name === 'probabilities');
@@ -67,10 +71,16 @@ describe('demo models', () => {
     const map = result.outputs[0]!;
     expect(map.shape).toEqual([1, 1, 96, 320]);
     const values = map.values as number[];
-    let textSum = 0, textCount = 0, backgroundMax = 0;
+    let textSum = 0,
+      textCount = 0,
+      backgroundMax = 0;
     values.forEach((p, i) => {
-      const y = Math.floor(i / 320), x = i % 320;
-      if (y > 25 && y < 70 && x < 270) { textSum += p; textCount++; } else if (y < 10 || y > 86 || x > 290) backgroundMax = Math.max(backgroundMax, p);
+      const y = Math.floor(i / 320),
+        x = i % 320;
+      if (y > 25 && y < 70 && x < 270) {
+        textSum += p;
+        textCount++;
+      } else if (y < 10 || y > 86 || x > 290) backgroundMax = Math.max(backgroundMax, p);
     });
     expect(textSum / textCount).toBeGreaterThan(0.1);
     expect(backgroundMax).toBeLessThan(0.05);
@@ -79,13 +89,17 @@ describe('demo models', () => {
   it('silero-vad: silence scores low, and the returned state feeds the next chunk', async () => {
     let state: number[] = new Array(2 * 128).fill(0);
     for (let chunk = 0; chunk < 3; chunk++) {
-      const { status, json } = await postJson(`${server.url}/v2/models/silero-vad/infer`, {
-        inputs: [
-          { name: 'input', shape: [1, 512], datatype: 'FP32', data: new Array(512).fill(0) },
-          { name: 'state', shape: [2, 1, 128], datatype: 'FP32', data: state },
-          { name: 'sr', shape: [], datatype: 'INT64', data: [16000] },
-        ],
-      }, auth());
+      const { status, json } = await postJson(
+        `${server.url}/v2/models/silero-vad/infer`,
+        {
+          inputs: [
+            { name: 'input', shape: [1, 512], datatype: 'FP32', data: new Array(512).fill(0) },
+            { name: 'state', shape: [2, 1, 128], datatype: 'FP32', data: state },
+            { name: 'sr', shape: [], datatype: 'INT64', data: [16000] },
+          ],
+        },
+        auth(),
+      );
       expect(status).toBe(200);
       const speech = json.outputs.find((o: any) => o.name === 'output');
       const next = json.outputs.find((o: any) => o.name === 'stateN');
@@ -96,9 +110,13 @@ describe('demo models', () => {
   });
 
   it('silero-vad: a missing input is refused with 400 SLUICE_ERR_INPUT_MISSING', async () => {
-    const { status, json } = await postJson(`${server.url}/v2/models/silero-vad/infer`, {
-      inputs: [{ name: 'input', shape: [1, 512], datatype: 'FP32', data: new Array(512).fill(0) }],
-    }, auth());
+    const { status, json } = await postJson(
+      `${server.url}/v2/models/silero-vad/infer`,
+      {
+        inputs: [{ name: 'input', shape: [1, 512], datatype: 'FP32', data: new Array(512).fill(0) }],
+      },
+      auth(),
+    );
     expect(status).toBe(400);
     expect(json.code).toBe('SLUICE_ERR_INPUT_MISSING');
     expect(json.error).toMatch(/state/);

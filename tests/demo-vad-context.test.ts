@@ -32,7 +32,10 @@ function voicedSignal(): Float32Array {
   const signal = new Float32Array(rate * 2);
   for (let i = 0; i < signal.length; i++) {
     const t = i / rate;
-    signal[i] = 0.3 * Math.sin(2 * Math.PI * 150 * t) * (0.5 + 0.5 * Math.sin(2 * Math.PI * 4 * t)) + 0.2 * Math.sin(2 * Math.PI * 300 * t) + 0.1 * Math.sin(2 * Math.PI * 450 * t);
+    signal[i] =
+      0.3 * Math.sin(2 * Math.PI * 150 * t) * (0.5 + 0.5 * Math.sin(2 * Math.PI * 4 * t)) +
+      0.2 * Math.sin(2 * Math.PI * 300 * t) +
+      0.1 * Math.sin(2 * Math.PI * 450 * t);
   }
   return signal;
 }
@@ -44,7 +47,7 @@ describe('silero-vad as demo/README.md documents it', () => {
   });
   afterAll(async () => server?.close());
 
-  it('gives the reference implementation\'s speech probabilities, window by window', async () => {
+  it("gives the reference implementation's speech probabilities, window by window", async () => {
     const { inputLength, context } = documentedRecipe();
     const window = inputLength - context;
     expect(window).toBe(512); // 32 ms at 16 kHz, the window Silero VAD v5 is trained on
@@ -60,13 +63,17 @@ describe('silero-vad as demo/README.md documents it', () => {
       const input = new Float32Array(inputLength);
       input.set(previous, 0);
       input.set(chunk, context);
-      const { status, json } = await postJson(`${server.url}/v2/models/silero-vad/infer`, {
-        inputs: [
-          { name: 'input', shape: [1, inputLength], datatype: 'FP32', data: [...input] },
-          { name: 'state', shape: [2, 1, 128], datatype: 'FP32', data: state },
-          { name: 'sr', shape: [], datatype: 'INT64', data: [16000] },
-        ],
-      }, server.auth ?? {});
+      const { status, json } = await postJson(
+        `${server.url}/v2/models/silero-vad/infer`,
+        {
+          inputs: [
+            { name: 'input', shape: [1, inputLength], datatype: 'FP32', data: [...input] },
+            { name: 'state', shape: [2, 1, 128], datatype: 'FP32', data: state },
+            { name: 'sr', shape: [], datatype: 'INT64', data: [16000] },
+          ],
+        },
+        server.auth ?? {},
+      );
       expect(status).toBe(200);
       served.push(json.outputs.find((o: any) => o.name === 'output').data[0]);
       state = json.outputs.find((o: any) => o.name === 'stateN').data;

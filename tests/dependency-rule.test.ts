@@ -30,7 +30,9 @@ function sourceFiles(dir: string): string[] {
 }
 
 export function forbiddenReferences(text: string): string[] {
-  return stripComments(text).split('\n').filter((line) => FORBIDDEN.some((pattern) => pattern.test(line)));
+  return stripComments(text)
+    .split('\n')
+    .filter((line) => FORBIDDEN.some((pattern) => pattern.test(line)));
 }
 
 describe('dependency rule', () => {
@@ -46,8 +48,9 @@ describe('dependency rule', () => {
   });
 
   it('no file under packages/core refers to the enterprise package', () => {
-    const offenders = sourceFiles(path.join(ROOT, 'packages', 'core'))
-      .flatMap((file) => forbiddenReferences(readFileSync(file, 'utf8')).map((line) => `${path.relative(ROOT, file)}: ${line.trim()}`));
+    const offenders = sourceFiles(path.join(ROOT, 'packages', 'core')).flatMap((file) =>
+      forbiddenReferences(readFileSync(file, 'utf8')).map((line) => `${path.relative(ROOT, file)}: ${line.trim()}`),
+    );
     expect(offenders).toEqual([]);
   });
 

@@ -13,15 +13,26 @@ describe('the audit count field', () => {
   let server: EnterpriseTestServer;
   beforeAll(async () => {
     const vendor = await createTestVendor();
-    server = await startEnterpriseServer({ plugin: { trustedPublicKeys: [vendor.publicJwk], license: { key: await vendor.issue({ expiresAt: new Date(Date.now() + 30 * DAY_MS) }) } } });
+    server = await startEnterpriseServer({
+      plugin: {
+        trustedPublicKeys: [vendor.publicJwk],
+        license: { key: await vendor.issue({ expiresAt: new Date(Date.now() + 30 * DAY_MS) }) },
+      },
+    });
   });
   afterAll(() => server?.close());
 
   it('is stored, queried, exported and chained', async () => {
     // Core's event bus is the public way in (core aggregates repeated auth failures into one such event).
     server.app.sluice.extensions.events.emit('audit', {
-      time: new Date().toISOString(), action: 'auth.failure', outcome: 'failure', actor: { kind: 'anonymous' },
-      resource: { type: 'route', id: 'GET /admin/keys' }, reason: 'the API key is malformed', ip: '192.0.2.7', count: 250,
+      time: new Date().toISOString(),
+      action: 'auth.failure',
+      outcome: 'failure',
+      actor: { kind: 'anonymous' },
+      resource: { type: 'route', id: 'GET /admin/keys' },
+      reason: 'the API key is malformed',
+      ip: '192.0.2.7',
+      count: 250,
     });
     const { store, verify } = server.app.sluiceEnterprise.audit;
     const [summary] = store.query({ action: 'auth.failure' }, { limit: 10 }).entries;
@@ -35,7 +46,9 @@ describe('the audit count field', () => {
     for (const exported of [jsonl, csv]) {
       expect(exported.find((e) => e.seq === summary!.seq)).toEqual(summary);
       expect(verifyExportedEntries(exported)).toBeUndefined();
-      expect(verifyExportedEntries(exported.map((e) => (e.seq === summary!.seq ? { ...e, count: 1 } : e)))).toMatchObject({ seq: summary!.seq });
+      expect(verifyExportedEntries(exported.map((e) => (e.seq === summary!.seq ? { ...e, count: 1 } : e)))).toMatchObject({
+        seq: summary!.seq,
+      });
     }
     expect(verify()).toMatchObject({ ok: true });
 

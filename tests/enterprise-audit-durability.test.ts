@@ -35,8 +35,15 @@ describe('audit durability under kill -9', () => {
       const address = String((await server.waitFor((line) => line.msg === 'sluice listening')).address);
       // Round 1: one action, killed the instant its response arrives; later rounds: a concurrent burst.
       const burst = round === 1 ? 1 : 8;
-      const responses = await Promise.all(Array.from({ length: burst }, (_, i) =>
-        fetch(`${address}/admin/keys`, { method: 'POST', headers: auth, body: JSON.stringify({ name: `r${round}-k${i}`, scopes: ['infer'] }) }).then(async (r) => ({ status: r.status, json: (await r.json()) as { key: { id: string } } }))));
+      const responses = await Promise.all(
+        Array.from({ length: burst }, (_, i) =>
+          fetch(`${address}/admin/keys`, {
+            method: 'POST',
+            headers: auth,
+            body: JSON.stringify({ name: `r${round}-k${i}`, scopes: ['infer'] }),
+          }).then(async (r) => ({ status: r.status, json: (await r.json()) as { key: { id: string } } })),
+        ),
+      );
       server.child.kill('SIGKILL');
       const exit = await server.exited;
       expect(exit.signal).toBe('SIGKILL');
@@ -46,7 +53,11 @@ describe('audit durability under kill -9', () => {
       }
       const db = new Database(path.join(data, 'sluice.db'));
       try {
-        const recorded = (db.prepare("SELECT resource_id FROM enterprise_audit_log WHERE action = 'key.create' AND outcome = 'success'").all() as { resource_id: string }[]).map((r) => r.resource_id);
+        const recorded = (
+          db.prepare("SELECT resource_id FROM enterprise_audit_log WHERE action = 'key.create' AND outcome = 'success'").all() as {
+            resource_id: string;
+          }[]
+        ).map((r) => r.resource_id);
         expect(recorded.sort()).toEqual([...expected].sort());
         expect(verifyAuditChain(db)).toMatchObject({ ok: true });
       } finally {

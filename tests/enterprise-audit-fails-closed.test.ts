@@ -9,7 +9,14 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestVendor, DAY_MS, request, SENTIMENT_BODY, startEnterpriseServer, type EnterpriseTestServer } from './helpers/enterprise-server.js';
+import {
+  createTestVendor,
+  DAY_MS,
+  request,
+  SENTIMENT_BODY,
+  startEnterpriseServer,
+  type EnterpriseTestServer,
+} from './helpers/enterprise-server.js';
 import { copyDemoModels } from './helpers/test-server.js';
 
 const mountPoint = mkdtempSync(path.join(tmpdir(), 'sluice-full-disk-'));
@@ -64,7 +71,8 @@ describe('audit fails closed when the disk is full', () => {
     models.remove();
   });
 
-  const api = (route: string, init: Parameters<typeof request>[1] = {}) => request(`${server.url}${route}`, { ...init, headers: { ...server.auth, ...init.headers } });
+  const api = (route: string, init: Parameters<typeof request>[1] = {}) =>
+    request(`${server.url}${route}`, { ...init, headers: { ...server.auth, ...init.headers } });
   const infer = () => request(`${server.url}/v2/models/sentiment/infer`, { method: 'POST', headers: server.auth, body: SENTIMENT_BODY });
   const ready = async () => (await request(`${server.url}/v2/models/sentiment/ready`, { headers: server.auth })).status === 200;
 
@@ -119,7 +127,9 @@ describe('audit fails closed when the disk is full', () => {
     const entries = store.query({ action: 'model.*' }, { limit: 1000, order: 'asc' }).entries;
     for (const { requestId, status, carriedOut } of outcomes) {
       const recorded = entries.filter((e) => e.requestId === requestId).map((e) => e.outcome);
-      expect(recorded, `${requestId} answered ${status}`).toEqual(status === 200 ? ['requested', 'success'] : carriedOut ? ['requested'] : []);
+      expect(recorded, `${requestId} answered ${status}`).toEqual(
+        status === 200 ? ['requested', 'success'] : carriedOut ? ['requested'] : [],
+      );
     }
     expect(server.app.sluiceEnterprise.audit.verify()).toMatchObject({ ok: true });
   }, 120_000);

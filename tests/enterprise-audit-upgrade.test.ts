@@ -10,7 +10,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openCoreDatabase, runMigrations } from '../packages/core/src/index.js';
 import { entryHash, GENESIS_HASH } from '../packages/enterprise/src/audit/canonical.js';
 import { verifyAuditChain } from '../packages/enterprise/src/audit/audit-verify.js';
-import { ENTERPRISE_MIGRATIONS_FOLDER, ENTERPRISE_MIGRATIONS_TABLE, openEnterpriseDatabase } from '../packages/enterprise/src/db/enterprise-database.js';
+import {
+  ENTERPRISE_MIGRATIONS_FOLDER,
+  ENTERPRISE_MIGRATIONS_TABLE,
+  openEnterpriseDatabase,
+} from '../packages/enterprise/src/db/enterprise-database.js';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'sluice-ee-upgrade-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -28,11 +32,34 @@ function previousRelease(name: string, entries: number): string {
     runMigrations(core, { folder, table: ENTERPRISE_MIGRATIONS_TABLE });
     let prevHash = GENESIS_HASH;
     for (let seq = 1; seq <= entries; seq++) {
-      const fields = { seq, time: new Date(Date.UTC(2029, 0, seq)).toISOString(), action: 'key.create', outcome: 'success', actorKind: 'api-key', actorId: 'k1', actorName: null, resourceType: 'api-key', resourceId: `k${seq + 1}`, reason: null, ip: '127.0.0.1', requestId: `r${seq}`, detail: null, prevHash };
+      const fields = {
+        seq,
+        time: new Date(Date.UTC(2029, 0, seq)).toISOString(),
+        action: 'key.create',
+        outcome: 'success',
+        actorKind: 'api-key',
+        actorId: 'k1',
+        actorName: null,
+        resourceType: 'api-key',
+        resourceId: `k${seq + 1}`,
+        reason: null,
+        ip: '127.0.0.1',
+        requestId: `r${seq}`,
+        detail: null,
+        prevHash,
+      };
       const hash = entryHash(fields);
-      core.sqlite.prepare(`INSERT INTO enterprise_audit_log (seq, time, action, outcome, actor_kind, actor_id, actor_name, resource_type, resource_id, reason, ip, request_id, detail, prev_hash, hash)
-        VALUES (@seq, @time, @action, @outcome, @actorKind, @actorId, @actorName, @resourceType, @resourceId, @reason, @ip, @requestId, @detail, @prevHash, @hash)`).run({ ...fields, hash });
-      core.sqlite.prepare('INSERT INTO enterprise_audit_chain (id, anchor_seq, anchor_hash, head_seq, head_hash) VALUES (1, 0, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET head_seq = excluded.head_seq, head_hash = excluded.head_hash').run(GENESIS_HASH, seq, hash);
+      core.sqlite
+        .prepare(
+          `INSERT INTO enterprise_audit_log (seq, time, action, outcome, actor_kind, actor_id, actor_name, resource_type, resource_id, reason, ip, request_id, detail, prev_hash, hash)
+        VALUES (@seq, @time, @action, @outcome, @actorKind, @actorId, @actorName, @resourceType, @resourceId, @reason, @ip, @requestId, @detail, @prevHash, @hash)`,
+        )
+        .run({ ...fields, hash });
+      core.sqlite
+        .prepare(
+          'INSERT INTO enterprise_audit_chain (id, anchor_seq, anchor_hash, head_seq, head_hash) VALUES (1, 0, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET head_seq = excluded.head_seq, head_hash = excluded.head_hash',
+        )
+        .run(GENESIS_HASH, seq, hash);
       prevHash = hash;
     }
   } finally {

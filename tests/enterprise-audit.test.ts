@@ -15,7 +15,14 @@ import { entryHash, headSeal } from '../packages/enterprise/src/audit/canonical.
 import { parseAuditCsv, parseAuditJsonl, verifyExportedEntries } from '../packages/enterprise/src/audit/audit-export.js';
 import { ROOT, SOURCE_FLAGS } from './helpers/cli-process.js';
 import { copyDemoModels } from './helpers/test-server.js';
-import { createTestClock, createTestVendor, DAY_MS, request, startEnterpriseServer, type EnterpriseTestServer } from './helpers/enterprise-server.js';
+import {
+  createTestClock,
+  createTestVendor,
+  DAY_MS,
+  request,
+  startEnterpriseServer,
+  type EnterpriseTestServer,
+} from './helpers/enterprise-server.js';
 
 const run = promisify(execFile);
 // The issue's command names: core's `sluice` runs the enterprise plugin's commands when SLUICE_PLUGINS names it.
@@ -25,7 +32,10 @@ const SECRET_TEXT = 'PRIVATE-PAYLOAD-9c1e my card number is 4111111111111111';
 
 async function sluiceCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [...SOURCE_FLAGS, CORE_CLI, ...args], { cwd: ROOT, env: { ...process.env, SLUICE_PLUGINS: '@sluice/enterprise' } });
+    const { stdout, stderr } = await run(process.execPath, [...SOURCE_FLAGS, CORE_CLI, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, SLUICE_PLUGINS: '@sluice/enterprise' },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -45,7 +55,10 @@ describe('the audit log', () => {
     vendor = await createTestVendor();
     license = await vendor.issue({ notBefore: clock(), issuedAt: clock(), expiresAt: new Date(clock().getTime() + 365 * DAY_MS) });
     // Starts without a license: installing it is the first audited action.
-    server = await startEnterpriseServer({ core: { models: models.dir }, plugin: { trustedPublicKeys: [vendor.publicJwk], clock, audit: { inference: 'metadata' } } });
+    server = await startEnterpriseServer({
+      core: { models: models.dir },
+      plugin: { trustedPublicKeys: [vendor.publicJwk], clock, audit: { inference: 'metadata' } },
+    });
   });
   afterAll(async () => {
     await server?.close();
@@ -53,7 +66,8 @@ describe('the audit log', () => {
     rmSync(scratch, { recursive: true, force: true });
   });
 
-  const api = (route: string, init: Parameters<typeof request>[1] = {}) => request(`${server.url}${route}`, { ...init, headers: { ...server.auth, ...init.headers } });
+  const api = (route: string, init: Parameters<typeof request>[1] = {}) =>
+    request(`${server.url}${route}`, { ...init, headers: { ...server.auth, ...init.headers } });
   const all = async (query = '') => (await api(`/admin/audit?order=asc&limit=1000${query}`)).json.entries as any[];
 
   it('records every kind of audited action with actor, outcome, ip and request id', async () => {
@@ -70,18 +84,42 @@ describe('the audit log', () => {
     expect((await api('/v2/repository/models/sentiment/load', { method: 'POST' })).status).toBe(200);
     expect((await api('/v2/repository/models/sentiment/aliases/stable', { method: 'PUT', body: { version: 1 } })).status).toBe(200);
     expect((await api('/v2/repository/models/sentiment/aliases/stable', { method: 'DELETE' })).status).toBeLessThan(300);
-    expect((await api('/v2/repository/models/sentiment/traffic', { method: 'PUT', body: { versions: [{ version: 1, weight: 1 }] } })).status).toBe(200);
+    expect(
+      (await api('/v2/repository/models/sentiment/traffic', { method: 'PUT', body: { versions: [{ version: 1, weight: 1 }] } })).status,
+    ).toBe(200);
     expect((await api('/v2/repository/models/sentiment/traffic', { method: 'DELETE' })).status).toBeLessThan(300);
-    expect((await request(`${server.url}/admin/keys`, { headers: { authorization: 'Bearer sk_sluice_000000000000_wrong' } })).status).toBe(401);
-    const inferKey = (await api('/admin/keys', { method: 'POST', body: { name: 'inference-only', scopes: ['infer'] } })).json.token as string;
+    expect((await request(`${server.url}/admin/keys`, { headers: { authorization: 'Bearer sk_sluice_000000000000_wrong' } })).status).toBe(
+      401,
+    );
+    const inferKey = (await api('/admin/keys', { method: 'POST', body: { name: 'inference-only', scopes: ['infer'] } })).json
+      .token as string;
     expect((await request(`${server.url}/admin/keys`, { headers: { authorization: `Bearer ${inferKey}` } })).status).toBe(403);
     expect((await api('/admin/quotas/someone', { method: 'PUT', body: { requestsPerDay: 10 } })).status).toBe(200);
-    const inferred = await request(`${server.url}/v2/models/sentiment/infer`, { method: 'POST', headers: { authorization: `Bearer ${inferKey}` }, body: { inputs: [{ name: 'text', shape: [1], datatype: 'BYTES', data: [SECRET_TEXT] }] } });
+    const inferred = await request(`${server.url}/v2/models/sentiment/infer`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${inferKey}` },
+      body: { inputs: [{ name: 'text', shape: [1], datatype: 'BYTES', data: [SECRET_TEXT] }] },
+    });
     expect(inferred.status).toBe(200);
 
     const entries = await all();
     const actions = new Set(entries.map((e) => e.action));
-    for (const action of ['license.install', 'license.state', 'key.create', 'key.revoke', 'model.unload', 'model.load', 'model.alias.set', 'model.alias.delete', 'model.traffic.set', 'model.traffic.clear', 'auth.failure', 'auth.denied', 'quota.set', 'inference']) {
+    for (const action of [
+      'license.install',
+      'license.state',
+      'key.create',
+      'key.revoke',
+      'model.unload',
+      'model.load',
+      'model.alias.set',
+      'model.alias.delete',
+      'model.traffic.set',
+      'model.traffic.clear',
+      'auth.failure',
+      'auth.denied',
+      'quota.set',
+      'inference',
+    ]) {
       expect(actions, action).toContain(action);
     }
     // Intent first: every audited action has a 'requested' entry just before its outcome, with the same request id.
@@ -90,15 +128,34 @@ describe('the audit log', () => {
     expect(revokes[1].seq).toBe(revokes[0].seq + 1);
     expect(revokes[0].requestId).toBe('req-revoke-1');
     const revoke = revokes[1];
-    expect(revoke).toMatchObject({ outcome: 'success', actor: { kind: 'api-key', id: server.adminKeyId, name: 'test-admin' }, resource: { type: 'api-key', id: robot.key.id }, ip: '127.0.0.1', requestId: 'req-revoke-1' });
+    expect(revoke).toMatchObject({
+      outcome: 'success',
+      actor: { kind: 'api-key', id: server.adminKeyId, name: 'test-admin' },
+      resource: { type: 'api-key', id: robot.key.id },
+      ip: '127.0.0.1',
+      requestId: 'req-revoke-1',
+    });
     const failures = entries.filter((e) => e.action === 'auth.failure');
     expect(failures.length).toBe(2);
-    for (const failure of failures) expect(failure).toMatchObject({ outcome: 'failure', ip: '127.0.0.1', resource: { type: 'route', id: 'GET /admin/keys' } });
-    expect(entries.find((e) => e.action === 'inference')).toMatchObject({ outcome: 'success', resource: { type: 'model', id: 'sentiment:1' }, detail: { items: 1 } });
+    for (const failure of failures)
+      expect(failure).toMatchObject({ outcome: 'failure', ip: '127.0.0.1', resource: { type: 'route', id: 'GET /admin/keys' } });
+    expect(entries.find((e) => e.action === 'inference')).toMatchObject({
+      outcome: 'success',
+      resource: { type: 'model', id: 'sentiment:1' },
+      detail: { items: 1 },
+    });
     // Each entry links to the one before it.
     entries.slice(1).forEach((e, i) => expect(e.prevHash).toBe(entries[i].hash));
     // No payload and no credential ever reaches the database file (WAL included).
-    const bytes = ['sluice.db', 'sluice.db-wal'].map((f) => { try { return readFileSync(path.join(server.dataDir, f)).toString('latin1'); } catch { return ''; } }).join('');
+    const bytes = ['sluice.db', 'sluice.db-wal']
+      .map((f) => {
+        try {
+          return readFileSync(path.join(server.dataDir, f)).toString('latin1');
+        } catch {
+          return '';
+        }
+      })
+      .join('');
     expect(bytes).not.toContain('PRIVATE-PAYLOAD-9c1e');
     expect(bytes).not.toContain(inferKey.split('_').pop()!);
   });
@@ -108,7 +165,11 @@ describe('the audit log', () => {
     expect(byAction.length).toBeGreaterThanOrEqual(6);
     expect(byAction.every((e) => e.action.startsWith('model.'))).toBe(true);
     expect((await all(`&actor=${server.adminKeyId}`)).every((e) => e.actor.id === server.adminKeyId)).toBe(true);
-    expect((await all('&resource_type=model&resource_id=sentiment&outcome=success')).map((e) => e.action)).toEqual(['model.unload', 'model.load', 'model.traffic.clear']);
+    expect((await all('&resource_type=model&resource_id=sentiment&outcome=success')).map((e) => e.action)).toEqual([
+      'model.unload',
+      'model.load',
+      'model.traffic.clear',
+    ]);
     const sorted = (await all()).map((e) => e.time).sort();
     const middle = sorted[Math.floor(sorted.length / 2)]!;
     expect((await all(`&from=${middle}`)).map((e) => e.seq)).toEqual((await all()).filter((e) => e.time >= middle).map((e) => e.seq));
@@ -175,8 +236,12 @@ describe('the audit log', () => {
     let pristine: string;
     beforeAll(async () => {
       // Undo the edit above on a copy by restoring from a fresh chain: simplest is a new data dir snapshot.
-      const fresh = await startEnterpriseServer({ plugin: { trustedPublicKeys: [vendor.publicJwk], clock, license: { key: license } }, keepData: true });
-      for (let i = 0; i < 8; i++) await request(`${fresh.url}/admin/keys`, { method: 'POST', headers: fresh.auth, body: { name: `k${i}`, scopes: ['infer'] } });
+      const fresh = await startEnterpriseServer({
+        plugin: { trustedPublicKeys: [vendor.publicJwk], clock, license: { key: license } },
+        keepData: true,
+      });
+      for (let i = 0; i < 8; i++)
+        await request(`${fresh.url}/admin/keys`, { method: 'POST', headers: fresh.auth, body: { name: `k${i}`, scopes: ['infer'] } });
       await fresh.close(); // checkpoints the WAL into sluice.db
       pristine = path.join(fresh.dataDir, 'sluice.db');
     });
@@ -219,7 +284,22 @@ describe('the audit log', () => {
       const result = await tampered('rehashed', (db) => {
         const row = db.prepare('SELECT * FROM enterprise_audit_log WHERE seq = 6').get() as any;
         const changed = { ...row, outcome: 'failure' };
-        const hash = entryHash({ seq: 6, time: row.time, action: row.action, outcome: 'failure', actorKind: row.actor_kind, actorId: row.actor_id, actorName: row.actor_name, resourceType: row.resource_type, resourceId: row.resource_id, reason: row.reason, ip: row.ip, requestId: row.request_id, detail: row.detail, prevHash: row.prev_hash });
+        const hash = entryHash({
+          seq: 6,
+          time: row.time,
+          action: row.action,
+          outcome: 'failure',
+          actorKind: row.actor_kind,
+          actorId: row.actor_id,
+          actorName: row.actor_name,
+          resourceType: row.resource_type,
+          resourceId: row.resource_id,
+          reason: row.reason,
+          ip: row.ip,
+          requestId: row.request_id,
+          detail: row.detail,
+          prevHash: row.prev_hash,
+        });
         db.prepare('UPDATE enterprise_audit_log SET outcome = ?, hash = ? WHERE seq = 6').run(changed.outcome, hash);
       });
       expect(JSON.parse(result.stdout).firstBad).toMatchObject({ seq: 7, kind: 'broken-link' });
@@ -264,7 +344,7 @@ describe('the audit log', () => {
       expect(JSON.parse(wiped.stdout)).toMatchObject({ ok: false, checked: 0, firstBad: { kind: 'head' } });
       const reset = await tampered('reset', (db) => {
         db.prepare('DELETE FROM enterprise_audit_log').run();
-        db.prepare("UPDATE enterprise_audit_chain SET head_seq = 0, head_hash = anchor_hash").run();
+        db.prepare('UPDATE enterprise_audit_chain SET head_seq = 0, head_hash = anchor_hash').run();
       });
       expect(JSON.parse(reset.stdout)).toMatchObject({ ok: false, firstBad: { kind: 'head' } });
       // The human-readable form says TAMPERED, not "intact: 0 entries".
@@ -292,16 +372,25 @@ describe('audit retention', () => {
     const license = await vendor.issue({ notBefore: clock(), issuedAt: clock(), expiresAt: new Date(clock().getTime() + 365 * DAY_MS) });
     const server = await startEnterpriseServer({ plugin: { trustedPublicKeys: [vendor.publicJwk], clock, license: { key: license } } });
     try {
-      const post = (name: string) => request(`${server.url}/admin/keys`, { method: 'POST', headers: server.auth, body: { name, scopes: ['infer'] } });
+      const post = (name: string) =>
+        request(`${server.url}/admin/keys`, { method: 'POST', headers: server.auth, body: { name, scopes: ['infer'] } });
       for (let i = 0; i < 4; i++) await post(`old-${i}`);
       // Core stamps events with the real time: entries carry it, so move the fake clock relative to them.
       const realNow = Date.now();
       clock.set(new Date(realNow + 40 * DAY_MS));
       await post('recent');
       const before = server.app.sluiceEnterprise.audit.store.count();
-      const refused = await request(`${server.url}/admin/audit/retention`, { method: 'POST', headers: server.auth, body: { olderThanDays: 0 } });
+      const refused = await request(`${server.url}/admin/audit/retention`, {
+        method: 'POST',
+        headers: server.auth,
+        body: { olderThanDays: 0 },
+      });
       expect(refused.json.code).toBe('SLUICE_EE_ERR_BAD_REQUEST');
-      const pruned = await request(`${server.url}/admin/audit/retention`, { method: 'POST', headers: server.auth, body: { olderThanDays: 30 } });
+      const pruned = await request(`${server.url}/admin/audit/retention`, {
+        method: 'POST',
+        headers: server.auth,
+        body: { olderThanDays: 30 },
+      });
       expect(pruned.status).toBe(200);
       expect(pruned.json.deleted).toBeGreaterThan(0);
       expect(server.app.sluiceEnterprise.audit.store.count()).toBe(before - pruned.json.deleted + 1);

@@ -58,7 +58,10 @@ describe('enterprise console pages', () => {
   it('lists the pages in GET /console/manifest.json and serves every entry (JavaScript) and stylesheet (CSS)', async () => {
     const manifest = await fetch(`${server.url}/console/manifest.json`);
     expect(manifest.status).toBe(200);
-    const body = (await manifest.json()) as { pages: { id: string; title: string; entry: string; styles: string[]; scopes: string[]; order: number }[]; signIns: unknown[] };
+    const body = (await manifest.json()) as {
+      pages: { id: string; title: string; entry: string; styles: string[]; scopes: string[]; order: number }[];
+      signIns: unknown[];
+    };
     expect(body.pages.map((page) => page.id)).toEqual(EXPECTED.map((page) => page.id));
     expect(body.signIns).toEqual([]);
     for (const page of body.pages) {

@@ -20,7 +20,12 @@ describe('CSV exports neutralise spreadsheet formulas', () => {
   let server: EnterpriseTestServer;
   beforeAll(async () => {
     const vendor = await createTestVendor();
-    server = await startEnterpriseServer({ plugin: { trustedPublicKeys: [vendor.publicJwk], license: { key: await vendor.issue({ expiresAt: new Date(Date.now() + 30 * DAY_MS) }) } } });
+    server = await startEnterpriseServer({
+      plugin: {
+        trustedPublicKeys: [vendor.publicJwk],
+        license: { key: await vendor.issue({ expiresAt: new Date(Date.now() + 30 * DAY_MS) }) },
+      },
+    });
   });
   afterAll(() => server?.close());
 
@@ -28,7 +33,11 @@ describe('CSV exports neutralise spreadsheet formulas', () => {
     // A key's name becomes an actor name (auth.denied on an admin route); key names allow a leading - or @.
     const names = ['-robot', '@robot'];
     for (const name of names) {
-      const created = await request(`${server.url}/admin/keys`, { method: 'POST', headers: server.auth, body: { name, scopes: ['infer'] } });
+      const created = await request(`${server.url}/admin/keys`, {
+        method: 'POST',
+        headers: server.auth,
+        body: { name, scopes: ['infer'] },
+      });
       expect(created.status, created.text).toBe(201);
       expect((await request(`${server.url}/admin/keys`, { headers: { authorization: `Bearer ${created.json.token}` } })).status).toBe(403);
     }
@@ -38,7 +47,11 @@ describe('CSV exports neutralise spreadsheet formulas', () => {
     expect(cells.filter(dangerous)).toEqual([]);
     for (const name of names) expect(cells).toContain(`'${name}`);
     const entries = parseAuditCsv(csv.text);
-    for (const name of names) expect(entries.some((e) => e.actor.name === name), name).toBe(true);
+    for (const name of names)
+      expect(
+        entries.some((e) => e.actor.name === name),
+        name,
+      ).toBe(true);
     expect(verifyExportedEntries(entries)).toBeUndefined();
     const stored = server.app.sluiceEnterprise.audit.store.query({}, { limit: 1000, order: 'asc' }).entries;
     expect(entries).toEqual(stored.slice(0, entries.length)); // exact round trip
@@ -53,7 +66,16 @@ describe('CSV exports neutralise spreadsheet formulas', () => {
   });
 
   it('in the usage export (keys may be SSO subjects, models any name)', () => {
-    const rows = FORMULAS.map((key, i) => ({ key, keyKind: 'oidc', model: FORMULAS[(i + 1) % FORMULAS.length], requests: 1, items: 1, tokens: -1, computeMs: 2, errors: 0 }));
+    const rows = FORMULAS.map((key, i) => ({
+      key,
+      keyKind: 'oidc',
+      model: FORMULAS[(i + 1) % FORMULAS.length],
+      requests: 1,
+      items: 1,
+      tokens: -1,
+      computeMs: 2,
+      errors: 0,
+    }));
     const text = usageToCsv(rows, ['key', 'model']);
     expect(rawCells(text).filter((cell) => dangerous(cell) && cell !== '-1')).toEqual([]); // numbers stay numbers
     const [header, ...parsed] = parseCsv(text);

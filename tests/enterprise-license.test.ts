@@ -12,12 +12,20 @@ import { exportSPKI, SignJWT } from 'jose';
 import { loadTrustedKeys } from '../packages/enterprise/src/license/trusted-keys.js';
 import { verifyLicense } from '../packages/enterprise/src/license/verify-license.js';
 import { LICENSE_AUDIENCE, LICENSE_ISSUER } from '../packages/enterprise/src/license/claims.js';
-import { createTestClock, createTestVendor, DAY_MS, request, SENTIMENT_BODY, startEnterpriseServer, type EnterpriseTestServer, type TestVendor } from './helpers/enterprise-server.js';
+import {
+  createTestClock,
+  createTestVendor,
+  DAY_MS,
+  request,
+  SENTIMENT_BODY,
+  startEnterpriseServer,
+  type EnterpriseTestServer,
+  type TestVendor,
+} from './helpers/enterprise-server.js';
 import { until } from './helpers/until.js';
 
 const T0 = new Date('2030-01-01T00:00:00Z');
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-
 
 describe('license verification refuses forgeries', () => {
   let vendor: TestVendor;
@@ -34,7 +42,10 @@ describe('license verification refuses forgeries', () => {
   it('accepts a license from a trusted key, with its claims', async () => {
     const token = await vendor.issue({ ...terms, licensee: 'Acme', entitlements: ['audit'], limits: { seats: 5 }, licenseId: 'lic-1' });
     const result = await verifyLicense(token, keys, T0);
-    expect(result).toMatchObject({ ok: true, claims: { licensee: 'Acme', licenseId: 'lic-1', entitlements: ['audit'], limits: { seats: 5 } } });
+    expect(result).toMatchObject({
+      ok: true,
+      claims: { licensee: 'Acme', licenseId: 'lic-1', entitlements: ['audit'], limits: { seats: 5 } },
+    });
   });
 
   it('refuses a license signed by another key, even one claiming a trusted kid', async () => {
@@ -43,23 +54,51 @@ describe('license verification refuses forgeries', () => {
     expect(untrusted).toMatchObject({ ok: false });
     expect((untrusted as { reason: string }).reason).toMatch(/does not trust/);
     const trustedKid = keys.find((k) => k.source === 'programmatic')!.kid;
-    const impostor = await new SignJWT({ licensee: 'Evil', entitlements: ['audit'] }).setProtectedHeader({ alg: 'EdDSA', kid: trustedKid })
-      .setIssuer(LICENSE_ISSUER).setAudience(LICENSE_AUDIENCE).setJti('x').setIssuedAt(T0).setNotBefore(T0).setExpirationTime(terms.expiresAt).sign(other.privateKey);
+    const impostor = await new SignJWT({ licensee: 'Evil', entitlements: ['audit'] })
+      .setProtectedHeader({ alg: 'EdDSA', kid: trustedKid })
+      .setIssuer(LICENSE_ISSUER)
+      .setAudience(LICENSE_AUDIENCE)
+      .setJti('x')
+      .setIssuedAt(T0)
+      .setNotBefore(T0)
+      .setExpirationTime(terms.expiresAt)
+      .sign(other.privateKey);
     const refused = await verifyLicense(impostor, keys, T0);
     expect(refused).toMatchObject({ ok: false });
     expect((refused as { reason: string }).reason).toMatch(/signature does not verify/);
   });
 
   it('refuses alg "none"', async () => {
-    const payload = { iss: LICENSE_ISSUER, aud: LICENSE_AUDIENCE, jti: 'n', licensee: 'Evil', entitlements: ['audit'], iat: T0.getTime() / 1000, nbf: T0.getTime() / 1000, exp: terms.expiresAt.getTime() / 1000 };
-    for (const header of [{ alg: 'none', typ: 'JWT' }, { alg: 'none', kid: keys[keys.length - 1]!.kid }]) {
+    const payload = {
+      iss: LICENSE_ISSUER,
+      aud: LICENSE_AUDIENCE,
+      jti: 'n',
+      licensee: 'Evil',
+      entitlements: ['audit'],
+      iat: T0.getTime() / 1000,
+      nbf: T0.getTime() / 1000,
+      exp: terms.expiresAt.getTime() / 1000,
+    };
+    for (const header of [
+      { alg: 'none', typ: 'JWT' },
+      { alg: 'none', kid: keys[keys.length - 1]!.kid },
+    ]) {
       const result = await verifyLicense(`${b64(header)}.${b64(payload)}.`, keys, T0);
       expect(result.ok).toBe(false);
     }
   });
 
   it('refuses HS256 signed with the trusted public key as the HMAC secret', async () => {
-    const payload = { iss: LICENSE_ISSUER, aud: LICENSE_AUDIENCE, jti: 'h', licensee: 'Evil', entitlements: ['audit'], iat: T0.getTime() / 1000, nbf: T0.getTime() / 1000, exp: terms.expiresAt.getTime() / 1000 };
+    const payload = {
+      iss: LICENSE_ISSUER,
+      aud: LICENSE_AUDIENCE,
+      jti: 'h',
+      licensee: 'Evil',
+      entitlements: ['audit'],
+      iat: T0.getTime() / 1000,
+      nbf: T0.getTime() / 1000,
+      exp: terms.expiresAt.getTime() / 1000,
+    };
     const pem = await exportSPKI(vendor.publicKey);
     const rawX = Buffer.from(vendor.publicJwk.x!, 'base64url');
     const jwkJson = JSON.stringify(vendor.publicJwk);
@@ -122,18 +161,31 @@ describe('license states over time, on a running server', () => {
 
   beforeAll(async () => {
     vendor = await createTestVendor();
-    token = await vendor.issue({ licensee: 'Acme', licenseId: 'lic-acme', notBefore: T0, issuedAt: T0, expiresAt: new Date(T0.getTime() + 60 * DAY_MS) });
+    token = await vendor.issue({
+      licensee: 'Acme',
+      licenseId: 'lic-acme',
+      notBefore: T0,
+      issuedAt: T0,
+      expiresAt: new Date(T0.getTime() + 60 * DAY_MS),
+    });
     server = await startEnterpriseServer({ plugin: { trustedPublicKeys: [vendor.publicJwk], clock, license: { key: token } } });
   });
   afterAll(() => server?.close());
 
   const license = async () => (await request(`${server.url}/admin/license`, { headers: server.auth })).json;
-  const metricState = async () => /sluice_license_state\{state="([a-z-]+)"\} 1/.exec(await (await fetch(`${server.url}/metrics`)).text())?.[1];
+  const metricState = async () =>
+    /sluice_license_state\{state="([a-z-]+)"\} 1/.exec(await (await fetch(`${server.url}/metrics`)).text())?.[1];
   const infer = () => request(`${server.url}/v2/models/sentiment/infer`, { method: 'POST', headers: server.auth, body: SENTIMENT_BODY });
 
   it('valid -> expiring soon -> expired (grace) -> expired, with features on until the grace ends', async () => {
     let status = await license();
-    expect(status).toMatchObject({ state: 'valid', licensee: 'Acme', licenseId: 'lic-acme', entitlements: ['audit', 'metering'], source: 'env' });
+    expect(status).toMatchObject({
+      state: 'valid',
+      licensee: 'Acme',
+      licenseId: 'lic-acme',
+      entitlements: ['audit', 'metering'],
+      source: 'env',
+    });
     expect(JSON.stringify(status)).not.toContain(token.split('.')[2]);
     expect(await metricState()).toBe('valid');
     expect(server.app.sluice.extensions.entitlements.has('audit')).toBe(true);
@@ -148,7 +200,9 @@ describe('license states over time, on a running server', () => {
 
     clock.set(new Date(T0.getTime() + 61 * DAY_MS));
     expect((await license()).state).toBe('expired-grace');
-    expect((await request(`${server.url}/admin/quotas/somebody`, { method: 'PUT', headers: server.auth, body: { requestsPerDay: 5 } })).status).toBe(200);
+    expect(
+      (await request(`${server.url}/admin/quotas/somebody`, { method: 'PUT', headers: server.auth, body: { requestsPerDay: 5 } })).status,
+    ).toBe(200);
 
     clock.set(new Date(T0.getTime() + 75 * DAY_MS));
     status = await license();
@@ -157,7 +211,11 @@ describe('license states over time, on a running server', () => {
     expect(server.app.sluice.extensions.entitlements.has('audit')).toBe(false);
     expect(server.logs.some((l) => l.level === 50 && l.msg === 'license state: expired')).toBe(true);
     // Enterprise features are off: quota changes need the entitlement again...
-    const locked = await request(`${server.url}/admin/quotas/somebody`, { method: 'PUT', headers: server.auth, body: { requestsPerDay: 5 } });
+    const locked = await request(`${server.url}/admin/quotas/somebody`, {
+      method: 'PUT',
+      headers: server.auth,
+      body: { requestsPerDay: 5 },
+    });
     expect(locked.status).toBe(402);
     expect(locked.json.code).toBe('SLUICE_EE_ERR_LICENSE_REQUIRED');
     expect(locked.json.error).toMatch(/"metering" entitlement/);
@@ -175,17 +233,33 @@ describe('license states over time, on a running server', () => {
   });
 
   it('a renewed license installed through the route takes effect at once, and the key is never echoed or logged', async () => {
-    const renewal = await vendor.issue({ licensee: 'Acme', licenseId: 'lic-acme-2031', notBefore: clock(), issuedAt: clock(), expiresAt: new Date(clock().getTime() + 365 * DAY_MS) });
+    const renewal = await vendor.issue({
+      licensee: 'Acme',
+      licenseId: 'lic-acme-2031',
+      notBefore: clock(),
+      issuedAt: clock(),
+      expiresAt: new Date(clock().getTime() + 365 * DAY_MS),
+    });
     const installed = await request(`${server.url}/admin/license`, { method: 'PUT', headers: server.auth, body: { key: renewal } });
     expect(installed.status).toBe(200);
     expect(installed.json).toMatchObject({ state: 'valid', licenseId: 'lic-acme-2031', source: 'installed' });
     expect(installed.text).not.toContain(renewal);
-    expect((await request(`${server.url}/admin/quotas/somebody`, { method: 'PUT', headers: server.auth, body: { requestsPerDay: 5 } })).status).toBe(200);
+    expect(
+      (await request(`${server.url}/admin/quotas/somebody`, { method: 'PUT', headers: server.auth, body: { requestsPerDay: 5 } })).status,
+    ).toBe(200);
     const entries = (await request(`${server.url}/admin/audit?action=license.install`, { headers: server.auth })).json.entries;
-    expect(entries[0]).toMatchObject({ outcome: 'success', actor: { kind: 'api-key', id: server.adminKeyId }, resource: { type: 'license', id: 'lic-acme-2031' } });
+    expect(entries[0]).toMatchObject({
+      outcome: 'success',
+      actor: { kind: 'api-key', id: server.adminKeyId },
+      resource: { type: 'license', id: 'lic-acme-2031' },
+    });
     // A text/plain body works too; a forged key is refused with a reason and changes nothing.
     const forged = `${renewal.split('.')[0]}.${b64({ licensee: 'Evil' })}.${renewal.split('.')[2]}`;
-    const refused = await request(`${server.url}/admin/license`, { method: 'PUT', headers: { ...server.auth, 'content-type': 'text/plain' }, body: forged });
+    const refused = await request(`${server.url}/admin/license`, {
+      method: 'PUT',
+      headers: { ...server.auth, 'content-type': 'text/plain' },
+      body: forged,
+    });
     expect(refused.status).toBe(422);
     expect(refused.json.code).toBe('SLUICE_EE_ERR_LICENSE_INVALID');
     expect((await license()).licenseId).toBe('lic-acme-2031');
@@ -196,7 +270,11 @@ describe('license states over time, on a running server', () => {
   it('the installed license survives a restart (it is stored in the data directory)', async () => {
     const again = await startEnterpriseServer({ core: { data: server.dataDir }, plugin: { trustedPublicKeys: [vendor.publicJwk], clock } });
     try {
-      expect((await request(`${again.url}/admin/license`, { headers: again.auth })).json).toMatchObject({ state: 'valid', licenseId: 'lic-acme-2031', source: 'installed' });
+      expect((await request(`${again.url}/admin/license`, { headers: again.auth })).json).toMatchObject({
+        state: 'valid',
+        licenseId: 'lic-acme-2031',
+        source: 'installed',
+      });
     } finally {
       await again.close();
     }
@@ -215,7 +293,14 @@ describe('without a license', () => {
     const status = (await request(`${server.url}/admin/license`, { headers: server.auth })).json;
     expect(status).toMatchObject({ state: 'none', entitlements: [] });
     expect(status.features.map((f: any) => f.name)).toEqual(expect.arrayContaining(['audit', 'metering']));
-    for (const [route, feature] of [['/admin/audit', 'audit'], ['/admin/audit/verify', 'audit'], ['/admin/audit/export', 'audit'], ['/admin/usage', 'metering'], ['/admin/usage/export', 'metering'], ['/admin/quotas', 'metering']] as const) {
+    for (const [route, feature] of [
+      ['/admin/audit', 'audit'],
+      ['/admin/audit/verify', 'audit'],
+      ['/admin/audit/export', 'audit'],
+      ['/admin/usage', 'metering'],
+      ['/admin/usage/export', 'metering'],
+      ['/admin/quotas', 'metering'],
+    ] as const) {
       const response = await request(`${server.url}${route}`, { headers: server.auth });
       expect(response.status, route).toBe(402);
       expect(response.json.code).toBe('SLUICE_EE_ERR_LICENSE_REQUIRED');
@@ -224,7 +309,9 @@ describe('without a license', () => {
     }
     // Auth still comes first: no key, 401.
     expect((await request(`${server.url}/admin/audit`)).status).toBe(401);
-    expect((await request(`${server.url}/v2/models/sentiment/infer`, { method: 'POST', headers: server.auth, body: SENTIMENT_BODY })).status).toBe(200);
+    expect(
+      (await request(`${server.url}/v2/models/sentiment/infer`, { method: 'POST', headers: server.auth, body: SENTIMENT_BODY })).status,
+    ).toBe(200);
     expect(server.app.sluice.extensions.entitlements.plan()).toBe('community');
   });
 
@@ -245,7 +332,15 @@ describe('license sources: the watched file and entitlement scope', () => {
 
   beforeAll(async () => {
     vendor = await createTestVendor();
-    writeFileSync(file, await vendor.issue({ licensee: 'FileCo', licenseId: 'file-1', entitlements: ['audit'], expiresAt: new Date(Date.now() + 90 * DAY_MS) }));
+    writeFileSync(
+      file,
+      await vendor.issue({
+        licensee: 'FileCo',
+        licenseId: 'file-1',
+        entitlements: ['audit'],
+        expiresAt: new Date(Date.now() + 90 * DAY_MS),
+      }),
+    );
     server = await startEnterpriseServer({ plugin: { trustedPublicKeys: [vendor.publicJwk], license: { file }, licenseFilePollMs: 50 } });
   });
   afterAll(async () => {
@@ -254,14 +349,28 @@ describe('license sources: the watched file and entitlement scope', () => {
   });
 
   it('a license without an entitlement answers 403 naming it; replacing the file applies without a restart', async () => {
-    expect((await request(`${server.url}/admin/license`, { headers: server.auth })).json).toMatchObject({ state: 'valid', licensee: 'FileCo', source: 'file' });
+    expect((await request(`${server.url}/admin/license`, { headers: server.auth })).json).toMatchObject({
+      state: 'valid',
+      licensee: 'FileCo',
+      source: 'file',
+    });
     const notEntitled = await request(`${server.url}/admin/usage`, { headers: server.auth });
     expect(notEntitled.status).toBe(403);
     expect(notEntitled.json.code).toBe('SLUICE_EE_ERR_NOT_ENTITLED');
     expect(notEntitled.json.error).toMatch(/"metering" entitlement.*includes: audit/);
 
-    writeFileSync(file, await vendor.issue({ licensee: 'FileCo', licenseId: 'file-2', entitlements: ['audit', 'metering'], expiresAt: new Date(Date.now() + 400 * DAY_MS) }));
-    await until(async () => ((await request(`${server.url}/admin/license`, { headers: server.auth })).json.licenseId === 'file-2' ? true : undefined));
+    writeFileSync(
+      file,
+      await vendor.issue({
+        licensee: 'FileCo',
+        licenseId: 'file-2',
+        entitlements: ['audit', 'metering'],
+        expiresAt: new Date(Date.now() + 400 * DAY_MS),
+      }),
+    );
+    await until(async () =>
+      (await request(`${server.url}/admin/license`, { headers: server.auth })).json.licenseId === 'file-2' ? true : undefined,
+    );
     expect((await request(`${server.url}/admin/usage`, { headers: server.auth })).status).toBe(200);
 
     // A broken file is reported, but the server keeps... the best license it can verify: none here, so invalid.

@@ -61,7 +61,10 @@ describe('privacy with the enterprise plugin', () => {
       return response;
     };
     await call('/admin/license');
-    writeFileSync(licenseFile, await vendor.issue({ licensee: 'FileCo', licenseId: 'renewed', expiresAt: new Date(Date.now() + 400 * DAY_MS) }));
+    writeFileSync(
+      licenseFile,
+      await vendor.issue({ licensee: 'FileCo', licenseId: 'renewed', expiresAt: new Date(Date.now() + 400 * DAY_MS) }),
+    );
     await call('/admin/license', { method: 'PUT', body: { key: await vendor.issue({ expiresAt: new Date(Date.now() + 300 * DAY_MS) }) } });
     await call('/admin/keys', { method: 'POST', body: { name: 'privacy-key', scopes: ['infer'] } });
     for (let i = 0; i < 3; i++) await call('/v2/models/sentiment/infer', { method: 'POST', body: SENTIMENT_BODY });
@@ -75,7 +78,10 @@ describe('privacy with the enterprise plugin', () => {
     expect(calls.some((c) => c.call === 'bind' && c.address === '127.0.0.1')).toBe(true);
     expect(nonLoopbackCalls(calls).map((c) => c.line)).toEqual([]);
     expect(calls.filter((c) => c.call === 'connect' && (c.family === 'AF_INET' || c.family === 'AF_INET6')).map((c) => c.line)).toEqual([]);
-    expect(statuses.every((s) => s === 200 || s === 201), JSON.stringify(statuses)).toBe(true);
+    expect(
+      statuses.every((s) => s === 200 || s === 201),
+      JSON.stringify(statuses),
+    ).toBe(true);
   });
 
   it('with SIEM forwarding, the only outbound connections go to the configured address', async () => {
@@ -96,7 +102,10 @@ describe('privacy with the enterprise plugin', () => {
         SLUICE_LICENSE_KEY: await vendor.issue({ expiresAt: new Date(Date.now() + 20 * DAY_MS) }),
         SLUICE_AUDIT_SIEM_URL: `http://127.0.0.1:${siemPort}/ingest`,
       });
-      expect((await request(`${server.url}/admin/keys`, { method: 'POST', headers: server.auth, body: { name: 'siem-key', scopes: ['infer'] } })).status).toBe(201);
+      expect(
+        (await request(`${server.url}/admin/keys`, { method: 'POST', headers: server.auth, body: { name: 'siem-key', scopes: ['infer'] } }))
+          .status,
+      ).toBe(201);
       const deadline = Date.now() + 10_000;
       while (received.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
       const calls = await server.stop();

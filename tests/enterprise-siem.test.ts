@@ -34,9 +34,12 @@ async function startReceiver(options: { failFirst?: number; port?: number } = {}
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
-  return Object.assign(receiver, { port, url: `http://127.0.0.1:${port}/ingest`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
+  return Object.assign(receiver, {
+    port,
+    url: `http://127.0.0.1:${port}/ingest`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  });
 }
-
 
 const cleanup: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -56,7 +59,8 @@ describe('SIEM forwarding', () => {
       },
     });
     cleanup.push(() => server.close());
-    for (let i = 0; i < 5; i++) await request(`${server.url}/admin/keys`, { method: 'POST', headers: server.auth, body: { name: `siem-${i}`, scopes: ['infer'] } });
+    for (let i = 0; i < 5; i++)
+      await request(`${server.url}/admin/keys`, { method: 'POST', headers: server.auth, body: { name: `siem-${i}`, scopes: ['infer'] } });
     const head = server.app.sluiceEnterprise.audit.store.chain().headSeq;
     const delivered = await until(() => {
       const entries = receiver.bodies.flatMap((b) => b.entries);
@@ -84,7 +88,8 @@ describe('SIEM forwarding', () => {
       audit: { siem: { url: `http://127.0.0.1:${port}/ingest`, retryBaseMs: 50, maxRetryMs: 200 } },
     };
     const first = await startEnterpriseServer({ plugin, keepData: true });
-    for (let i = 0; i < 3; i++) await request(`${first.url}/admin/keys`, { method: 'POST', headers: first.auth, body: { name: `offline-${i}`, scopes: ['infer'] } });
+    for (let i = 0; i < 3; i++)
+      await request(`${first.url}/admin/keys`, { method: 'POST', headers: first.auth, body: { name: `offline-${i}`, scopes: ['infer'] } });
     const head = first.app.sluiceEnterprise.audit.store.chain().headSeq;
     await until(() => (first.logs.some((l) => l.msg === 'audit SIEM delivery failed; will retry') ? true : undefined));
     expect(first.app.sluiceEnterprise.audit.forwarder!.pending()).toBe(head);
@@ -119,11 +124,21 @@ describe('SIEM forwarding', () => {
       plugin: {
         trustedPublicKeys: [vendor.publicJwk],
         license: { key: await vendor.issue({ expiresAt: new Date(Date.now() + 30 * DAY_MS) }) },
-        audit: { siem: { url: `http://127.0.0.1:${(redirector.address() as AddressInfo).port}/ingest`, headers: { authorization: 'Bearer siem-secret-token' }, retryBaseMs: 50, maxRetryMs: 100 } },
+        audit: {
+          siem: {
+            url: `http://127.0.0.1:${(redirector.address() as AddressInfo).port}/ingest`,
+            headers: { authorization: 'Bearer siem-secret-token' },
+            retryBaseMs: 50,
+            maxRetryMs: 100,
+          },
+        },
       },
     });
     cleanup.push(() => server.close());
-    expect((await request(`${server.url}/admin/keys`, { method: 'POST', headers: server.auth, body: { name: 'redirected', scopes: ['infer'] } })).status).toBe(201);
+    expect(
+      (await request(`${server.url}/admin/keys`, { method: 'POST', headers: server.auth, body: { name: 'redirected', scopes: ['infer'] } }))
+        .status,
+    ).toBe(201);
     await until(() => (redirects >= 3 ? true : undefined));
     expect(elsewhere.attempts).toBe(0);
     expect(server.app.sluiceEnterprise.audit.forwarder!.pending()).toBe(server.app.sluiceEnterprise.audit.store.chain().headSeq);
@@ -145,7 +160,16 @@ describe('SIEM forwarding', () => {
       },
     });
     cleanup.push(() => server.close());
-    for (let i = 0; i < 10; i++) expect((await request(`${server.url}/admin/keys`, { method: 'POST', headers: server.auth, body: { name: `flood-${i}`, scopes: ['infer'] } })).status).toBe(201);
+    for (let i = 0; i < 10; i++)
+      expect(
+        (
+          await request(`${server.url}/admin/keys`, {
+            method: 'POST',
+            headers: server.auth,
+            body: { name: `flood-${i}`, scopes: ['infer'] },
+          })
+        ).status,
+      ).toBe(201);
     const { store, forwarder, verify } = server.app.sluiceEnterprise.audit;
     const head = store.chain().headSeq;
     expect(head).toBeGreaterThan(20);

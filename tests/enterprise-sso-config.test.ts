@@ -7,7 +7,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../packages/core/src/app.js';
-import { decideRole, parseRoleMap, resolveSsoConfig, SSO_ENV, SSO_ERROR_CATALOGUE, ssoPlugin } from '../packages/enterprise/src/sso/index.js';
+import {
+  decideRole,
+  parseRoleMap,
+  resolveSsoConfig,
+  SSO_ENV,
+  SSO_ERROR_CATALOGUE,
+  ssoPlugin,
+} from '../packages/enterprise/src/sso/index.js';
 import { EnterpriseError } from '../packages/enterprise/src/errors.js';
 import { copyDemoModels } from './helpers/test-server.js';
 
@@ -40,17 +47,27 @@ describe('SSO configuration', () => {
     expect(config.session).toEqual({ ttlMs: 12 * 3600_000, idleMs: 3600_000 });
     expect(config.algorithms).not.toContain('HS256');
     // Options win over the environment.
-    expect(resolveSsoConfig({ env: VALID, roleClaim: 'realm_access.roles', sessionTtlSeconds: 60 })).toMatchObject({ roleClaim: 'realm_access.roles', session: { ttlMs: 60_000 } });
-    expect(resolveSsoConfig({ env: { ...VALID, SLUICE_SSO_SESSION_TTL: '8h', SLUICE_SSO_SESSION_IDLE: '15m' } })!.session).toEqual({ ttlMs: 8 * 3600_000, idleMs: 15 * 60_000 });
+    expect(resolveSsoConfig({ env: VALID, roleClaim: 'realm_access.roles', sessionTtlSeconds: 60 })).toMatchObject({
+      roleClaim: 'realm_access.roles',
+      session: { ttlMs: 60_000 },
+    });
+    expect(resolveSsoConfig({ env: { ...VALID, SLUICE_SSO_SESSION_TTL: '8h', SLUICE_SSO_SESSION_IDLE: '15m' } })!.session).toEqual({
+      ttlMs: 8 * 3600_000,
+      idleMs: 15 * 60_000,
+    });
   });
 
   it('reads the client secret from a file (container secrets)', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sso-secret-'));
     try {
       writeFileSync(path.join(dir, 'secret'), `${SECRET}\n`);
-      const config = resolveSsoConfig({ env: { ...VALID, SLUICE_SSO_CLIENT_SECRET: undefined, SLUICE_SSO_CLIENT_SECRET_FILE: path.join(dir, 'secret') } })!;
+      const config = resolveSsoConfig({
+        env: { ...VALID, SLUICE_SSO_CLIENT_SECRET: undefined, SLUICE_SSO_CLIENT_SECRET_FILE: path.join(dir, 'secret') },
+      })!;
       expect(config.login!.clientSecret).toBe(SECRET);
-      expect(configError({ ...VALID, SLUICE_SSO_CLIENT_SECRET: undefined, SLUICE_SSO_CLIENT_SECRET_FILE: path.join(dir, 'missing') }).message).toContain('SLUICE_SSO_CLIENT_SECRET_FILE');
+      expect(
+        configError({ ...VALID, SLUICE_SSO_CLIENT_SECRET: undefined, SLUICE_SSO_CLIENT_SECRET_FILE: path.join(dir, 'missing') }).message,
+      ).toContain('SLUICE_SSO_CLIENT_SECRET_FILE');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -62,13 +79,21 @@ describe('SSO configuration', () => {
     ['a plain-http issuer off loopback', { ...VALID, SLUICE_SSO_ISSUER: 'http://idp.example.com' }, 'SLUICE_SSO_ISSUER'],
     ['a client id without its secret', { ...VALID, SLUICE_SSO_CLIENT_SECRET: undefined }, 'SLUICE_SSO_CLIENT_SECRET'],
     ['a client id without a redirect URI', { ...VALID, SLUICE_SSO_REDIRECT_URI: undefined }, 'SLUICE_SSO_REDIRECT_URI'],
-    ['a redirect URI elsewhere than the callback', { ...VALID, SLUICE_SSO_REDIRECT_URI: 'https://sluice.example.com/callback' }, 'SLUICE_SSO_REDIRECT_URI'],
+    [
+      'a redirect URI elsewhere than the callback',
+      { ...VALID, SLUICE_SSO_REDIRECT_URI: 'https://sluice.example.com/callback' },
+      'SLUICE_SSO_REDIRECT_URI',
+    ],
     ['no role map', { ...VALID, SLUICE_SSO_ROLE_MAP: undefined }, 'SLUICE_SSO_ROLE_MAP'],
     ['an unknown role', { ...VALID, SLUICE_SSO_ROLE_MAP: 'ops=superuser' }, 'SLUICE_SSO_ROLE_MAP'],
     ['a malformed rule', { ...VALID, SLUICE_SSO_ROLE_MAP: 'admins' }, 'SLUICE_SSO_ROLE_MAP'],
     ['a symmetric algorithm', { ...VALID, SLUICE_SSO_ALGORITHMS: 'RS256,HS256' }, 'SLUICE_SSO_ALGORITHMS'],
     ['a bad duration', { ...VALID, SLUICE_SSO_SESSION_TTL: 'forever' }, 'SLUICE_SSO_SESSION_TTL'],
-    ['an issuer with neither login nor audience', { SLUICE_SSO_ISSUER: VALID.SLUICE_SSO_ISSUER, SLUICE_SSO_ROLE_MAP: VALID.SLUICE_SSO_ROLE_MAP }, 'SLUICE_SSO_CLIENT_ID'],
+    [
+      'an issuer with neither login nor audience',
+      { SLUICE_SSO_ISSUER: VALID.SLUICE_SSO_ISSUER, SLUICE_SSO_ROLE_MAP: VALID.SLUICE_SSO_ROLE_MAP },
+      'SLUICE_SSO_CLIENT_ID',
+    ],
   ])('refuses %s, naming the key and never the secret', (_label, env, key) => {
     const error = configError(env);
     expect(error.name).toBe('ConfigError');
@@ -87,7 +112,10 @@ describe('role mapping', () => {
 
   it('grants the most privileged role any claim value maps to, with its fixed scopes', () => {
     expect(decideRole({ groups: ['analysts', 'sluice-admins'] }, 'groups', rules)).toMatchObject({ role: 'admin', scopes: ['admin'] });
-    expect(decideRole({ groups: ['analysts', 'ml-ops'] }, 'groups', rules)).toMatchObject({ role: 'operator', scopes: ['models:read', 'models:write', 'infer', 'metrics:read'] });
+    expect(decideRole({ groups: ['analysts', 'ml-ops'] }, 'groups', rules)).toMatchObject({
+      role: 'operator',
+      scopes: ['models:read', 'models:write', 'infer', 'metrics:read'],
+    });
     expect(decideRole({ groups: ['data-science'] }, 'groups', rules)).toMatchObject({ role: 'user', scopes: ['infer', 'models:read'] });
     expect(decideRole({ groups: 'analysts' }, 'groups', rules)).toMatchObject({ role: 'viewer', scopes: ['models:read'] });
     expect(decideRole({ groups: ['marketing'] }, 'groups', rules)).toMatchObject({ role: undefined, scopes: [] });
@@ -114,7 +142,9 @@ describe('the SSO plugin at start-up', () => {
   it('fails start-up on a bad setting, naming it', async () => {
     const app = await buildApp({ models: models.dir, data, workers: 1, logLevel: 'silent' });
     try {
-      await expect(app.register(ssoPlugin, { env: { ...VALID, SLUICE_SSO_ROLE_MAP: 'x=god' } }).ready()).rejects.toThrow(/SLUICE_SSO_ROLE_MAP/);
+      await expect(app.register(ssoPlugin, { env: { ...VALID, SLUICE_SSO_ROLE_MAP: 'x=god' } }).ready()).rejects.toThrow(
+        /SLUICE_SSO_ROLE_MAP/,
+      );
     } finally {
       await app.close().catch(() => undefined);
     }
@@ -127,7 +157,10 @@ describe('the SSO plugin at start-up', () => {
       await app.register(ssoPlugin, { env: {} });
       const response = await app.inject({ method: 'GET', url: '/auth/sso/login' });
       expect(response.statusCode).toBe(404);
-      expect(response.json()).toMatchObject({ code: 'SLUICE_EE_ERR_SSO_NOT_CONFIGURED', error: expect.stringContaining('SLUICE_SSO_ISSUER') });
+      expect(response.json()).toMatchObject({
+        code: 'SLUICE_EE_ERR_SSO_NOT_CONFIGURED',
+        error: expect.stringContaining('SLUICE_SSO_ISSUER'),
+      });
     } finally {
       await app.close();
     }
@@ -145,10 +178,17 @@ describe('the SSO plugin without the entitlement', () => {
   it("answers with the enterprise plugin's license-gate error when it provides one", async () => {
     const app = await buildApp({ models: models.dir, data, workers: 1, logLevel: 'silent' });
     try {
-      await app.register(ssoPlugin, { env: { ...VALID, SLUICE_SSO_ISSUER: 'http://127.0.0.1:9' }, lockedError: () => new EnterpriseError('SLUICE_EE_ERR_LICENSE_REQUIRED', 'this route needs the "sso" entitlement: the license expired') });
+      await app.register(ssoPlugin, {
+        env: { ...VALID, SLUICE_SSO_ISSUER: 'http://127.0.0.1:9' },
+        lockedError: () =>
+          new EnterpriseError('SLUICE_EE_ERR_LICENSE_REQUIRED', 'this route needs the "sso" entitlement: the license expired'),
+      });
       const response = await app.inject({ method: 'GET', url: '/auth/sso/me' });
       expect(response.statusCode).toBe(402);
-      expect(response.json()).toEqual({ code: 'SLUICE_EE_ERR_LICENSE_REQUIRED', error: 'this route needs the "sso" entitlement: the license expired' });
+      expect(response.json()).toEqual({
+        code: 'SLUICE_EE_ERR_LICENSE_REQUIRED',
+        error: 'this route needs the "sso" entitlement: the license expired',
+      });
     } finally {
       await app.close();
     }

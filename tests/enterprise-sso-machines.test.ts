@@ -27,8 +27,19 @@ describe('SSO machine tokens (IdP-issued JWT access tokens)', () => {
   async function idpSigned(claims: Record<string, unknown>, header: Record<string, unknown> = {}) {
     const key = stack.idp.keys()[0]!;
     const now = Math.floor(Date.now() / 1000);
-    const payload = { iss: stack.idp.issuer, aud: AUDIENCE, sub: 'forged-client', iat: now - 60, exp: now + 300, groups: ['ml-ops'], client_id: 'forged', ...claims };
-    return new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'at+jwt', ...header }).sign(await importJWK(key.privateJwk, 'RS256'));
+    const payload = {
+      iss: stack.idp.issuer,
+      aud: AUDIENCE,
+      sub: 'forged-client',
+      iat: now - 60,
+      exp: now + 300,
+      groups: ['ml-ops'],
+      client_id: 'forged',
+      ...claims,
+    };
+    return new SignJWT(payload)
+      .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'at+jwt', ...header })
+      .sign(await importJWK(key.privateJwk, 'RS256'));
   }
 
   it('accepts a token from the IdP and maps its groups to a role (ml-ops -> operator)', async () => {
@@ -64,12 +75,25 @@ describe('SSO machine tokens (IdP-issued JWT access tokens)', () => {
     const otherKey = await newSigningKey(stack.idp.keys()[0]!.kid); // same kid, different key
     const strangerKey = await newSigningKey('not-published');
     const forge = async (key: typeof otherKey) =>
-      new SignJWT({ groups: ['sluice-admins'] }).setProtectedHeader({ alg: 'RS256', kid: key.kid }).setIssuer(stack.idp.issuer).setAudience(AUDIENCE)
-        .setSubject('attacker').setIssuedAt().setExpirationTime('5m').sign(await importJWK(key.privateJwk, 'RS256'));
+      new SignJWT({ groups: ['sluice-admins'] })
+        .setProtectedHeader({ alg: 'RS256', kid: key.kid })
+        .setIssuer(stack.idp.issuer)
+        .setAudience(AUDIENCE)
+        .setSubject('attacker')
+        .setIssuedAt()
+        .setExpirationTime('5m')
+        .sign(await importJWK(key.privateJwk, 'RS256'));
     const unsignedHeader = base64url.encode(JSON.stringify({ alg: 'none', typ: 'JWT' }));
-    const unsignedPayload = base64url.encode(JSON.stringify({ iss: stack.idp.issuer, aud: AUDIENCE, sub: 'attacker', groups: ['sluice-admins'], exp: now + 300 }));
-    const hs256 = await new SignJWT({ groups: ['sluice-admins'] }).setProtectedHeader({ alg: 'HS256' }).setIssuer(stack.idp.issuer).setAudience(AUDIENCE)
-      .setSubject('attacker').setExpirationTime('5m').sign(new TextEncoder().encode(MACHINES.pipeline.clientSecret.padEnd(32, '!')));
+    const unsignedPayload = base64url.encode(
+      JSON.stringify({ iss: stack.idp.issuer, aud: AUDIENCE, sub: 'attacker', groups: ['sluice-admins'], exp: now + 300 }),
+    );
+    const hs256 = await new SignJWT({ groups: ['sluice-admins'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(stack.idp.issuer)
+      .setAudience(AUDIENCE)
+      .setSubject('attacker')
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(MACHINES.pipeline.clientSecret.padEnd(32, '!')));
 
     const cases: [string, string, string][] = [
       ['expired', await idpSigned({ exp: now - 600, iat: now - 900 }), 'the token has expired'],
@@ -88,9 +112,16 @@ describe('SSO machine tokens (IdP-issued JWT access tokens)', () => {
       expect(response.json.error, label).toContain(reason);
     }
     // A token of another issuer is not SSO's to judge: core answers that no strategy accepts it.
-    const foreign = await new SignJWT({}).setProtectedHeader({ alg: 'RS256' }).setIssuer('https://elsewhere.example').setAudience(AUDIENCE).setSubject('x').setExpirationTime('5m')
+    const foreign = await new SignJWT({})
+      .setProtectedHeader({ alg: 'RS256' })
+      .setIssuer('https://elsewhere.example')
+      .setAudience(AUDIENCE)
+      .setSubject('x')
+      .setExpirationTime('5m')
       .sign(await importJWK(strangerKey.privateJwk, 'RS256'));
-    expect((await postJson(`${stack.url}/v2/repository/index`, {}, bearer(foreign))).json.error).toContain('not a credential this server accepts');
+    expect((await postJson(`${stack.url}/v2/repository/index`, {}, bearer(foreign))).json.error).toContain(
+      'not a credential this server accepts',
+    );
 
     const rejections = await eventually(() => {
       const found = stack.sluice.audit.filter((e) => e.action === 'sso.token.rejected');
@@ -143,7 +174,12 @@ describe('SSO when the IdP cannot be reached', () => {
     const stack = await startSsoStack({ issuer: dead });
     try {
       const token = await stack.idp.machineToken(MACHINES.pipeline.clientId); // a real token, but of another issuer
-      const forged = await new SignJWT({ groups: ['ml-ops'] }).setProtectedHeader({ alg: 'RS256', kid: 'k' }).setIssuer(dead).setAudience(AUDIENCE).setSubject('svc').setExpirationTime('5m')
+      const forged = await new SignJWT({ groups: ['ml-ops'] })
+        .setProtectedHeader({ alg: 'RS256', kid: 'k' })
+        .setIssuer(dead)
+        .setAudience(AUDIENCE)
+        .setSubject('svc')
+        .setExpirationTime('5m')
         .sign(await importJWK((await newSigningKey('k')).privateJwk, 'RS256'));
       expect((await postJson(`${stack.url}/v2/repository/index`, {}, bearer(token))).status).toBe(401);
       const refused = await postJson(`${stack.url}/v2/repository/index`, {}, bearer(forged));

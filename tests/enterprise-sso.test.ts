@@ -60,7 +60,10 @@ describe('SSO browser login against a real OpenID Provider', () => {
     // The session strategy core asks for this browser's token answers a principal carrying the mapped role.
     const strategy = stack.sluice.app.sluice.extensions.auth.strategies().find((s) => s.name === 'sso-session')!;
     const outcome = await strategy.authenticate({ bearer: sessionTokenOf(browser) }, {} as FastifyRequest);
-    expect(outcome).toMatchObject({ result: 'authenticated', principal: { kind: 'oidc', id: 'carol', role: 'user', scopes: ['infer', 'models:read'] } });
+    expect(outcome).toMatchObject({
+      result: 'authenticated',
+      principal: { kind: 'oidc', id: 'carol', role: 'user', scopes: ['infer', 'models:read'] },
+    });
   });
 
   it('re-evaluates the role at each login and lands on return_to', async () => {
@@ -70,7 +73,9 @@ describe('SSO browser login against a real OpenID Provider', () => {
     expect(await response!.json()).toMatchObject({ subject: 'carol', role: 'user', scopes: ['infer', 'models:read'] });
     // An open redirect through return_to is refused.
     for (const target of ['https://evil.example/', '//evil.example/x', '/\\evil.example']) {
-      const refused = await browser.fetch(`${stack.url}/auth/sso/login?return_to=${encodeURIComponent(target)}`, { headers: { accept: 'application/json' } });
+      const refused = await browser.fetch(`${stack.url}/auth/sso/login?return_to=${encodeURIComponent(target)}`, {
+        headers: { accept: 'application/json' },
+      });
       expect(refused.status).toBe(400);
       expect(await refused.json()).toMatchObject({ code: 'SLUICE_EE_ERR_SSO_BAD_REQUEST' });
     }
@@ -94,7 +99,10 @@ describe('SSO browser login against a real OpenID Provider', () => {
     // /auth/sso/me accepts the bearer form too.
     expect((await fetch(`${stack.url}/auth/sso/me`, { headers: bearer(token) })).status).toBe(200);
     // A cross-origin page cannot mint a token from the cookie.
-    const crossOrigin = await browser.fetch(`${stack.url}/auth/sso/session-token`, { method: 'POST', headers: { origin: 'https://evil.example' } });
+    const crossOrigin = await browser.fetch(`${stack.url}/auth/sso/session-token`, {
+      method: 'POST',
+      headers: { origin: 'https://evil.example' },
+    });
     expect(crossOrigin.status).toBe(400);
   });
 
@@ -102,9 +110,17 @@ describe('SSO browser login against a real OpenID Provider', () => {
     const browser = new TestBrowser();
     await login(stack, browser, ACCOUNTS.alice);
     expect((await browser.fetch(`${stack.url}/v2/models/sentiment`)).status).toBe(200);
-    const sameOrigin = await browser.fetch(`${stack.url}/v2/models/sentiment/infer`, { method: 'POST', headers: { 'content-type': 'application/json', 'sec-fetch-site': 'same-origin' }, body: JSON.stringify(INFER_BODY) });
+    const sameOrigin = await browser.fetch(`${stack.url}/v2/models/sentiment/infer`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'sec-fetch-site': 'same-origin' },
+      body: JSON.stringify(INFER_BODY),
+    });
     expect(sameOrigin.status).toBe(200);
-    const crossSite = await browser.fetch(`${stack.url}/v2/models/sentiment/infer`, { method: 'POST', headers: { 'content-type': 'application/json', 'sec-fetch-site': 'cross-site' }, body: JSON.stringify(INFER_BODY) });
+    const crossSite = await browser.fetch(`${stack.url}/v2/models/sentiment/infer`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'sec-fetch-site': 'cross-site' },
+      body: JSON.stringify(INFER_BODY),
+    });
     expect(crossSite.status).toBe(403);
     const stranger = new TestBrowser();
     expect((await stranger.fetch(`${stack.url}/v2/models/sentiment`)).status).toBe(401);
@@ -114,7 +130,10 @@ describe('SSO browser login against a real OpenID Provider', () => {
     const viewer = new TestBrowser();
     await login(stack, viewer, ACCOUNTS.bob);
     const viewerToken = sessionTokenOf(viewer);
-    expect(await (await fetch(`${stack.url}/auth/sso/me`, { headers: bearer(viewerToken) })).json()).toMatchObject({ role: 'viewer', scopes: ['models:read'] });
+    expect(await (await fetch(`${stack.url}/auth/sso/me`, { headers: bearer(viewerToken) })).json()).toMatchObject({
+      role: 'viewer',
+      scopes: ['models:read'],
+    });
     const denied = await postJson(`${stack.url}/v2/repository/models/sentiment/load`, {}, bearer(viewerToken));
     expect(denied.status).toBe(403);
     expect(denied.json).toMatchObject({ code: 'SLUICE_ERR_FORBIDDEN' });
@@ -135,7 +154,9 @@ describe('SSO browser login against a real OpenID Provider', () => {
     expect(response!.status).toBe(403);
     expect(await response!.json()).toMatchObject({ code: 'SLUICE_EE_ERR_SSO_NO_ROLE' });
     expect(browser.cookie('sluice_sso')).toBeUndefined();
-    const audit = await eventually(() => stack.sluice.audit.find((e) => e.action === 'sso.login' && e.outcome === 'failure' && e.actor.id === 'dave'));
+    const audit = await eventually(() =>
+      stack.sluice.audit.find((e) => e.action === 'sso.login' && e.outcome === 'failure' && e.actor.id === 'dave'),
+    );
     expect(audit.reason).toContain('SLUICE_EE_ERR_SSO_NO_ROLE');
   });
 
@@ -203,7 +224,10 @@ describe('SSO browser login against a real OpenID Provider', () => {
     const { callbackUrl } = await login(stack, attacker, ACCOUNTS.carol, { stopAtCallback: true });
     const refused = await victim.fetch(callbackUrl);
     expect(refused.status).toBe(400);
-    expect(await refused.json()).toMatchObject({ code: 'SLUICE_EE_ERR_SSO_STATE_MISMATCH', error: expect.stringContaining('another browser') });
+    expect(await refused.json()).toMatchObject({
+      code: 'SLUICE_EE_ERR_SSO_STATE_MISMATCH',
+      error: expect.stringContaining('another browser'),
+    });
     expect(victim.cookie('sluice_sso')).toBeUndefined();
   });
 
@@ -248,7 +272,10 @@ describe('SSO browser login against a real OpenID Provider', () => {
     const confirm = await browser.get(endSession);
     const back = await browser.submitForm(confirm, { logout: 'yes' });
     expect(back.url.href).toBe(`${stack.url}/v2/health/live`);
-    const again = await browser.get((await browser.fetch(`${stack.url}/auth/sso/login`)).headers.get('location')!, (next) => next.pathname === '/auth/sso/callback');
+    const again = await browser.get(
+      (await browser.fetch(`${stack.url}/auth/sso/login`)).headers.get('location')!,
+      (next) => next.pathname === '/auth/sso/callback',
+    );
     expect(again.url.pathname).toMatch(/^\/interaction\//); // asked for credentials again
 
     const audit = await eventually(() => stack.sluice.audit.find((e) => e.action === 'sso.logout' && e.actor.id === 'carol'));
@@ -266,8 +293,14 @@ describe('SSO browser login against a real OpenID Provider', () => {
   });
 
   it('audits successful logins with the subject and the session', async () => {
-    const event = await eventually(() => stack.sluice.audit.find((e) => e.action === 'sso.login' && e.outcome === 'success' && e.actor.id === 'alice'));
-    expect(event).toMatchObject({ actor: { kind: 'oidc', id: 'alice', name: 'Alice Admin' }, resource: { type: 'sso-session' }, reason: 'role admin' });
+    const event = await eventually(() =>
+      stack.sluice.audit.find((e) => e.action === 'sso.login' && e.outcome === 'success' && e.actor.id === 'alice'),
+    );
+    expect(event).toMatchObject({
+      actor: { kind: 'oidc', id: 'alice', name: 'Alice Admin' },
+      resource: { type: 'sso-session' },
+      reason: 'role admin',
+    });
     expect(event.resource.id).toMatch(/^[0-9a-f]{16}$/);
     // Session tokens never reach the audit log or the server log.
     const everything = JSON.stringify(stack.sluice.audit) + JSON.stringify(stack.sluice.logs);
@@ -302,7 +335,13 @@ describe('SSO without the sso entitlement', () => {
   });
 
   it('answers every SSO route with "requires the sso entitlement"', async () => {
-    for (const [method, path] of [['GET', '/auth/sso/login'], ['GET', '/auth/sso/callback?code=x&state=y'], ['GET', '/auth/sso/me'], ['POST', '/auth/sso/logout'], ['POST', '/auth/sso/session-token']] as const) {
+    for (const [method, path] of [
+      ['GET', '/auth/sso/login'],
+      ['GET', '/auth/sso/callback?code=x&state=y'],
+      ['GET', '/auth/sso/me'],
+      ['POST', '/auth/sso/logout'],
+      ['POST', '/auth/sso/session-token'],
+    ] as const) {
       const response = await fetch(`${stack.url}${path}`, { method, redirect: 'manual' });
       expect(response.status, `${method} ${path}`).toBe(402);
       const body = (await response.json()) as { code: string; error: string };

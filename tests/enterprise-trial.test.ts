@@ -11,17 +11,29 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, ROOT, SOURCE_FLAGS } from './helpers/cli-process.js';
-import { createTestClock, createTestVendor, DAY_MS, request, SENTIMENT_BODY, startEnterpriseServer, type EnterpriseTestServer, type TestVendor } from './helpers/enterprise-server.js';
+import {
+  createTestClock,
+  createTestVendor,
+  DAY_MS,
+  request,
+  SENTIMENT_BODY,
+  startEnterpriseServer,
+  type EnterpriseTestServer,
+  type TestVendor,
+} from './helpers/enterprise-server.js';
 
 const T0 = new Date('2030-03-01T00:00:00Z');
 const TRIAL_END = new Date(T0.getTime() + 30 * DAY_MS);
 const GRACE_END = new Date(TRIAL_END.getTime() + 14 * DAY_MS);
 
 const license = async (server: EnterpriseTestServer) => (await request(`${server.url}/admin/license`, { headers: server.auth })).json;
-const startTrial = (server: EnterpriseTestServer, body?: unknown) => request(`${server.url}/admin/license/trial`, { method: 'POST', headers: server.auth, ...(body !== undefined ? { body } : {}) });
-const auditEntries = async (server: EnterpriseTestServer, action: string) => (await request(`${server.url}/admin/audit?action=${action}&order=asc&limit=1000`, { headers: server.auth })).json.entries as any[];
+const startTrial = (server: EnterpriseTestServer, body?: unknown) =>
+  request(`${server.url}/admin/license/trial`, { method: 'POST', headers: server.auth, ...(body !== undefined ? { body } : {}) });
+const auditEntries = async (server: EnterpriseTestServer, action: string) =>
+  (await request(`${server.url}/admin/audit?action=${action}&order=asc&limit=1000`, { headers: server.auth })).json.entries as any[];
 const metrics = async (server: EnterpriseTestServer) => (await fetch(`${server.url}/metrics`)).text();
-const putQuota = (server: EnterpriseTestServer) => request(`${server.url}/admin/quotas/somebody`, { method: 'PUT', headers: server.auth, body: { requestsPerDay: 50 } });
+const putQuota = (server: EnterpriseTestServer) =>
+  request(`${server.url}/admin/quotas/somebody`, { method: 'PUT', headers: server.auth, body: { requestsPerDay: 50 } });
 
 /** What every 402 must say: the trial (all three ways to start it) and where licensing is documented. */
 function expectNamesTheTrial(message: string): void {
@@ -79,7 +91,14 @@ describe('a trial from start to end, on one data directory', () => {
       expiresAt: TRIAL_END.toISOString(),
       graceEndsAt: GRACE_END.toISOString(),
       daysUntilExpiry: 30,
-      trial: { available: false, lengthDays: 30, startedAt: T0.toISOString(), endsAt: TRIAL_END.toISOString(), graceEndsAt: GRACE_END.toISOString(), daysLeft: 30 },
+      trial: {
+        available: false,
+        lengthDays: 30,
+        startedAt: T0.toISOString(),
+        endsAt: TRIAL_END.toISOString(),
+        graceEndsAt: GRACE_END.toISOString(),
+        daysLeft: 30,
+      },
     });
     expect(started.json.trial.unavailableReason).toMatch(/once per data directory/);
     expect(started.json.features.every((f: { active: boolean }) => f.active)).toBe(true);
@@ -95,7 +114,11 @@ describe('a trial from start to end, on one data directory', () => {
 
     // The start is the log's first entry: intent (before anything changed), the state change, the outcome.
     const log = (await request(`${server.url}/admin/audit?order=asc`, { headers: server.auth })).json.entries;
-    expect(log.slice(0, 3).map((e: any) => [e.action, e.outcome])).toEqual([['license.trial.start', 'requested'], ['license.state', 'success'], ['license.trial.start', 'success']]);
+    expect(log.slice(0, 3).map((e: any) => [e.action, e.outcome])).toEqual([
+      ['license.trial.start', 'requested'],
+      ['license.state', 'success'],
+      ['license.trial.start', 'success'],
+    ]);
     expect(log[0]).toMatchObject({ seq: 1, actor: { kind: 'api-key', id: server.adminKeyId }, resource: { type: 'license', id: 'trial' } });
     expect(log[1].detail).toMatchObject({ from: 'none', to: 'trial', cause: 'trial started', source: 'trial' });
     expect(log[2].detail).toMatchObject({ startedAt: T0.toISOString(), endsAt: TRIAL_END.toISOString(), state: 'trial' });
@@ -110,7 +133,10 @@ describe('a trial from start to end, on one data directory', () => {
   });
 
   it('records usage during the trial (metering is on)', async () => {
-    for (let i = 0; i < 3; i++) expect((await request(`${server.url}/v2/models/sentiment/infer`, { method: 'POST', headers: server.auth, body: SENTIMENT_BODY })).status).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect(
+        (await request(`${server.url}/v2/models/sentiment/infer`, { method: 'POST', headers: server.auth, body: SENTIMENT_BODY })).status,
+      ).toBe(200);
     const rows = (await request(`${server.url}/admin/usage?group_by=none`, { headers: server.auth })).json.rows;
     expect(rows[0]).toMatchObject({ requests: 3 });
   });
@@ -133,20 +159,32 @@ describe('a trial from start to end, on one data directory', () => {
   it('warns in its last week, then at its end: expired-grace (features still on), license.trial.end audited once', async () => {
     clock.set(new Date(TRIAL_END.getTime() - 5 * DAY_MS));
     await server.app.sluiceEnterprise.license.refresh();
-    expect(server.logs.some((l) => l.level === 40 && String(l.msg).startsWith(`the enterprise trial ends on ${TRIAL_END.toISOString()}`))).toBe(true);
+    expect(
+      server.logs.some((l) => l.level === 40 && String(l.msg).startsWith(`the enterprise trial ends on ${TRIAL_END.toISOString()}`)),
+    ).toBe(true);
     expect(await auditEntries(server, 'license.trial.end')).toHaveLength(0);
 
     clock.set(new Date(TRIAL_END.getTime() + DAY_MS));
     await server.app.sluiceEnterprise.license.refresh(); // the periodic tick, now
     const status = await license(server);
-    expect(status).toMatchObject({ state: 'expired-grace', source: 'trial', expiresAt: TRIAL_END.toISOString(), daysUntilExpiry: -1, trial: { available: false, daysLeft: 0 } });
+    expect(status).toMatchObject({
+      state: 'expired-grace',
+      source: 'trial',
+      expiresAt: TRIAL_END.toISOString(),
+      daysUntilExpiry: -1,
+      trial: { available: false, daysLeft: 0 },
+    });
     expect((await putQuota(server)).status).toBe(200);
     expect(await metrics(server)).toMatch(/^sluice_license_state\{state="expired-grace"\} 1$/m);
     await license(server);
     await server.app.sluiceEnterprise.license.refresh();
     const ends = await auditEntries(server, 'license.trial.end');
     expect(ends).toHaveLength(1);
-    expect(ends[0]).toMatchObject({ outcome: 'success', actor: { kind: 'system' }, detail: { startedAt: T0.toISOString(), endsAt: TRIAL_END.toISOString(), inForce: true } });
+    expect(ends[0]).toMatchObject({
+      outcome: 'success',
+      actor: { kind: 'system' },
+      detail: { startedAt: T0.toISOString(), endsAt: TRIAL_END.toISOString(), inForce: true },
+    });
     expect(server.logs.some((l) => l.level === 40 && l.msg === 'license state: expired-grace')).toBe(true);
   });
 
@@ -160,7 +198,9 @@ describe('a trial from start to end, on one data directory', () => {
     const locked = await putQuota(server);
     expect(locked.status).toBe(402);
     expect(locked.json.code).toBe('SLUICE_EE_ERR_LICENSE_REQUIRED');
-    expect(locked.json.error).toContain(`the free trial expired on ${TRIAL_END.toISOString()} and its grace period ended on ${GRACE_END.toISOString()}`);
+    expect(locked.json.error).toContain(
+      `the free trial expired on ${TRIAL_END.toISOString()} and its grace period ended on ${GRACE_END.toISOString()}`,
+    );
     expect(locked.json.error).toMatch(/already used here/);
     expectNamesTheTrial(locked.json.error);
     const sso = await request(`${server.url}/auth/sso/me`);
@@ -175,9 +215,13 @@ describe('a trial from start to end, on one data directory', () => {
     const usage = await request(`${server.url}/admin/usage?group_by=none&from=2030-02-01&to=2030-04-01`, { headers: server.auth });
     expect(usage.status).toBe(200);
     expect(usage.json.rows[0]).toMatchObject({ requests: 3 });
-    expect((await request(`${server.url}/admin/usage/export?format=csv&from=2030-02-01&to=2030-04-01`, { headers: server.auth })).status).toBe(200);
+    expect(
+      (await request(`${server.url}/admin/usage/export?format=csv&from=2030-02-01&to=2030-04-01`, { headers: server.auth })).status,
+    ).toBe(200);
     // Inference never stops.
-    expect((await request(`${server.url}/v2/models/sentiment/infer`, { method: 'POST', headers: server.auth, body: SENTIMENT_BODY })).status).toBe(200);
+    expect(
+      (await request(`${server.url}/v2/models/sentiment/infer`, { method: 'POST', headers: server.auth, body: SENTIMENT_BODY })).status,
+    ).toBe(200);
     expect(await metrics(server)).toMatch(/^sluice_license_state\{state="expired"\} 1$/m);
   });
 
@@ -216,15 +260,32 @@ describe('a real license during and after the trial', () => {
 
   it('installing one replaces the trial at once, keeps the data and the chain, and removing it falls back to the trial', async () => {
     expect((await startTrial(server)).status).toBe(201);
-    await request(`${server.url}/admin/keys`, { method: 'POST', headers: server.auth, body: { name: 'made-during-trial', scopes: ['infer'] } });
+    await request(`${server.url}/admin/keys`, {
+      method: 'POST',
+      headers: server.auth,
+      body: { name: 'made-during-trial', scopes: ['infer'] },
+    });
     const duringTrial = (await request(`${server.url}/admin/audit/verify`, { headers: server.auth })).json;
     expect(duringTrial.ok).toBe(true);
 
     clock.advance(10 * DAY_MS);
-    const key = await vendor.issue({ licensee: 'Acme', licenseId: 'lic-after-trial', entitlements: ['audit'], notBefore: clock(), issuedAt: clock(), expiresAt: new Date(clock().getTime() + 365 * DAY_MS) });
+    const key = await vendor.issue({
+      licensee: 'Acme',
+      licenseId: 'lic-after-trial',
+      entitlements: ['audit'],
+      notBefore: clock(),
+      issuedAt: clock(),
+      expiresAt: new Date(clock().getTime() + 365 * DAY_MS),
+    });
     const installed = await request(`${server.url}/admin/license`, { method: 'PUT', headers: server.auth, body: { key } });
     expect(installed.status).toBe(200);
-    expect(installed.json).toMatchObject({ state: 'valid', source: 'installed', licensee: 'Acme', entitlements: ['audit'], trial: { available: false, startedAt: T0.toISOString() } });
+    expect(installed.json).toMatchObject({
+      state: 'valid',
+      source: 'installed',
+      licensee: 'Acme',
+      entitlements: ['audit'],
+      trial: { available: false, startedAt: T0.toISOString() },
+    });
     // The license wins even where the trial granted more: metering is not in it.
     const notEntitled = await putQuota(server);
     expect(notEntitled.status).toBe(403);
@@ -247,7 +308,14 @@ describe('a real license during and after the trial', () => {
   });
 
   it('the trial ends under an installed license: recorded, but the license stays in force', async () => {
-    const key = await vendor.issue({ licensee: 'Acme', licenseId: 'lic-2', entitlements: ['audit', 'metering'], notBefore: clock(), issuedAt: clock(), expiresAt: new Date(clock().getTime() + 365 * DAY_MS) });
+    const key = await vendor.issue({
+      licensee: 'Acme',
+      licenseId: 'lic-2',
+      entitlements: ['audit', 'metering'],
+      notBefore: clock(),
+      issuedAt: clock(),
+      expiresAt: new Date(clock().getTime() + 365 * DAY_MS),
+    });
     expect((await request(`${server.url}/admin/license`, { method: 'PUT', headers: server.auth, body: { key } })).status).toBe(200);
     clock.set(new Date(GRACE_END.getTime() + DAY_MS));
     await server.app.sluiceEnterprise.license.refresh();
@@ -269,7 +337,13 @@ describe('a trial is refused while a license is in force', () => {
 
   beforeAll(async () => {
     vendor = await createTestVendor();
-    const key = await vendor.issue({ licensee: 'Acme', licenseId: 'lic-env', notBefore: T0, issuedAt: T0, expiresAt: new Date(T0.getTime() + 60 * DAY_MS) });
+    const key = await vendor.issue({
+      licensee: 'Acme',
+      licenseId: 'lic-env',
+      notBefore: T0,
+      issuedAt: T0,
+      expiresAt: new Date(T0.getTime() + 60 * DAY_MS),
+    });
     server = await startEnterpriseServer({ plugin: { clock, trustedPublicKeys: [vendor.publicJwk], license: { key } } });
   });
   afterAll(() => server?.close());
@@ -303,11 +377,13 @@ describe('a trial whose start cannot be recorded does not start', () => {
 
   it('503 SLUICE_ERR_AUDIT_UNAVAILABLE and no trial while the audit log refuses writes; then it starts', async () => {
     const sqlite = server.app.sluice.database.sqlite;
-    sqlite.exec("CREATE TRIGGER refuse_audit BEFORE INSERT ON enterprise_audit_log BEGIN SELECT RAISE(ABORT, 'audit log refuses writes'); END");
+    sqlite.exec(
+      "CREATE TRIGGER refuse_audit BEFORE INSERT ON enterprise_audit_log BEGIN SELECT RAISE(ABORT, 'audit log refuses writes'); END",
+    );
     const refused = await startTrial(server);
     expect(refused.status).toBe(503);
     expect(refused.json.code).toBe('SLUICE_ERR_AUDIT_UNAVAILABLE');
-    expect((await license(server))).toMatchObject({ state: 'none', trial: { available: true } });
+    expect(await license(server)).toMatchObject({ state: 'none', trial: { available: true } });
     sqlite.exec('DROP TRIGGER refuse_audit');
     expect((await startTrial(server)).status).toBe(201);
   });
@@ -370,7 +446,11 @@ describe('sluice license trial|status on a data directory (a server running on i
   });
 
   it('--help prints the usage and exits 0', async () => {
-    const cases = [['license', '--help'], ['license', 'trial', '--help'], ['license', 'status', '--help']];
+    const cases = [
+      ['license', '--help'],
+      ['license', 'trial', '--help'],
+      ['license', 'status', '--help'],
+    ];
     const outcomes = await Promise.all(cases.map((args) => sluice(args)));
     for (const [i, args] of cases.entries()) {
       const outcome = outcomes[i]!;

@@ -38,7 +38,12 @@ describe('trusted license keys come only from the programmatic API', () => {
   });
 
   it('the options resolver takes keys from the programmatic option only', () => {
-    const env = Object.fromEntries(['SLUICE_TRUSTED_KEYS', 'SLUICE_TRUSTED_PUBLIC_KEYS', 'SLUICE_TEST_TRUSTED_JWK', 'SLUICE_LICENSE_PUBLIC_KEY'].map((name) => [name, '{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}']));
+    const env = Object.fromEntries(
+      ['SLUICE_TRUSTED_KEYS', 'SLUICE_TRUSTED_PUBLIC_KEYS', 'SLUICE_TEST_TRUSTED_JWK', 'SLUICE_LICENSE_PUBLIC_KEY'].map((name) => [
+        name,
+        '{"kty":"OKP","crv":"Ed25519","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}',
+      ]),
+    );
     expect(resolveOptions({}, env).trustedPublicKeys).toEqual([]);
     const jwk = { kty: 'OKP', crv: 'Ed25519', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' };
     expect(resolveOptions({ trustedPublicKeys: [jwk] }, env).trustedPublicKeys).toEqual([jwk]);

@@ -17,7 +17,18 @@ describe('error catalogue', () => {
   it('uses only the SLUICE_ERR_ prefix and client-error statuses for client mistakes', () => {
     for (const [code, { status }] of Object.entries(ERROR_CATALOGUE)) {
       expect(code).toMatch(/^SLUICE_ERR_[A-Z_]+$/);
-      if (status >= 500) expect(['SLUICE_ERR_MODEL_NOT_READY', 'SLUICE_ERR_REQUEST_TIMEOUT', 'SLUICE_ERR_QUEUE_FULL', 'SLUICE_ERR_WORKER_LOST', 'SLUICE_ERR_SHUTTING_DOWN', 'SLUICE_ERR_INTERNAL', 'SLUICE_ERR_AUDIT_UNAVAILABLE', 'SLUICE_ERR_TOO_MANY_CONNECTIONS', 'SLUICE_ERR_GENERATION_BUSY']).toContain(code);
+      if (status >= 500)
+        expect([
+          'SLUICE_ERR_MODEL_NOT_READY',
+          'SLUICE_ERR_REQUEST_TIMEOUT',
+          'SLUICE_ERR_QUEUE_FULL',
+          'SLUICE_ERR_WORKER_LOST',
+          'SLUICE_ERR_SHUTTING_DOWN',
+          'SLUICE_ERR_INTERNAL',
+          'SLUICE_ERR_AUDIT_UNAVAILABLE',
+          'SLUICE_ERR_TOO_MANY_CONNECTIONS',
+          'SLUICE_ERR_GENERATION_BUSY',
+        ]).toContain(code);
     }
   });
 });

@@ -17,12 +17,18 @@ describe('event loop stays responsive during inference', () => {
   it('answers health checks while a long OCR detection runs', async () => {
     const size = 1536;
     const image = renderText('HELLO WORLD HELLO', size, size, { scale: 24 });
-    const { body, headerLength } = encodeBinaryRequest({ inputs: [{ name: 'x', shape: [1, 3, size, size], datatype: 'FP32', values: [...image.chw] }] });
+    const { body, headerLength } = encodeBinaryRequest({
+      inputs: [{ name: 'x', shape: [1, 3, size, size], datatype: 'FP32', values: [...image.chw] }],
+    });
     let inferenceDone = false;
     const started = performance.now();
     const inference = fetch(`${server.url}/v2/models/ocr-detector/infer`, {
       method: 'POST',
-      headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(headerLength), ...(server.auth ?? {}) },
+      headers: {
+        'content-type': 'application/octet-stream',
+        'inference-header-content-length': String(headerLength),
+        ...(server.auth ?? {}),
+      },
       body,
     }).then(async (response) => {
       inferenceDone = true;

@@ -20,7 +20,6 @@ const PLUGIN = path.resolve(import.meta.dirname, 'fixtures', 'example-plugin', '
 const THROWING_PLUGIN = path.resolve(import.meta.dirname, 'fixtures', 'throwing-plugin.ts');
 const SECRET_TEXT = 'PRIVATE-PAYLOAD-7f3a21 my bank password is hunter2';
 
-
 describe('the example plugin, loaded through the plugins option', () => {
   const models = copyDemoModels(['sentiment']);
   const data = mkdtempSync(path.join(tmpdir(), 'sluice-ext-'));
@@ -34,7 +33,12 @@ describe('the example plugin, loaded through the plugins option', () => {
     const created = withApiKeys(data, (keys) => keys.create({ name: 'ext-admin', scopes: ['admin'] }));
     admin = { token: created.token, id: created.key.id };
     adminHeaders = { authorization: `Bearer ${admin.token}` };
-    const logStream = new Writable({ write(chunk, _e, done) { for (const l of String(chunk).split('\n')) if (l.trim()) logs.push(JSON.parse(l)); done(); } });
+    const logStream = new Writable({
+      write(chunk, _e, done) {
+        for (const l of String(chunk).split('\n')) if (l.trim()) logs.push(JSON.parse(l));
+        done();
+      },
+    });
     server = await startServer({ ...defaultConfig(), models: models.dir, data, port: 0, workers: 1, plugins: [PLUGIN] }, { logStream });
     url = server.address;
     await server.app.sluice.initialLoad;
@@ -45,7 +49,8 @@ describe('the example plugin, loaded through the plugins option', () => {
     rmSync(data, { recursive: true, force: true });
   });
 
-  const events = async () => (await fetch(`${url}/example/events`, { headers: adminHeaders }).then((r) => r.json())) as { audit: any[]; inference: any[] };
+  const events = async () =>
+    (await fetch(`${url}/example/events`, { headers: adminHeaders }).then((r) => r.json())) as { audit: any[]; inference: any[] };
 
   it('loads the plugin and protects its routes with the rules they declare', async () => {
     expect(logs.some((l) => l.msg === 'plugin loaded' && l.plugin === PLUGIN)).toBe(true);
@@ -65,20 +70,38 @@ describe('the example plugin, loaded through the plugins option', () => {
   });
 
   it('reports inference outcomes with the caller and never the payload', async () => {
-    const response = await postJson(`${url}/v2/models/sentiment/infer`, { inputs: [{ name: 'text', shape: [1], datatype: 'BYTES', data: [SECRET_TEXT] }] }, adminHeaders);
+    const response = await postJson(
+      `${url}/v2/models/sentiment/infer`,
+      { inputs: [{ name: 'text', shape: [1], datatype: 'BYTES', data: [SECRET_TEXT] }] },
+      adminHeaders,
+    );
     expect(response.status).toBe(200);
-    const failed = await postJson(`${url}/v2/models/sentiment/versions/99/infer`, { inputs: [{ name: 'text', shape: [1], datatype: 'BYTES', data: [SECRET_TEXT] }] }, adminHeaders);
+    const failed = await postJson(
+      `${url}/v2/models/sentiment/versions/99/infer`,
+      { inputs: [{ name: 'text', shape: [1], datatype: 'BYTES', data: [SECRET_TEXT] }] },
+      adminHeaders,
+    );
     expect(failed.status).toBe(404);
     const seen = await until(async () => {
       const current = await events();
       return current.inference.some((e) => e.status === 'failure' && e.keyId === admin.id) ? current : undefined;
     });
     const success = seen.inference.find((e) => e.keyId === admin.id && e.status === 'success');
-    expect(success).toMatchObject({ keyId: admin.id, principalKind: 'api-key', model: 'sentiment', version: '1', items: 1, status: 'success' });
+    expect(success).toMatchObject({
+      keyId: admin.id,
+      principalKind: 'api-key',
+      model: 'sentiment',
+      version: '1',
+      items: 1,
+      status: 'success',
+    });
     expect(typeof success.queueMs).toBe('number');
     expect(typeof success.computeMs).toBe('number');
     expect(success.requestId).toMatch(/./);
-    expect(seen.inference.find((e) => e.status === 'failure')).toMatchObject({ errorCode: 'SLUICE_ERR_VERSION_NOT_FOUND', keyId: admin.id });
+    expect(seen.inference.find((e) => e.status === 'failure')).toMatchObject({
+      errorCode: 'SLUICE_ERR_VERSION_NOT_FOUND',
+      keyId: admin.id,
+    });
     // The example strategy's principal is reported by subject.
     expect(seen.inference.some((e) => e.subject === 'robot@example.test' && e.keyId === undefined)).toBe(true);
     const everything = JSON.stringify(seen);
@@ -94,18 +117,33 @@ describe('the example plugin, loaded through the plugins option', () => {
     expect(created.status).toBe(201);
     expect((await fetch(`${url}/admin/keys/${created.json.key.id}`, { method: 'DELETE', headers: adminHeaders })).status).toBe(200);
     expect((await fetch(`${url}/v2/models/sentiment`, { headers: { authorization: 'Bearer sk_sluice_nope' } })).status).toBe(401);
-    expect((await fetch(`${url}/v2/repository/models/sentiment/unload`, { method: 'POST', headers: { authorization: `Bearer ${created.json.token}` } })).status).toBe(401);
+    expect(
+      (
+        await fetch(`${url}/v2/repository/models/sentiment/unload`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${created.json.token}` },
+        })
+      ).status,
+    ).toBe(401);
     const seen = await until(async () => {
       const current = await events();
       return current.audit.filter((e) => e.action === 'auth.failure').length >= 2 ? current : undefined;
     });
     const byAction = (action: string) => seen.audit.filter((e) => e.action === action);
-    expect(byAction('model.load').at(-1)).toMatchObject({ outcome: 'success', actor: { kind: 'api-key', id: admin.id }, resource: { type: 'model', id: 'sentiment' }, ip: '127.0.0.1' });
+    expect(byAction('model.load').at(-1)).toMatchObject({
+      outcome: 'success',
+      actor: { kind: 'api-key', id: admin.id },
+      resource: { type: 'model', id: 'sentiment' },
+      ip: '127.0.0.1',
+    });
     expect(byAction('key.create').at(-1)).toMatchObject({ outcome: 'success', resource: { type: 'api-key', id: created.json.key.id } });
     expect(byAction('key.revoke').at(-1)).toMatchObject({ outcome: 'success', resource: { type: 'api-key', id: created.json.key.id } });
     const failures = byAction('auth.failure');
     expect(failures.map((e) => e.reason)).toEqual(expect.arrayContaining(['the API key is malformed', 'the API key has been revoked']));
-    expect(failures.find((e) => e.reason === 'the API key has been revoked')).toMatchObject({ outcome: 'failure', actor: { kind: 'api-key', id: created.json.key.id } });
+    expect(failures.find((e) => e.reason === 'the API key has been revoked')).toMatchObject({
+      outcome: 'failure',
+      actor: { kind: 'api-key', id: created.json.key.id },
+    });
     for (const event of seen.audit) {
       expect(event.time).toMatch(/^\d{4}-\d{2}-\d{2}T/);
       expect(event.requestId).toMatch(/./);
@@ -140,10 +178,16 @@ describe('the example plugin, loaded through the plugins option', () => {
     });
     try {
       const started = performance.now();
-      const response = await postJson(`${url}/v2/models/sentiment/infer`, { inputs: [{ name: 'text', shape: [1], datatype: 'BYTES', data: ['fine'] }] }, adminHeaders);
+      const response = await postJson(
+        `${url}/v2/models/sentiment/infer`,
+        { inputs: [{ name: 'text', shape: [1], datatype: 'BYTES', data: ['fine'] }] },
+        adminHeaders,
+      );
       expect(response.status).toBe(200);
       expect(performance.now() - started).toBeLessThan(2000);
-      await until(() => (logs.filter((l) => l.msg === 'an event listener failed (the request was not affected)').length >= 3 ? true : undefined));
+      await until(() =>
+        logs.filter((l) => l.msg === 'an event listener failed (the request was not affected)').length >= 3 ? true : undefined,
+      );
       expect(slowStarted).toBe(true);
       const seen = await events();
       expect(seen.inference.every((e) => e.model === 'sentiment')).toBe(true);
@@ -165,7 +209,9 @@ describe('plugin loading errors stop `sluice serve` with a clear message', () =>
   });
 
   it('loads a plugin named in SLUICE_PLUGINS', async () => {
-    const cli = runCli(['serve', '--port', '0', '--models', models.dir, '--data', data, '--workers', '1'], { env: { SLUICE_PLUGINS: PLUGIN } });
+    const cli = runCli(['serve', '--port', '0', '--models', models.dir, '--data', data, '--workers', '1'], {
+      env: { SLUICE_PLUGINS: PLUGIN },
+    });
     try {
       await cli.waitFor((line) => line.msg === 'plugin loaded' && line.plugin === PLUGIN);
       await cli.waitFor((line) => line.msg === 'sluice listening');
@@ -180,7 +226,9 @@ describe('plugin loading errors stop `sluice serve` with a clear message', () =>
     ['throwing', THROWING_PLUGIN, /invalid configuration "plugins": plugin ".*throwing-plugin.ts" failed to start: the example failure/],
   ] as const) {
     it(`a ${what} plugin`, async () => {
-      const cli = runCli(['serve', '--port', '0', '--models', models.dir, '--data', data, '--workers', '1'], { env: { SLUICE_PLUGINS: plugin } });
+      const cli = runCli(['serve', '--port', '0', '--models', models.dir, '--data', data, '--workers', '1'], {
+        env: { SLUICE_PLUGINS: plugin },
+      });
       const exit = await cli.exited;
       expect(exit.code).toBe(2);
       expect(cli.stderr.join('')).toMatch(message);

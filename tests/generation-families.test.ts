@@ -12,7 +12,8 @@ import { DECODER_FAMILIES, tinyDecoder, writeDecoderModel, type DecoderFamily, t
 import { loadOracle, type Oracle } from './helpers/generation-oracle.js';
 import { postJson, startTestServer, type TestServer } from './helpers/test-server.js';
 
-const LONG_PROMPT = 'Once upon a time, in a village between two rivers, there lived a baker who rose before the sun every single day to make bread for everyone.';
+const LONG_PROMPT =
+  'Once upon a time, in a village between two rivers, there lived a baker who rose before the sun every single day to make bread for everyone.';
 
 describe('text generation across decoder families', () => {
   let repository: string;
@@ -33,9 +34,16 @@ describe('text generation across decoder families', () => {
   }
 
   async function chat(model: string, content: string, maxTokens: number) {
-    const response = await postJson(`${server.url}/v1/chat/completions`, { model, messages: [{ role: 'user', content }], max_tokens: maxTokens, temperature: 0 }, server.auth);
+    const response = await postJson(
+      `${server.url}/v1/chat/completions`,
+      { model, messages: [{ role: 'user', content }], max_tokens: maxTokens, temperature: 0 },
+      server.auth,
+    );
     expect(response.status, response.text).toBe(200);
-    return response.json as { choices: { message: { content: string }; finish_reason: string }[]; usage: { completion_tokens: number; prompt_tokens: number } };
+    return response.json as {
+      choices: { message: { content: string }; finish_reason: string }[];
+      usage: { completion_tokens: number; prompt_tokens: number };
+    };
   }
 
   beforeAll(async () => {
@@ -75,7 +83,11 @@ describe('text generation across decoder families', () => {
     const [long, short] = await Promise.all([oracle.complete(LONG_PROMPT, 10), oracle.chat([{ role: 'user', content: 'Hi' }], 30)]);
     const running = chat('chunked', 'Hi', 30);
     await new Promise((resolve) => setTimeout(resolve, 30));
-    const completion = await postJson(`${server.url}/v1/completions`, { model: 'chunked', prompt: LONG_PROMPT, max_tokens: 10, temperature: 0 }, server.auth);
+    const completion = await postJson(
+      `${server.url}/v1/completions`,
+      { model: 'chunked', prompt: LONG_PROMPT, max_tokens: 10, temperature: 0 },
+      server.auth,
+    );
     expect(completion.status, completion.text).toBe(200);
     expect(completion.json.choices[0].text).toBe(long.text);
     expect(long.promptTokens).toBeGreaterThan(15); // several chunks

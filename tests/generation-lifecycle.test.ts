@@ -15,7 +15,8 @@ import { postJson, startTestServer, type TestServer } from './helpers/test-serve
 import { until } from './helpers/until.js';
 
 /** Waits until `condition` holds. */
-const waitFor = (condition: () => Promise<boolean> | boolean, timeoutMs: number) => until(async () => ((await condition()) ? true : undefined), timeoutMs);
+const waitFor = (condition: () => Promise<boolean> | boolean, timeoutMs: number) =>
+  until(async () => ((await condition()) ? true : undefined), timeoutMs);
 
 describe('generation lifecycle', () => {
   let repository: string;
@@ -24,19 +25,33 @@ describe('generation lifecycle', () => {
 
   const metrics = async () => (await fetch(`${server.url}/metrics`, { headers: server.auth })).text();
   const labels = (model: string) => `model="${model}",version="1"`;
-  const chatBody = (model: string, maxTokens: number, extra: object = {}) => ({ model, messages: [{ role: 'user', content: 'Count for me.' }], max_tokens: maxTokens, temperature: 0, stream: true, ...extra });
+  const chatBody = (model: string, maxTokens: number, extra: object = {}) => ({
+    model,
+    messages: [{ role: 'user', content: 'Count for me.' }],
+    max_tokens: maxTokens,
+    temperature: 0,
+    stream: true,
+    ...extra,
+  });
 
   beforeAll(async () => {
     repository = mkdtempSync(path.join(tmpdir(), 'sluice-gen-life-'));
     writeEndlessDecoder(repository, 'endless');
     // 1 KB of KV cache per token (2 layers x key and value x 2 heads x 32 wide x 4 bytes): 1 MB holds 1024.
     writeEndlessDecoder(repository, 'narrow', 1, { headDim: 32 });
-    writeFileSync(path.join(repository, 'narrow', 'config.json'), JSON.stringify({ generation: { max_sequences: 2, max_waiting: 1, kv_cache_mb: 1 } }));
-    server = await startTestServer({ models: repository, workers: 1 }, {
-      beforeListen: (app) => app.sluice.extensions.events.on('inference.completed', (event) => {
-        events.push(event);
-      }),
-    });
+    writeFileSync(
+      path.join(repository, 'narrow', 'config.json'),
+      JSON.stringify({ generation: { max_sequences: 2, max_waiting: 1, kv_cache_mb: 1 } }),
+    );
+    server = await startTestServer(
+      { models: repository, workers: 1 },
+      {
+        beforeListen: (app) =>
+          app.sluice.extensions.events.on('inference.completed', (event) => {
+            events.push(event);
+          }),
+      },
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -63,7 +78,7 @@ describe('generation lifecycle', () => {
     expect(event.promptTokens).toBeGreaterThan(0);
   });
 
-  it('past the batch and the waiting room: 503 SLUICE_ERR_GENERATION_BUSY with Retry-After, in OpenAI\'s shape', async () => {
+  it("past the batch and the waiting room: 503 SLUICE_ERR_GENERATION_BUSY with Retry-After, in OpenAI's shape", async () => {
     const streams: SseSession[] = [];
     try {
       for (let i = 0; i < 3; i++) {
@@ -100,12 +115,16 @@ describe('generation lifecycle', () => {
     ['response_format', { response_format: { type: 'json_object' } }],
     ['messages', { messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'x' } }] }] }],
   ])('unsupported %s is refused with a 400 naming it', async (param, extra) => {
-    const response = await postJson(`${server.url}/v1/chat/completions`, { ...chatBody('endless', 5), stream: false, ...extra }, server.auth);
+    const response = await postJson(
+      `${server.url}/v1/chat/completions`,
+      { ...chatBody('endless', 5), stream: false, ...extra },
+      server.auth,
+    );
     expect(response.status).toBe(400);
     expect(response.json.error).toMatchObject({ code: 'SLUICE_ERR_UNSUPPORTED_PARAMETER', param, type: 'invalid_request_error' });
   });
 
-  it('bad values are 400s in OpenAI\'s shape, never 5xx', async () => {
+  it("bad values are 400s in OpenAI's shape, never 5xx", async () => {
     const cases = [
       { model: 'endless', messages: [] },
       { model: 'endless', messages: [{ role: 'tool', content: 'x' }] },
@@ -136,10 +155,20 @@ describe('generation lifecycle', () => {
   });
 
   it('inference.completed carries prompt and completion tokens', async () => {
-    const response = await postJson(`${server.url}/v1/completions`, { model: 'endless', prompt: 'one two three', max_tokens: 7 }, server.auth);
+    const response = await postJson(
+      `${server.url}/v1/completions`,
+      { model: 'endless', prompt: 'one two three', max_tokens: 7 },
+      server.auth,
+    );
     expect(response.status).toBe(200);
     await waitFor(() => events.some((e) => e.model === 'endless' && e.status === 'success' && e.completionTokens === 7), 2000);
     const event = events.find((e) => e.model === 'endless' && e.status === 'success' && e.completionTokens === 7)!;
-    expect(event).toMatchObject({ status: 'success', promptTokens: response.json.usage.prompt_tokens, completionTokens: 7, tokens: response.json.usage.prompt_tokens + 7, keyId: server.adminKeyId });
+    expect(event).toMatchObject({
+      status: 'success',
+      promptTokens: response.json.usage.prompt_tokens,
+      completionTokens: 7,
+      tokens: response.json.usage.prompt_tokens + 7,
+      keyId: server.adminKeyId,
+    });
   });
 });

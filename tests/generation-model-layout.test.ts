@@ -11,7 +11,16 @@ import { AutoModelForCausalLM, AutoTokenizer, Tensor, env, pipeline, type PreTra
 import { Tokenizer } from '@huggingface/tokenizers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  DECODER_FAMILIES, buildTokenizerFiles, ensureDecoderModel, parameterCount, resolveDecoderSpec, smolLM2_135M, tinyDecoder, writeDecoderModel, type DecoderFamily, type WrittenDecoderModel,
+  DECODER_FAMILIES,
+  buildTokenizerFiles,
+  ensureDecoderModel,
+  parameterCount,
+  resolveDecoderSpec,
+  smolLM2_135M,
+  tinyDecoder,
+  writeDecoderModel,
+  type DecoderFamily,
+  type WrittenDecoderModel,
 } from '../demo/decoder/index.js';
 import { DecoderOracle, argmax, maxAbsDifference } from './helpers/decoder-oracle.js';
 import { countWeights, referenceLogits } from './helpers/decoder-reference.js';
@@ -26,7 +35,10 @@ beforeAll(() => {
   for (const family of DECODER_FAMILIES) written.set(family, writeDecoderModel(path.join(root, family), tinyDecoder(family)));
   written.set('llama-external', writeDecoderModel(path.join(root, 'llama-external'), tinyDecoder('llama', { externalData: true })));
   written.set('qwen2-quantized', writeDecoderModel(path.join(root, 'qwen2-quantized'), tinyDecoder('qwen2', { quantized: true })));
-  written.set('llama-logits-to-keep', writeDecoderModel(path.join(root, 'llama-logits-to-keep'), tinyDecoder('llama', { logitsToKeep: true })));
+  written.set(
+    'llama-logits-to-keep',
+    writeDecoderModel(path.join(root, 'llama-logits-to-keep'), tinyDecoder('llama', { logitsToKeep: true })),
+  );
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -45,7 +57,9 @@ async function transformersGreedy(name: string, maxNewTokens: number, dtype: 'fp
     const prompt = await chatPrompt(tokenizer);
     const input_ids = new Tensor('int64', BigInt64Array.from(prompt.map(BigInt)), [1, prompt.length]);
     const attention_mask = new Tensor('int64', new BigInt64Array(prompt.length).fill(1n), [1, prompt.length]);
-    const output = (await model.generate({ input_ids, attention_mask, max_new_tokens: maxNewTokens, do_sample: false } as never)) as { tolist(): bigint[][] };
+    const output = (await model.generate({ input_ids, attention_mask, max_new_tokens: maxNewTokens, do_sample: false } as never)) as {
+      tolist(): bigint[][];
+    };
     return output.tolist()[0]!.slice(prompt.length).map(Number);
   } finally {
     await model.dispose();
@@ -103,7 +117,8 @@ describe.each(DECODER_FAMILIES)('%s test decoder', (family: DecoderFamily) => {
     const ids = [5, 80, 300, 41, 17, 260, 99];
     const fromOnnx = await oracle.forward([ids], [ids.map(() => 1)]);
     const reference = referenceLogits(dir(), ids);
-    for (let s = 0; s < ids.length; s++) expect(maxAbsDifference(oracle.row(fromOnnx, 0, s), reference[s]!), `position ${s}`).toBeLessThan(1e-4);
+    for (let s = 0; s < ids.length; s++)
+      expect(maxAbsDifference(oracle.row(fromOnnx, 0, s), reference[s]!), `position ${s}`).toBeLessThan(1e-4);
     await oracle.release();
   });
 
@@ -118,7 +133,11 @@ describe.each(DECODER_FAMILIES)('%s test decoder', (family: DecoderFamily) => {
       expect(maxAbsDifference(oracle.row(step, 0, 0), oracle.row(full, 0, s)), `position ${s}`).toBeLessThan(1e-4);
     }
     // Two tokens per step exercise a past length and a new length above 1 together.
-    const chunked = await oracle.forward([ids.slice(4, 6)], [new Array<number>(6).fill(1)], (await oracle.forward([ids.slice(0, 4)], [[1, 1, 1, 1]])).cache);
+    const chunked = await oracle.forward(
+      [ids.slice(4, 6)],
+      [new Array<number>(6).fill(1)],
+      (await oracle.forward([ids.slice(0, 4)], [[1, 1, 1, 1]])).cache,
+    );
     expect(maxAbsDifference(oracle.row(chunked, 0, 1), oracle.row(full, 0, 5))).toBeLessThan(1e-4);
     await oracle.release();
   });
@@ -136,7 +155,11 @@ describe.each(DECODER_FAMILIES)('%s test decoder', (family: DecoderFamily) => {
     expect(maxAbsDifference(oracle.row(batch, 1, long.length - 1), oracle.row(alone[1]!, 0, short.length - 1))).toBeLessThan(1e-4);
 
     const next = [argmax(oracle.row(alone[0]!, 0, long.length - 1)), argmax(oracle.row(alone[1]!, 0, short.length - 1))];
-    const batchStep = await oracle.forward([[next[0]!], [next[1]!]], mask.map((row) => [...row, 1]), batch.cache);
+    const batchStep = await oracle.forward(
+      [[next[0]!], [next[1]!]],
+      mask.map((row) => [...row, 1]),
+      batch.cache,
+    );
     const longStep = await oracle.forward([[next[0]!]], [[...mask[0]!, 1]], alone[0]!.cache);
     const shortStep = await oracle.forward([[next[1]!]], [[...short.map(() => 1), 1]], alone[1]!.cache);
     expect(maxAbsDifference(oracle.row(batchStep, 0, 0), oracle.row(longStep, 0, 0))).toBeLessThan(1e-4);
@@ -147,7 +170,13 @@ describe.each(DECODER_FAMILIES)('%s test decoder', (family: DecoderFamily) => {
   it('has a byte-level BPE tokenizer that both JS tokenizer libraries read alike and that round-trips UTF-8', async () => {
     const fromTransformers = await AutoTokenizer.from_pretrained(family);
     const plain = new Tokenizer(readJson(dir(), 'tokenizer.json'), readJson(dir(), 'tokenizer_config.json'));
-    const texts = ['The server answers the question.', 'Café crème, naïve façade', '日本語のテキスト', 'emoji 🙂👍🏽 and 🇫🇷', '  spaces\tand\nnew lines  '];
+    const texts = [
+      'The server answers the question.',
+      'Café crème, naïve façade',
+      '日本語のテキスト',
+      'emoji 🙂👍🏽 and 🇫🇷',
+      '  spaces\tand\nnew lines  ',
+    ];
     for (const text of texts) {
       const ids = plain.encode(text, { add_special_tokens: false }).ids;
       expect(fromTransformers.encode(text, { add_special_tokens: false })).toEqual(ids);
@@ -190,7 +219,10 @@ describe('decoder variants', () => {
     const [a, b] = [await float.forward([ids], [ids.map(() => 1)]), await int8.forward([ids], [ids.map(() => 1)])];
     // Quantization error is small next to the logits themselves (relative L2 below 10%)...
     let [diff, norm] = [0, 0];
-    a.logits.forEach((v, i) => { diff += (v - b.logits[i]!) ** 2; norm += v * v; });
+    a.logits.forEach((v, i) => {
+      diff += (v - b.logits[i]!) ** 2;
+      norm += v * v;
+    });
     expect(Math.sqrt(diff / norm)).toBeLessThan(0.1);
     // ...but not zero: the int8 graph really is a different computation.
     expect(maxAbsDifference(a.logits, b.logits)).toBeGreaterThan(1e-4);
@@ -217,18 +249,29 @@ describe('decoder variants', () => {
 
   it("runs in transformers.js's text-generation pipeline from chat messages", async () => {
     const generator = await pipeline('text-generation', 'qwen3', { dtype: 'fp32' });
-    const [result] = (await generator(CONVERSATION, { max_new_tokens: 6, do_sample: false })) as { generated_text: { role: string; content: string }[] }[];
+    const [result] = (await generator(CONVERSATION, { max_new_tokens: 6, do_sample: false })) as {
+      generated_text: { role: string; content: string }[];
+    }[];
     expect(result!.generated_text.at(-1)!.role).toBe('assistant');
     expect(result!.generated_text).toHaveLength(CONVERSATION.length + 1);
     await generator.dispose();
   });
 
-  it('smolLM2_135M preset has SmolLM2-135M\'s shape (checked without building it)', () => {
+  it("smolLM2_135M preset has SmolLM2-135M's shape (checked without building it)", () => {
     const tokenizer = buildTokenizerFiles(smolLM2_135M.family, { merges: smolLM2_135M.merges!, vocabSize: smolLM2_135M.vocab });
     expect(tokenizer.vocabSize).toBe(49152);
     expect(tokenizer.idOf('<|im_end|>')).toBe(2);
     const spec = resolveDecoderSpec(smolLM2_135M, tokenizer.vocabSize);
-    expect(spec).toMatchObject({ layers: 30, hidden: 576, heads: 9, kvHeads: 3, headDim: 64, intermediate: 1536, ropeTheta: 100000, tieWordEmbeddings: true });
+    expect(spec).toMatchObject({
+      layers: 30,
+      hidden: 576,
+      heads: 9,
+      kvHeads: 3,
+      headDim: 64,
+      intermediate: 1536,
+      ropeTheta: 100000,
+      tieWordEmbeddings: true,
+    });
     // Embeddings 49152 x 576 + 30 x (attention 884,736 + MLP 2,654,208 + norms 1,152) + final norm.
     expect(parameterCount(spec)).toBe(134_515_008);
   });

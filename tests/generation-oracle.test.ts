@@ -47,15 +47,29 @@ describe('text generation equals transformers.js greedy generate()', () => {
     const expected = await oracle.chat(messages, 24);
     const answer = await client.chat.completions.create({ model: 'tiny', messages, max_tokens: 24, temperature: 0 });
     expect(answer.choices[0]!.message.content).toBe(expected.text);
-    expect(answer.usage).toEqual({ prompt_tokens: expected.promptTokens, completion_tokens: expected.tokens.length, total_tokens: expected.promptTokens + expected.tokens.length });
+    expect(answer.usage).toEqual({
+      prompt_tokens: expected.promptTokens,
+      completion_tokens: expected.tokens.length,
+      total_tokens: expected.promptTokens + expected.tokens.length,
+    });
     expect(answer.choices[0]!.finish_reason).toBe(expected.stoppedOnEos ? 'stop' : 'length');
     expect(expected.tokens.length).toBeGreaterThan(3); // a real comparison, not two empty answers
   });
 
   it('one chat request, streamed, with usage', async () => {
-    const messages = [{ role: 'system' as const, content: 'Be brief.' }, { role: 'user' as const, content: PROMPTS[1]! }];
+    const messages = [
+      { role: 'system' as const, content: 'Be brief.' },
+      { role: 'user' as const, content: PROMPTS[1]! },
+    ];
     const expected = await oracle.chat(messages, 30);
-    const stream = await client.chat.completions.create({ model: 'tiny', messages, max_completion_tokens: 30, temperature: 0, stream: true, stream_options: { include_usage: true } });
+    const stream = await client.chat.completions.create({
+      model: 'tiny',
+      messages,
+      max_completion_tokens: 30,
+      temperature: 0,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let text = '';
     let finish: string | null = null;
     let usage: OpenAI.CompletionUsage | undefined | null;
@@ -71,7 +85,11 @@ describe('text generation equals transformers.js greedy generate()', () => {
     expect(role).toBe('assistant');
     expect(text).toBe(expected.text);
     expect(finish).toBe(expected.stoppedOnEos ? 'stop' : 'length');
-    expect(usage).toEqual({ prompt_tokens: expected.promptTokens, completion_tokens: expected.tokens.length, total_tokens: expected.promptTokens + expected.tokens.length });
+    expect(usage).toEqual({
+      prompt_tokens: expected.promptTokens,
+      completion_tokens: expected.tokens.length,
+      total_tokens: expected.promptTokens + expected.tokens.length,
+    });
   });
 
   it('completions, streamed and not', async () => {
@@ -105,7 +123,14 @@ describe('text generation equals transformers.js greedy generate()', () => {
   });
 
   async function streamChat(content: string, maxTokens: number): Promise<{ text: string; completionTokens: number }> {
-    const stream = await client.chat.completions.create({ model: 'tiny', messages: [{ role: 'user', content }], max_tokens: maxTokens, temperature: 0, stream: true, stream_options: { include_usage: true } });
+    const stream = await client.chat.completions.create({
+      model: 'tiny',
+      messages: [{ role: 'user', content }],
+      max_tokens: maxTokens,
+      temperature: 0,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let text = '';
     let completionTokens = -1;
     for await (const chunk of stream) {
@@ -126,7 +151,15 @@ describe('text generation equals transformers.js greedy generate()', () => {
   }
 
   it('seeded sampling is reproducible', async () => {
-    const ask = (seed: number) => client.chat.completions.create({ model: 'tiny', messages: [{ role: 'user', content: PROMPTS[3]! }], max_tokens: 16, temperature: 1.2, top_p: 0.95, seed });
+    const ask = (seed: number) =>
+      client.chat.completions.create({
+        model: 'tiny',
+        messages: [{ role: 'user', content: PROMPTS[3]! }],
+        max_tokens: 16,
+        temperature: 1.2,
+        top_p: 0.95,
+        seed,
+      });
     const [a, b, c] = await Promise.all([ask(11), ask(11), ask(12)]);
     expect(a.choices[0]!.message.content).toBe(b.choices[0]!.message.content);
     const others = await Promise.all([12, 13, 14].map(ask));

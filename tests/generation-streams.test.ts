@@ -15,7 +15,8 @@ import { openSse } from './helpers/sse-client.js';
 import { postJson, startTestServer, type TestServer } from './helpers/test-server.js';
 import { until } from './helpers/until.js';
 
-const waitFor = (condition: () => Promise<boolean> | boolean, timeoutMs: number) => until(async () => ((await condition()) ? true : undefined), timeoutMs);
+const waitFor = (condition: () => Promise<boolean> | boolean, timeoutMs: number) =>
+  until(async () => ((await condition()) ? true : undefined), timeoutMs);
 /** Slow enough per step that a stream of a thousand tokens lasts seconds. */
 const SLOW = { layers: 6, hidden: 256, heads: 8, kvHeads: 2, headDim: 32, intermediate: 768 };
 
@@ -36,14 +37,21 @@ describe('generation streams: timeout', () => {
 
   it('ends a stream at the request timeout with an error event, and frees its slot', async () => {
     const started = Date.now();
-    const stream = await openSse(`${server.url}/v1/chat/completions`, { model: 'endless', messages: [{ role: 'user', content: 'Go on.' }], max_tokens: 1900, stream: true }, server.auth);
+    const stream = await openSse(
+      `${server.url}/v1/chat/completions`,
+      { model: 'endless', messages: [{ role: 'user', content: 'Go on.' }], max_tokens: 1900, stream: true },
+      server.auth,
+    );
     const events = await stream.rest();
     expect(Date.now() - started).toBeLessThan(3000);
     const last = events[events.length - 1] as { error?: { code: string } };
     expect(last.error?.code).toBe('SLUICE_ERR_REQUEST_TIMEOUT');
     expect(events).not.toContain('[DONE]');
     const metrics = async () => (await fetch(`${server.url}/metrics`, { headers: server.auth })).text();
-    await waitFor(async () => metricValue(await metrics(), 'sluice_generation_running_sequences', 'model="endless",version="1"') === 0, 2000);
+    await waitFor(
+      async () => metricValue(await metrics(), 'sluice_generation_running_sequences', 'model="endless",version="1"') === 0,
+      2000,
+    );
   });
 
   it('answers 503 SLUICE_ERR_REQUEST_TIMEOUT to a request not streamed', async () => {
@@ -73,7 +81,11 @@ describe('generation streams: hot swap and the generate extension', () => {
   });
 
   it('a stream in flight finishes on its version while a new version takes over', async () => {
-    const stream = await openSse(`${server.url}/v2/models/swap/generate_stream`, { text_input: 'Tell me everything.', parameters: { max_tokens: 600 } }, server.auth);
+    const stream = await openSse(
+      `${server.url}/v2/models/swap/generate_stream`,
+      { text_input: 'Tell me everything.', parameters: { max_tokens: 600 } },
+      server.auth,
+    );
     expect(stream.status).toBe(200);
     const first = (await stream.next()) as { model_version: string };
     expect(first.model_version).toBe('1');
@@ -84,10 +96,19 @@ describe('generation streams: hot swap and the generate extension', () => {
     rmSync(path.join(repository, 'swap', '.staging-root'), { recursive: true, force: true });
     const load = await postJson(`${server.url}/v2/repository/models/swap/load`, {}, server.auth);
     expect(load.status, load.text).toBe(200);
-    const fresh = await postJson(`${server.url}/v2/models/swap/generate`, { text_input: 'hello', parameters: { max_tokens: 3 } }, server.auth);
+    const fresh = await postJson(
+      `${server.url}/v2/models/swap/generate`,
+      { text_input: 'hello', parameters: { max_tokens: 3 } },
+      server.auth,
+    );
     expect(fresh.status, fresh.text).toBe(200);
     expect(fresh.json.model_version).toBe('2');
-    const rest = (await stream.rest()) as { model_version: string; text_output: string; finish_reason?: string; completion_tokens?: number }[];
+    const rest = (await stream.rest()) as {
+      model_version: string;
+      text_output: string;
+      finish_reason?: string;
+      completion_tokens?: number;
+    }[];
     const end = rest[rest.length - 1]!;
     expect(end).toMatchObject({ finish_reason: 'length', completion_tokens: 600, model_version: '1' });
     expect(rest.every((event) => event.model_version === '1')).toBe(true);
@@ -96,10 +117,24 @@ describe('generation streams: hot swap and the generate extension', () => {
   it('generate and generate_stream equal transformers.js greedy generate()', async () => {
     const prompt = 'The quick brown fox';
     const expected = await oracle.complete(prompt, 25);
-    const whole = await postJson(`${server.url}/v2/models/tiny/generate`, { id: 'r1', text_input: prompt, parameters: { max_tokens: 25, temperature: 0 } }, server.auth);
+    const whole = await postJson(
+      `${server.url}/v2/models/tiny/generate`,
+      { id: 'r1', text_input: prompt, parameters: { max_tokens: 25, temperature: 0 } },
+      server.auth,
+    );
     expect(whole.status, whole.text).toBe(200);
-    expect(whole.json).toMatchObject({ id: 'r1', model_name: 'tiny', model_version: '1', text_output: expected.text, completion_tokens: expected.tokens.length });
-    const stream = await openSse(`${server.url}/v2/models/tiny/versions/1/generate_stream`, { text_input: prompt, parameters: { max_tokens: 25, temperature: 0 } }, server.auth);
+    expect(whole.json).toMatchObject({
+      id: 'r1',
+      model_name: 'tiny',
+      model_version: '1',
+      text_output: expected.text,
+      completion_tokens: expected.tokens.length,
+    });
+    const stream = await openSse(
+      `${server.url}/v2/models/tiny/versions/1/generate_stream`,
+      { text_input: prompt, parameters: { max_tokens: 25, temperature: 0 } },
+      server.auth,
+    );
     expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const events = (await stream.rest()) as { text_output: string }[];
     expect(events.map((e) => e.text_output).join('')).toBe(expected.text);
@@ -121,7 +156,11 @@ describe('generation streams: hot swap and the generate extension', () => {
       expect(response.json.code).toBe(code);
     }
     // /infer on a decoder points to the generation routes.
-    const infer = await postJson(`${server.url}/v2/models/tiny/infer`, { inputs: [{ name: 'text_input', datatype: 'BYTES', shape: [1], data: ['x'] }] }, server.auth);
+    const infer = await postJson(
+      `${server.url}/v2/models/tiny/infer`,
+      { inputs: [{ name: 'text_input', datatype: 'BYTES', shape: [1], data: ['x'] }] },
+      server.auth,
+    );
     expect(infer.status).toBe(400);
     expect(infer.json.code).toBe('SLUICE_ERR_TASK_MISMATCH');
   });

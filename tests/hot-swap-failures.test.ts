@@ -44,7 +44,15 @@ describe('failed and partial versions', () => {
     expect(await probe(server)).toMatchObject({ status: 200, version: 1 });
     expect(await indexEntry(server, 2)).toMatchObject({ state: 'UNAVAILABLE', reason: expect.stringMatching(/load failed/) });
     expect(await indexEntry(server, 1)).toMatchObject({ state: 'READY' });
-    expect(server.logs.some((l) => l.model === 'sentiment' && l.version === 2 && String(l.file).endsWith(path.join('2', 'model.onnx')) && String(l.reason).startsWith('load failed'))).toBe(true);
+    expect(
+      server.logs.some(
+        (l) =>
+          l.model === 'sentiment' &&
+          l.version === 2 &&
+          String(l.file).endsWith(path.join('2', 'model.onnx')) &&
+          String(l.reason).startsWith('load failed'),
+      ),
+    ).toBe(true);
 
     // Fixing the file and loading again swaps to it.
     publishVersion(repository.modelDir, 3);
@@ -98,7 +106,10 @@ describe('failed and partial versions', () => {
     writeFileSync(file, bytes.subarray(0, chunk));
     for (let offset = chunk; offset < bytes.byteLength; offset += chunk) {
       await sleep(200);
-      expect(await indexEntry(server, 2)).toMatchObject({ state: 'UNAVAILABLE', reason: expect.stringMatching(/waiting for the file to settle/) });
+      expect(await indexEntry(server, 2)).toMatchObject({
+        state: 'UNAVAILABLE',
+        reason: expect.stringMatching(/waiting for the file to settle/),
+      });
       expect(await probe(server)).toMatchObject({ status: 200, version: 1 });
       appendFileSync(file, bytes.subarray(offset, offset + chunk));
     }

@@ -16,7 +16,12 @@ const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 /** The sentiment model scales "love" (+3) by `scale`: p(positive | PROBE_TEXT) tells which file answered. */
 const positiveFor = (scale: number) => sigmoid(3 * scale);
 
-interface Sample { status: number; version?: number; positive?: number; text: string }
+interface Sample {
+  status: number;
+  version?: number;
+  positive?: number;
+  text: string;
+}
 
 function driveLoad(server: TestServer, shouldStop: () => boolean): Promise<Sample[]> {
   const client = async () => {
@@ -73,10 +78,15 @@ describe('poll mode: a model file replaced in place', () => {
 
     const failed = samples.filter((s) => s.status !== 200);
     expect(failed.slice(0, 3), `${failed.length} of ${samples.length} requests failed`).toEqual([]);
-    const unexpected = samples.filter((s) => s.version !== 1 || ![0.1, 0.5].some((scale) => Math.abs(s.positive! - positiveFor(scale)) < 1e-5));
+    const unexpected = samples.filter(
+      (s) => s.version !== 1 || ![0.1, 0.5].some((scale) => Math.abs(s.positive! - positiveFor(scale)) < 1e-5),
+    );
     expect(unexpected.slice(0, 3)).toEqual([]);
     expect(samples.length).toBeGreaterThan(100);
-    expect(entry).toMatchObject({ state: 'READY', reason: expect.stringMatching(/load failed: ONNX Runtime cannot load model\.onnx.*keeps serving/) });
+    expect(entry).toMatchObject({
+      state: 'READY',
+      reason: expect.stringMatching(/load failed: ONNX Runtime cannot load model\.onnx.*keeps serving/),
+    });
     expect(entry.reason).not.toContain(repository.dir);
     expect((await probeSentiment(server)).positive).toBeCloseTo(positiveFor(0.5), 5);
     // Reported once with the private detail in the log, and not retried on every poll tick.

@@ -12,7 +12,14 @@ import { postJson, startTestServer, type TestServer } from './helpers/test-serve
 const SWAPS = 50;
 const CLIENTS = 8;
 
-interface Sample { start: number; end: number; status: number; version?: number; positive?: number; error?: string }
+interface Sample {
+  start: number;
+  end: number;
+  status: number;
+  version?: number;
+  positive?: number;
+  error?: string;
+}
 
 /** Clients send inference requests back to back until told to stop. */
 function driveLoad(server: TestServer, shouldStop: () => boolean): Promise<Sample[]> {

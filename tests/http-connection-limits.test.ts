@@ -37,7 +37,12 @@ afterAll(async () => {
 
 /** A request head that announces a large JSON body (10 MB: under --max-body-bytes) to a route that reads a body. */
 function bigBodyHead(headers: Record<string, string>, contentLength = 10_000_000): string {
-  const lines = Object.entries({ host: 'sluice', 'content-type': 'application/json', 'content-length': String(contentLength), ...headers }).map(([k, v]) => `${k}: ${v}`);
+  const lines = Object.entries({
+    host: 'sluice',
+    'content-type': 'application/json',
+    'content-length': String(contentLength),
+    ...headers,
+  }).map(([k, v]) => `${k}: ${v}`);
   return `POST /v2/repository/index HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n`;
 }
 
@@ -123,7 +128,12 @@ describe('connections per client address', () => {
 describe('requests the HTTP layer refuses keep the {error, code} shape', () => {
   for (const [what, bytes, status, code] of [
     ['a URL that does not decode', 'GET /% HTTP/1.1\r\nhost: sluice\r\nconnection: close\r\n\r\n', 400, 'SLUICE_ERR_BAD_REQUEST'],
-    ['headers over the size limit', `GET /v2/health/live HTTP/1.1\r\nhost: sluice\r\nx-big: ${'a'.repeat(20_000)}\r\n\r\n`, 431, 'SLUICE_ERR_HEADERS_TOO_LARGE'],
+    [
+      'headers over the size limit',
+      `GET /v2/health/live HTTP/1.1\r\nhost: sluice\r\nx-big: ${'a'.repeat(20_000)}\r\n\r\n`,
+      431,
+      'SLUICE_ERR_HEADERS_TOO_LARGE',
+    ],
     ['a malformed request line', 'NOT AN HTTP REQUEST\r\n\r\n', 400, 'SLUICE_ERR_BAD_REQUEST'],
     ['a malformed header', 'GET /v2/health/live HTTP/1.1\r\nhost sluice\r\n\r\n', 400, 'SLUICE_ERR_BAD_REQUEST'],
   ] as const) {

@@ -14,7 +14,8 @@ const cores = availableParallelism();
 describe('bounded model configs', () => {
   let server: TestServer;
   let repository: ReturnType<typeof copyDemoModels>;
-  const load = (config: unknown) => postJson(`${server.url}/v2/repository/models/ocr-direction/load`, { parameters: { config } }, server.auth);
+  const load = (config: unknown) =>
+    postJson(`${server.url}/v2/repository/models/ocr-direction/load`, { parameters: { config } }, server.auth);
 
   beforeAll(async () => {
     repository = copyDemoModels(['ocr-direction']);
@@ -37,11 +38,23 @@ describe('bounded model configs', () => {
     ['huge instances', { instances: 100_000 }, /"instances": must be <= 16/],
     ['huge max batch size', { dynamic_batching: { max_batch_size: 1e9 } }, /"dynamic_batching\.max_batch_size": must be <= 1024/],
     ['huge queue', { dynamic_batching: { max_queue_size: 1e9 } }, /"dynamic_batching\.max_queue_size": must be <= 65536/],
-    ['huge queue delay', { dynamic_batching: { max_queue_delay_microseconds: 1e12 } }, /"dynamic_batching\.max_queue_delay_microseconds": must be <= 10000000/],
+    [
+      'huge queue delay',
+      { dynamic_batching: { max_queue_delay_microseconds: 1e12 } },
+      /"dynamic_batching\.max_queue_delay_microseconds": must be <= 10000000/,
+    ],
     ['huge latest N', { version_policy: { latest: { num_versions: 1e6 } } }, /"version_policy\.latest\.num_versions": must be <= 16/],
-    ['too many specific versions', { version_policy: { specific: { versions: Array.from({ length: 1000 }, (_, i) => i + 1) } } }, /"version_policy\.specific\.versions": must NOT have more than 16 items/],
+    [
+      'too many specific versions',
+      { version_policy: { specific: { versions: Array.from({ length: 1000 }, (_, i) => i + 1) } } },
+      /"version_policy\.specific\.versions": must NOT have more than 16 items/,
+    ],
     ['two version policies at once', { version_policy: { latest: {}, all: {} } }, /"version_policy": must have exactly one of/],
-    ['too many aliases', { aliases: Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`a${i}`, 1])) }, /"aliases": must NOT have more than 64 properties/],
+    [
+      'too many aliases',
+      { aliases: Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`a${i}`, 1])) },
+      /"aliases": must NOT have more than 64 properties/,
+    ],
     ['a bad alias name', { aliases: { '1bad': 1 } }, /"aliases\.1bad": an alias starts with a letter/],
     ['a huge sequence length', { max_sequence_length: 1e9 }, /"max_sequence_length": must be <= 32768/],
     ['an unknown key', { thread: 2 }, /"thread": unknown key/],
@@ -63,7 +76,8 @@ describe('bounded model configs', () => {
     const index = await postJson(`${server.url}/v2/repository/index`, {}, server.auth);
     const entries = index.json.filter((e: any) => e.name === 'greedy');
     expect(entries.length).toBeGreaterThan(0);
-    for (const entry of entries) expect(entry).toMatchObject({ state: 'UNAVAILABLE', reason: expect.stringMatching(/config\.json "threads": must be <=/) });
+    for (const entry of entries)
+      expect(entry).toMatchObject({ state: 'UNAVAILABLE', reason: expect.stringMatching(/config\.json "threads": must be <=/) });
     const reload = await postJson(`${server.url}/v2/repository/models/greedy/load`, {}, server.auth);
     expect(reload.status).toBe(422);
     expect(reload.json.error).toMatch(/model "greedy": load failed: config\.json "threads": must be <=/);
@@ -71,14 +85,33 @@ describe('bounded model configs', () => {
   });
 
   describe('routing bounds', () => {
-    const manage = (method: string, route: string, body?: unknown) => request(`${server.url}/v2/repository/models/ocr-direction${route}`, { method, headers: server.auth, body });
+    const manage = (method: string, route: string, body?: unknown) =>
+      request(`${server.url}/v2/repository/models/ocr-direction${route}`, { method, headers: server.auth, body });
 
     it('a traffic split is bounded in entries, weights and version numbers, and names each version once', async () => {
       const many = { versions: Array.from({ length: 17 }, () => ({ version: 1, weight: 1 })) };
-      expect((await manage('PUT', '/traffic', many)).json).toMatchObject({ code: 'SLUICE_ERR_BAD_REQUEST', error: expect.stringMatching(/versions must NOT have more than 16 items/) });
-      expect((await manage('PUT', '/traffic', { versions: [{ version: 1, weight: 1e12 }] })).json).toMatchObject({ code: 'SLUICE_ERR_BAD_REQUEST', error: expect.stringMatching(/weight must be <= 1000000/) });
-      expect((await manage('PUT', '/traffic', { versions: [{ version: 1e12, weight: 1 }] })).json).toMatchObject({ code: 'SLUICE_ERR_BAD_REQUEST', error: expect.stringMatching(/version must be <= 999999999/) });
-      expect((await manage('PUT', '/traffic', { versions: [{ version: 1, weight: 1 }, { version: 1, weight: 2 }] })).json).toMatchObject({ code: 'SLUICE_ERR_BAD_REQUEST', error: expect.stringMatching(/names version 1 twice/) });
+      expect((await manage('PUT', '/traffic', many)).json).toMatchObject({
+        code: 'SLUICE_ERR_BAD_REQUEST',
+        error: expect.stringMatching(/versions must NOT have more than 16 items/),
+      });
+      expect((await manage('PUT', '/traffic', { versions: [{ version: 1, weight: 1e12 }] })).json).toMatchObject({
+        code: 'SLUICE_ERR_BAD_REQUEST',
+        error: expect.stringMatching(/weight must be <= 1000000/),
+      });
+      expect((await manage('PUT', '/traffic', { versions: [{ version: 1e12, weight: 1 }] })).json).toMatchObject({
+        code: 'SLUICE_ERR_BAD_REQUEST',
+        error: expect.stringMatching(/version must be <= 999999999/),
+      });
+      expect(
+        (
+          await manage('PUT', '/traffic', {
+            versions: [
+              { version: 1, weight: 1 },
+              { version: 1, weight: 2 },
+            ],
+          })
+        ).json,
+      ).toMatchObject({ code: 'SLUICE_ERR_BAD_REQUEST', error: expect.stringMatching(/names version 1 twice/) });
       expect((await manage('PUT', '/traffic', { versions: [{ version: 1, weight: 1 }] })).status).toBe(200);
     });
 

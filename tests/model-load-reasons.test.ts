@@ -56,13 +56,25 @@ describe('public load-failure reasons', () => {
   it('the index gives public reasons; the log has the private details', async () => {
     const index = await postJson(`${server.url}/v2/repository/index`, {}, server.auth);
     expectNoInternals(index.text);
-    const entry = (name: string, version?: string) => index.json.find((e: any) => e.name === name && (version === undefined || e.version === version));
-    expect(entry('sentiment', '2')).toMatchObject({ state: 'UNAVAILABLE', reason: 'load failed: ONNX Runtime cannot load model.onnx (not a valid ONNX model, or an operator it does not support)' });
-    expect(entry('leaky-config')).toMatchObject({ state: 'UNAVAILABLE', reason: 'load failed: config.json cannot be used (it is not valid JSON)' });
-    expect(entry('broken', '1')).toMatchObject({ state: 'UNAVAILABLE', reason: expect.stringMatching(/^load failed: ONNX Runtime cannot load model\.onnx/) });
+    const entry = (name: string, version?: string) =>
+      index.json.find((e: any) => e.name === name && (version === undefined || e.version === version));
+    expect(entry('sentiment', '2')).toMatchObject({
+      state: 'UNAVAILABLE',
+      reason: 'load failed: ONNX Runtime cannot load model.onnx (not a valid ONNX model, or an operator it does not support)',
+    });
+    expect(entry('leaky-config')).toMatchObject({
+      state: 'UNAVAILABLE',
+      reason: 'load failed: config.json cannot be used (it is not valid JSON)',
+    });
+    expect(entry('broken', '1')).toMatchObject({
+      state: 'UNAVAILABLE',
+      reason: expect.stringMatching(/^load failed: ONNX Runtime cannot load model\.onnx/),
+    });
     const versionLog = server.logs.find((l) => l.model === 'sentiment' && l.version === 2 && l.msg === 'model version failed to load');
     expect(String(versionLog?.detail)).toContain(repository.dir);
-    const configLog = server.logs.find((l) => l.model === 'leaky-config' && l.msg === 'model config is invalid; versions already serving keep serving');
+    const configLog = server.logs.find(
+      (l) => l.model === 'leaky-config' && l.msg === 'model config is invalid; versions already serving keep serving',
+    );
     expect(String(configLog?.detail)).toContain('password=h');
   });
 
@@ -74,22 +86,38 @@ describe('public load-failure reasons', () => {
       expectNoInternals(load.text);
     }
     const sentiment = await postJson(`${server.url}/v2/repository/models/sentiment/load`, {}, server.auth);
-    expect(sentiment.json.error).toBe('model "sentiment" version 2: load failed: ONNX Runtime cannot load model.onnx (not a valid ONNX model, or an operator it does not support); still serving version(s) 1');
+    expect(sentiment.json.error).toBe(
+      'model "sentiment" version 2: load failed: ONNX Runtime cannot load model.onnx (not a valid ONNX model, or an operator it does not support); still serving version(s) 1',
+    );
     const unreadable = await postJson(`${server.url}/v2/repository/models/unreadable-config/load`, {}, server.auth);
     expect(unreadable.json.error).toBe('model "unreadable-config": load failed: config.json cannot be used (it cannot be read)');
   });
 
   it('infer, metadata and readiness answers to an infer-only key carry no paths or file bytes', async () => {
     const body = { inputs: [{ name: 'x', shape: [1], datatype: 'FP32', data: [1] }] };
-    for (const url of ['/v2/models/broken/infer', '/v2/models/broken/versions/1/infer', '/v2/models/sentiment/versions/2/infer', '/v2/models/leaky-config/infer', '/v2/models/unreadable-config/infer']) {
+    for (const url of [
+      '/v2/models/broken/infer',
+      '/v2/models/broken/versions/1/infer',
+      '/v2/models/sentiment/versions/2/infer',
+      '/v2/models/leaky-config/infer',
+      '/v2/models/unreadable-config/infer',
+    ]) {
       const response = await postJson(`${server.url}${url}`, body, inferOnly);
       expect(response.status, `${url}: ${response.text}`).toBe(503);
       expect(response.json.code).toBe('SLUICE_ERR_MODEL_NOT_READY');
       expectNoInternals(response.text);
     }
     const notReady = await postJson(`${server.url}/v2/models/broken/infer`, body, inferOnly);
-    expect(notReady.json.error).toMatch(/^model "broken" has no version ready \(version 1: load failed: ONNX Runtime cannot load model\.onnx/);
-    for (const url of ['/v2/models/broken', '/v2/models/broken/ready', '/v2/models/sentiment/versions/2', '/v2/models/sentiment/versions/2/ready', '/v2/models/leaky-config']) {
+    expect(notReady.json.error).toMatch(
+      /^model "broken" has no version ready \(version 1: load failed: ONNX Runtime cannot load model\.onnx/,
+    );
+    for (const url of [
+      '/v2/models/broken',
+      '/v2/models/broken/ready',
+      '/v2/models/sentiment/versions/2',
+      '/v2/models/sentiment/versions/2/ready',
+      '/v2/models/leaky-config',
+    ]) {
       const response = await getJson(`${server.url}${url}`, inferOnly);
       expect(response.status, url).toBeGreaterThanOrEqual(200);
       expectNoInternals(response.text);
@@ -102,7 +130,11 @@ describe('public load-failure reasons', () => {
       expect(load.status).toBe(404);
       expect(load.json.code).toBe('SLUICE_ERR_MODEL_NOT_FOUND');
     }
-    const infer = await postJson(`${server.url}/v2/models/no-such-model/infer`, { inputs: [{ name: 'x', shape: [1], datatype: 'FP32', data: [1] }] }, server.auth);
+    const infer = await postJson(
+      `${server.url}/v2/models/no-such-model/infer`,
+      { inputs: [{ name: 'x', shape: [1], datatype: 'FP32', data: [1] }] },
+      server.auth,
+    );
     expect(infer.json.code).toBe('SLUICE_ERR_MODEL_NOT_FOUND');
     expect((await getJson(`${server.url}/v2/repository/models/no-such-model/aliases`, server.auth)).status).toBe(404);
     const index = await postJson(`${server.url}/v2/repository/index`, {}, server.auth);

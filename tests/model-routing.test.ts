@@ -15,11 +15,12 @@ describe('versions, aliases and traffic splits', () => {
     expect(positive).toBeCloseTo(expectedPositive(version), 5); // the reported version answered
     return version;
   };
-  const manage = (method: string, path: string, body?: unknown) => fetch(`${server.url}/v2/repository/models/sentiment${path}`, {
-    method,
-    headers: { ...server.auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  }).then(async (r) => ({ status: r.status, json: await r.json() }));
+  const manage = (method: string, path: string, body?: unknown) =>
+    fetch(`${server.url}/v2/repository/models/sentiment${path}`, {
+      method,
+      headers: { ...server.auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }).then(async (r) => ({ status: r.status, json: await r.json() }));
 
   beforeAll(async () => {
     repository = sentimentRepository({ version_policy: { all: {} }, aliases: { stable: 1 } });
@@ -54,7 +55,16 @@ describe('versions, aliases and traffic splits', () => {
   });
 
   it('a 90/10 traffic split sends about a tenth of version-less requests to the canary', async () => {
-    expect((await manage('PUT', '/traffic', { versions: [{ version: 1, weight: 90 }, { version: 2, weight: 10 }] })).status).toBe(200);
+    expect(
+      (
+        await manage('PUT', '/traffic', {
+          versions: [
+            { version: 1, weight: 90 },
+            { version: 2, weight: 10 },
+          ],
+        })
+      ).status,
+    ).toBe(200);
     const counts = new Map<number, number>();
     const total = 400;
     for (let i = 0; i < total; i += 20) {
@@ -66,13 +76,24 @@ describe('versions, aliases and traffic splits', () => {
     expect(counts.get(2)!).toBeGreaterThan(16);
     expect(counts.get(2)!).toBeLessThan(70);
     expect(await infer('/versions/3')).toBe(3); // an explicit version ignores the split
-    expect((await manage('GET', '/traffic')).json).toEqual({ versions: [{ version: 1, weight: 90 }, { version: 2, weight: 10 }] });
+    expect((await manage('GET', '/traffic')).json).toEqual({
+      versions: [
+        { version: 1, weight: 90 },
+        { version: 2, weight: 10 },
+      ],
+    });
     expect((await manage('DELETE', '/traffic')).status).toBe(200);
     expect(await infer()).toBe(3);
   });
 
   it('refuses a split that names an unknown version or has no positive weight', async () => {
-    expect(await manage('PUT', '/traffic', { versions: [{ version: 7, weight: 1 }] })).toMatchObject({ status: 404, json: { code: 'SLUICE_ERR_VERSION_NOT_FOUND' } });
-    expect(await manage('PUT', '/traffic', { versions: [{ version: 1, weight: 0 }] })).toMatchObject({ status: 400, json: { code: 'SLUICE_ERR_BAD_REQUEST' } });
+    expect(await manage('PUT', '/traffic', { versions: [{ version: 7, weight: 1 }] })).toMatchObject({
+      status: 404,
+      json: { code: 'SLUICE_ERR_VERSION_NOT_FOUND' },
+    });
+    expect(await manage('PUT', '/traffic', { versions: [{ version: 1, weight: 0 }] })).toMatchObject({
+      status: 400,
+      json: { code: 'SLUICE_ERR_BAD_REQUEST' },
+    });
   });
 });

@@ -27,7 +27,10 @@ describe('no spreads of arrays into calls', () => {
 
   it('src has none', () => {
     const offenders = ROOTS.flatMap(sourceFiles).flatMap((file) =>
-      readFileSync(file, 'utf8').split('\n').flatMap((line, i) => (SPREAD_INTO_CALL.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : [])));
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .flatMap((line, i) => (SPREAD_INTO_CALL.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : [])),
+    );
     expect(offenders).toEqual([]);
   });
 });

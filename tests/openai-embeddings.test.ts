@@ -25,7 +25,11 @@ describe('OpenAI-compatible embeddings with the official client', () => {
   const tokenCount = (text: string) => tokenizer.encode(text).ids.length;
 
   async function v2Embedding(text: string): Promise<number[]> {
-    const response = await postJson(`${server.url}/v2/models/encoder/infer`, { inputs: [{ name: 'text', datatype: 'BYTES', shape: [1], data: [text] }] }, auth());
+    const response = await postJson(
+      `${server.url}/v2/models/encoder/infer`,
+      { inputs: [{ name: 'text', datatype: 'BYTES', shape: [1], data: [text] }] },
+      auth(),
+    );
     expect(response.status).toBe(200);
     return response.json.outputs[0].data;
   }
@@ -54,7 +58,7 @@ describe('OpenAI-compatible embeddings with the official client', () => {
     expect(one).toMatchObject({ id: 'encoder', object: 'model', owned_by: 'sluice' });
   });
 
-  it('returns the V2 endpoint\'s embedding for the same text, with usage in tokens', async () => {
+  it("returns the V2 endpoint's embedding for the same text, with usage in tokens", async () => {
     const text = 'Sluice serves open-weight models offline';
     const response = await client.embeddings.create({ model: 'encoder', input: text }); // the client asks for base64 and decodes it
     expect(response.object).toBe('list');
@@ -128,7 +132,7 @@ describe('OpenAI-compatible embeddings with the official client', () => {
     expect(ids).toEqual(['encoder']);
   });
 
-  it('answers an unknown model with 404 in OpenAI\'s error shape', async () => {
+  it("answers an unknown model with 404 in OpenAI's error shape", async () => {
     const error = await client.embeddings.create({ model: 'no-such-model', input: 'x' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.NotFoundError);
     expect(error).toMatchObject({ status: 404, code: 'SLUICE_ERR_MODEL_NOT_FOUND', param: 'model' });
@@ -152,7 +156,9 @@ describe('OpenAI-compatible embeddings with the official client', () => {
 
     const raw = await postJson(`${server.url}/v1/embeddings`, { input: 'x' }, auth());
     expect(raw.status).toBe(400);
-    expect(raw.json).toEqual({ error: { message: expect.any(String), type: 'invalid_request_error', param: 'model', code: 'SLUICE_ERR_BAD_REQUEST' } });
+    expect(raw.json).toEqual({
+      error: { message: expect.any(String), type: 'invalid_request_error', param: 'model', code: 'SLUICE_ERR_BAD_REQUEST' },
+    });
   });
 
   it('documents the routes in /openapi.json', async () => {

@@ -22,7 +22,10 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 
 function operations(document: Document): { path: string; method: string; operation: Operation }[] {
   return Object.entries(document.paths).flatMap(([path, item]) =>
-    Object.entries(item).filter(([method]) => METHODS.includes(method)).map(([method, operation]) => ({ path, method, operation })));
+    Object.entries(item)
+      .filter(([method]) => METHODS.includes(method))
+      .map(([method, operation]) => ({ path, method, operation })),
+  );
 }
 
 describe('the OpenAPI document', () => {
@@ -41,8 +44,13 @@ describe('the OpenAPI document', () => {
   it('declares exactly the path parameters in each path (no phantom version)', () => {
     const wrong = operations(document).flatMap(({ path, method, operation }) => {
       const inTemplate = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]).sort();
-      const declared = (operation.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name).sort();
-      return JSON.stringify(inTemplate) === JSON.stringify(declared) ? [] : [`${method.toUpperCase()} ${path}: template ${inTemplate} declared ${declared}`];
+      const declared = (operation.parameters ?? [])
+        .filter((p) => p.in === 'path')
+        .map((p) => p.name)
+        .sort();
+      return JSON.stringify(inTemplate) === JSON.stringify(declared)
+        ? []
+        : [`${method.toUpperCase()} ${path}: template ${inTemplate} declared ${declared}`];
     });
     expect(wrong).toEqual([]);
   });
@@ -68,25 +76,45 @@ describe('the OpenAPI document', () => {
 
   it('every example it offers works on the demo models', async () => {
     const inferExample = document.paths['/v2/models/{model}/infer']!.post!.requestBody!.content['application/json']!.example;
-    const inferred = await request(`${server.url}/v2/models/sentiment/infer`, { method: 'POST', headers: server.auth, body: JSON.stringify(inferExample) });
+    const inferred = await request(`${server.url}/v2/models/sentiment/infer`, {
+      method: 'POST',
+      headers: server.auth,
+      body: JSON.stringify(inferExample),
+    });
     expect(inferred.json.outputs[0]).toMatchObject({ name: 'label', data: ['positive', 'negative'] });
     const tried: string[] = [];
     // Writes that take something away run last, so the reads and writes before them find what they need.
     const rank = (method: string, path: string) => (path.endsWith('/unload') ? 3 : method === 'delete' ? 2 : 0);
     const examples = operations(document)
-      .filter(({ operation }) => operation.requestBody?.content['application/json']?.example !== undefined || (operation.parameters ?? []).some((p) => p.example !== undefined))
+      .filter(
+        ({ operation }) =>
+          operation.requestBody?.content['application/json']?.example !== undefined ||
+          (operation.parameters ?? []).some((p) => p.example !== undefined),
+      )
       .sort((a, b) => rank(a.method, a.path) - rank(b.method, b.path));
     for (const { path, method, operation } of examples) {
       const parameters = operation.parameters ?? [];
       const missing = parameters.filter((p) => p.required && p.in === 'path' && p.example === undefined);
       if (missing.length > 0) continue; // e.g. an API key id: no example can know it
-      const url = path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(String(parameters.find((p) => p.name === name)!.example)));
+      const url = path.replace(/\{([^}]+)\}/g, (_, name: string) =>
+        encodeURIComponent(String(parameters.find((p) => p.name === name)!.example)),
+      );
       const body = operation.requestBody?.content['application/json']?.example;
-      const response = await request(`${server.url}${url}`, { method: method.toUpperCase(), headers: server.auth, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+      const response = await request(`${server.url}${url}`, {
+        method: method.toUpperCase(),
+        headers: server.auth,
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
       expect([method, url, response.status, response.status < 300 ? '' : response.text]).toEqual([method, url, expect.any(Number), '']);
       tried.push(`${method.toUpperCase()} ${path}`);
     }
-    for (const required of ['POST /v2/models/{model}/infer', 'GET /v2/models/{model}', 'POST /v2/repository/models/{model}/load', 'PUT /v2/repository/models/{model}/traffic', 'POST /admin/keys']) {
+    for (const required of [
+      'POST /v2/models/{model}/infer',
+      'GET /v2/models/{model}',
+      'POST /v2/repository/models/{model}/load',
+      'PUT /v2/repository/models/{model}/traffic',
+      'POST /admin/keys',
+    ]) {
       expect(tried).toContain(required);
     }
   });

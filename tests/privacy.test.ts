@@ -49,23 +49,41 @@ describe('privacy: no connection leaves the machine', () => {
     const auth = { authorization: `Bearer ${token}` };
 
     // Inference on every demo model.
-    const sentiment = await postJson(`${url}/v2/models/sentiment/infer`, { inputs: [{ name: 'text', shape: [1], datatype: 'BYTES', data: ['I love this'] }] }, auth);
+    const sentiment = await postJson(
+      `${url}/v2/models/sentiment/infer`,
+      { inputs: [{ name: 'text', shape: [1], datatype: 'BYTES', data: ['I love this'] }] },
+      auth,
+    );
     const image = renderText('PRIVATE', 48, 192, { scale: 3 });
     const direction = encodeBinaryRequest({ inputs: [{ name: 'x', shape: [1, 3, 48, 192], datatype: 'FP32', values: [...image.chw] }] });
-    const ocr = await fetch(`${url}/v2/models/ocr-direction/infer`, { method: 'POST', headers: { 'inference-header-content-length': String(direction.headerLength), 'content-type': 'application/octet-stream', ...auth }, body: direction.body });
+    const ocr = await fetch(`${url}/v2/models/ocr-direction/infer`, {
+      method: 'POST',
+      headers: { 'inference-header-content-length': String(direction.headerLength), 'content-type': 'application/octet-stream', ...auth },
+      body: direction.body,
+    });
     const page = renderText('PRIVATE', 64, 192, { scale: 4 }); // the detector wants sides divisible by 32
     const detector = encodeBinaryRequest({ inputs: [{ name: 'x', shape: [1, 3, 64, 192], datatype: 'FP32', values: [...page.chw] }] });
-    const det = await fetch(`${url}/v2/models/ocr-detector/infer`, { method: 'POST', headers: { 'inference-header-content-length': String(detector.headerLength), 'content-type': 'application/octet-stream', ...auth }, body: detector.body });
-    const vad = await postJson(`${url}/v2/models/silero-vad/infer`, { inputs: [
-      { name: 'input', shape: [1, 512], datatype: 'FP32', data: new Array(512).fill(0) },
-      { name: 'state', shape: [2, 1, 128], datatype: 'FP32', data: new Array(256).fill(0) },
-      { name: 'sr', shape: [], datatype: 'INT64', data: [16000] },
-    ] }, auth);
+    const det = await fetch(`${url}/v2/models/ocr-detector/infer`, {
+      method: 'POST',
+      headers: { 'inference-header-content-length': String(detector.headerLength), 'content-type': 'application/octet-stream', ...auth },
+      body: detector.body,
+    });
+    const vad = await postJson(
+      `${url}/v2/models/silero-vad/infer`,
+      {
+        inputs: [
+          { name: 'input', shape: [1, 512], datatype: 'FP32', data: new Array(512).fill(0) },
+          { name: 'state', shape: [2, 1, 128], datatype: 'FP32', data: new Array(256).fill(0) },
+          { name: 'sr', shape: [], datatype: 'INT64', data: [16000] },
+        ],
+      },
+      auth,
+    );
     const statuses = [sentiment.status, ocr.status, det.status, vad.status];
 
     process.kill(Number(listening.pid), 'SIGTERM');
     await server.exited;
-    const calls = parseSocketCalls(readFileSync(traceFile, "utf8"));
+    const calls = parseSocketCalls(readFileSync(traceFile, 'utf8'));
     // The trace really recorded the server's sockets: its own listening socket was bound on loopback.
     expect(calls.some((c) => c.call === 'bind' && c.address === '127.0.0.1')).toBe(true);
     expect(nonLoopbackCalls(calls).map((c) => c.line)).toEqual([]);

@@ -27,8 +27,16 @@ describe('rate limits', () => {
 
   it('limits each key by the limit stored with it, with RateLimit headers, 429 and Retry-After', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
-    const { token } = server.app.sluice.apiKeys.create({ name: 'limited', scopes: ['models:read'], rateLimit: { max: 3, windowMs: 60_000 } });
-    const { token: other } = server.app.sluice.apiKeys.create({ name: 'neighbour', scopes: ['models:read'], rateLimit: { max: 3, windowMs: 60_000 } });
+    const { token } = server.app.sluice.apiKeys.create({
+      name: 'limited',
+      scopes: ['models:read'],
+      rateLimit: { max: 3, windowMs: 60_000 },
+    });
+    const { token: other } = server.app.sluice.apiKeys.create({
+      name: 'neighbour',
+      scopes: ['models:read'],
+      rateLimit: { max: 3, windowMs: 60_000 },
+    });
     for (let i = 0; i < 3; i++) {
       const ok = await read(token);
       expect(ok.status).toBe(200);

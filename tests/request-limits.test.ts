@@ -24,7 +24,11 @@ describe('request limits and deadlines', () => {
   let server: TestServer;
   let strict: TestServer;
   const embed = (target: TestServer, texts: string[]) =>
-    postJson(`${target.url}/v2/models/encoder/infer`, { inputs: [{ name: 'text', datatype: 'BYTES', shape: [texts.length], data: texts }] }, target.auth);
+    postJson(
+      `${target.url}/v2/models/encoder/infer`,
+      { inputs: [{ name: 'text', datatype: 'BYTES', shape: [texts.length], data: texts }] },
+      target.auth,
+    );
 
   beforeAll(async () => {
     repository = mkdtempSync(path.join(tmpdir(), 'sluice-limits-'));
@@ -40,13 +44,19 @@ describe('request limits and deadlines', () => {
   });
 
   it('refuses too many items, a too long text and too much text in all with 413s, before any work', async () => {
-    const many = await embed(server, Array.from({ length: 2049 }, () => 'a'));
+    const many = await embed(
+      server,
+      Array.from({ length: 2049 }, () => 'a'),
+    );
     expect(many.status).toBe(413);
     expect(many.json.code).toBe('SLUICE_ERR_TOO_MANY_ITEMS');
     const long = await embed(server, ['x'.repeat(64 * 1024 + 1)]);
     expect(long.status).toBe(413);
     expect(long.json.code).toBe('SLUICE_ERR_TEXT_TOO_LARGE');
-    const total = await embed(server, Array.from({ length: 70 }, () => LONG_TEXT));
+    const total = await embed(
+      server,
+      Array.from({ length: 70 }, () => LONG_TEXT),
+    );
     expect(total.status).toBe(413);
     expect(total.json.code).toBe('SLUICE_ERR_TEXT_TOO_LARGE');
     const openai = await postJson(`${server.url}/v1/embeddings`, { model: 'encoder', input: ['x'.repeat(64 * 1024 + 1)] }, server.auth);
@@ -98,7 +108,9 @@ describe('request limits and deadlines', () => {
   it('recycles the worker of a native run that outlived its deadline, then serves again', async () => {
     const size = 1536;
     const image = renderText('HELLO WORLD HELLO', size, size, { scale: 24 });
-    const { body, headerLength } = encodeBinaryRequest({ inputs: [{ name: 'x', shape: [1, 3, size, size], datatype: 'FP32', values: [...image.chw] }] });
+    const { body, headerLength } = encodeBinaryRequest({
+      inputs: [{ name: 'x', shape: [1, 3, size, size], datatype: 'FP32', values: [...image.chw] }],
+    });
     const restartsBefore = strict.app.sluice.pool.health().workers[0]!.restarts;
     const response = await fetch(`${strict.url}/v2/models/ocr-detector/infer`, {
       method: 'POST',

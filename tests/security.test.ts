@@ -12,14 +12,29 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../packages/core/src/app.js';
 import { DEMO_MODELS, startTestServer, type TestServer } from './helpers/test-server.js';
 
-function raw(url: string, method: string, rawPath: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
+function raw(
+  url: string,
+  method: string,
+  rawPath: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: hostname, port, method, path: rawPath, headers: { ...headers, ...(body ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } : {}) } }, (res) => {
-      let text = '';
-      res.on('data', (chunk) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, body: text, headers: res.headers }));
-    });
+    const req = httpRequest(
+      {
+        host: hostname,
+        port,
+        method,
+        path: rawPath,
+        headers: { ...headers, ...(body ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } : {}) },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode!, body: text, headers: res.headers }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -83,28 +98,41 @@ describe('model names cannot escape the repository', () => {
 
   it('every route with a model name in the path refuses traversal attempts with a 4xx', async () => {
     // Every model-name route of the table is covered here.
-    const modelRoutes = server.app.sluiceRouteRules().filter((r) => r.url.includes(':model') && r.method !== 'HEAD').map((r) => `${r.method} ${r.url.replace(':model', '{m}').replace(':version', '1').replace(':alias', 'stable')}`);
+    const modelRoutes = server.app
+      .sluiceRouteRules()
+      .filter((r) => r.url.includes(':model') && r.method !== 'HEAD')
+      .map((r) => `${r.method} ${r.url.replace(':model', '{m}').replace(':version', '1').replace(':alias', 'stable')}`);
     expect(modelRoutes.sort()).toEqual(routes.map(([m, p]) => `${m} ${p}`).sort());
     const outcomes: string[] = [];
     for (const [method, pattern, body] of routes) {
       for (const name of TRAVERSALS) {
         const response = await raw(server.url, method, pattern.replace('{m}', name), server.auth, body);
         outcomes.push(`${response.status} ${method} ${pattern} ${name}`);
-        expect([400, 403, 404], `${method} ${pattern.replace('{m}', name)} -> ${response.status} ${response.body}`).toContain(response.status);
+        expect([400, 403, 404], `${method} ${pattern.replace('{m}', name)} -> ${response.status} ${response.body}`).toContain(
+          response.status,
+        );
       }
     }
     expect(outcomes.length).toBe(routes.length * TRAVERSALS.length);
   });
 
   it('unencoded dot segments do not reach a route either', async () => {
-    for (const rawPath of ['/v2/models/../../outside/infer', '/v2/repository/models/../outside/load', '/v2/models/./sentiment/../../outside']) {
+    for (const rawPath of [
+      '/v2/models/../../outside/infer',
+      '/v2/repository/models/../outside/load',
+      '/v2/models/./sentiment/../../outside',
+    ]) {
       const response = await raw(server.url, 'POST', rawPath, server.auth, '{}');
       expect([400, 404], `${rawPath} -> ${response.status}`).toContain(response.status);
     }
   });
 
   it('the model outside the repository was never loaded', async () => {
-    const index = await fetch(`${server.url}/v2/repository/index`, { method: 'POST', headers: { ...server.auth, 'content-type': 'application/json' }, body: '{}' }).then((r) => r.json()) as { name: string }[];
+    const index = (await fetch(`${server.url}/v2/repository/index`, {
+      method: 'POST',
+      headers: { ...server.auth, 'content-type': 'application/json' },
+      body: '{}',
+    }).then((r) => r.json())) as { name: string }[];
     expect(index.map((e) => e.name)).toEqual(['sentiment']);
   });
 
@@ -156,7 +184,10 @@ describe('headers, docs, CORS and body limits', () => {
   });
 
   it('answers no CORS unless origins are configured', async () => {
-    const preflight = await fetch(`${server.url}/v2/models/sentiment/infer`, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    const preflight = await fetch(`${server.url}/v2/models/sentiment/infer`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
     const simple = await fetch(`${server.url}/v2`, { headers: { ...server.auth, origin: 'https://evil.example' } });
     expect(simple.headers.get('access-control-allow-origin')).toBeNull();
@@ -165,11 +196,21 @@ describe('headers, docs, CORS and body limits', () => {
   it('allows exactly the configured origins, and rejects a wildcard at start', async () => {
     const cors = await startTestServer({ corsOrigins: ['https://app.example.com'] });
     try {
-      const ok = await fetch(`${cors.url}/v2/models/sentiment/infer`, { method: 'OPTIONS', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } });
+      const ok = await fetch(`${cors.url}/v2/models/sentiment/infer`, {
+        method: 'OPTIONS',
+        headers: {
+          origin: 'https://app.example.com',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization,content-type',
+        },
+      });
       expect(ok.status).toBe(204);
       expect(ok.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
       expect(ok.headers.get('access-control-allow-headers')).toContain('authorization');
-      const other = await fetch(`${cors.url}/v2/models/sentiment/infer`, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+      const other = await fetch(`${cors.url}/v2/models/sentiment/infer`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+      });
       expect(other.headers.get('access-control-allow-origin')).toBeNull();
       // The preflight needs no key; the real request still does.
       expect((await fetch(`${cors.url}/v2`, { headers: { origin: 'https://app.example.com' } })).status).toBe(401);
@@ -178,7 +219,9 @@ describe('headers, docs, CORS and body limits', () => {
     }
     const data = mkdtempSync(path.join(tmpdir(), 'sluice-cors-'));
     try {
-      await expect(buildApp({ models: DEMO_MODELS, data, workers: 1, logLevel: 'silent', corsOrigins: ['*'] })).rejects.toThrow(/invalid configuration "corsOrigins"/);
+      await expect(buildApp({ models: DEMO_MODELS, data, workers: 1, logLevel: 'silent', corsOrigins: ['*'] })).rejects.toThrow(
+        /invalid configuration "corsOrigins"/,
+      );
     } finally {
       rmSync(data, { recursive: true, force: true });
     }

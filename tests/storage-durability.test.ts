@@ -29,7 +29,9 @@ function writeUntilKilled(dataDir: string, rows: number): Promise<{ committed: s
       for (const line of lines) if (/^[0-9a-f]{12}$/.test(line)) committed.push(line);
       if (committed.length >= rows && child.exitCode === null && !child.killed) child.kill('SIGKILL');
     });
-    child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve({ committed, signal }) : reject(new Error(`writer exited with ${code}: ${stderr}`))));
+    child.on('exit', (code, signal) =>
+      signal === 'SIGKILL' ? resolve({ committed, signal }) : reject(new Error(`writer exited with ${code}: ${stderr}`)),
+    );
   });
 }
 

@@ -18,7 +18,9 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 let counter = 0;
 const freshDir = () => path.join(scratch, `data-${counter++}`);
 
-const journal = JSON.parse(readFileSync(path.join(CORE_MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as { entries: { tag: string }[] };
+const journal = JSON.parse(readFileSync(path.join(CORE_MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as {
+  entries: { tag: string }[];
+};
 const ALL_TAGS = journal.entries.map((e) => e.tag);
 
 function columns(database: ReturnType<typeof openDatabase>, table: string): string[] {
@@ -38,11 +40,27 @@ describe('core migrations', () => {
       expect(database.migrations.applied).toEqual(ALL_TAGS);
       expect(database.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(database.sqlite.pragma('synchronous', { simple: true })).toBe(2); // FULL
-      expect(columns(database, 'api_keys')).toEqual(['id', 'name', 'secret_hash', 'scopes', 'models', 'created_at', 'expires_at', 'revoked_at', 'rate_limit_max', 'rate_limit_window_ms', 'last_used_at']);
-      const indexes = (database.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'api_keys'").all() as { name: string }[]).map((i) => i.name);
+      expect(columns(database, 'api_keys')).toEqual([
+        'id',
+        'name',
+        'secret_hash',
+        'scopes',
+        'models',
+        'created_at',
+        'expires_at',
+        'revoked_at',
+        'rate_limit_max',
+        'rate_limit_window_ms',
+        'last_used_at',
+      ]);
+      const indexes = (
+        database.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'api_keys'").all() as { name: string }[]
+      ).map((i) => i.name);
       expect(indexes).toContain('api_keys_created_at_idx');
       expect(migrateCore(database).applied).toEqual([]);
-      expect((database.sqlite.prepare(`SELECT count(*) AS n FROM ${CORE_MIGRATIONS_TABLE}`).get() as { n: number }).n).toBe(ALL_TAGS.length);
+      expect((database.sqlite.prepare(`SELECT count(*) AS n FROM ${CORE_MIGRATIONS_TABLE}`).get() as { n: number }).n).toBe(
+        ALL_TAGS.length,
+      );
     } finally {
       database.close();
     }
@@ -57,7 +75,8 @@ describe('core migrations', () => {
     const old = openDatabase(dir);
     expect(runMigrations(old, { folder: previous, table: CORE_MIGRATIONS_TABLE }).applied).toEqual(['0000_api_keys']);
     expect(columns(old, 'api_keys')).not.toContain('rate_limit_max');
-    old.sqlite.prepare('INSERT INTO api_keys (id, name, secret_hash, scopes, models, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+    old.sqlite
+      .prepare('INSERT INTO api_keys (id, name, secret_hash, scopes, models, created_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run('0123456789ab', 'from-v0', 'a'.repeat(64), '["infer"]', null, 1_700_000_000_000);
     old.close();
 
@@ -81,7 +100,9 @@ describe('core migrations', () => {
       database.sqlite.prepare('INSERT INTO example_notes (body) VALUES (?)').run('hello');
       // Core's history is untouched by the plugin's (its timestamps are older than core's, on purpose).
       expect(migrateCore(database).applied).toEqual([]);
-      expect((database.sqlite.prepare(`SELECT count(*) AS n FROM ${CORE_MIGRATIONS_TABLE}`).get() as { n: number }).n).toBe(ALL_TAGS.length);
+      expect((database.sqlite.prepare(`SELECT count(*) AS n FROM ${CORE_MIGRATIONS_TABLE}`).get() as { n: number }).n).toBe(
+        ALL_TAGS.length,
+      );
       expect(() => runMigrations(database, { folder, table: 'bad name; drop table api_keys' })).toThrow(/invalid migrations table name/);
     } finally {
       database.close();
@@ -92,7 +113,10 @@ describe('core migrations', () => {
     const dir = freshDir();
     const runs = [0, 1, 2].map(() => runCli(['db', 'migrate', '--json', '--data', dir]));
     const exits = await Promise.all(runs.map((r) => r.exited));
-    expect(exits.map((e) => e.code), runs.map((r) => r.stderr.join('')).join('\n')).toEqual([0, 0, 0]);
+    expect(
+      exits.map((e) => e.code),
+      runs.map((r) => r.stderr.join('')).join('\n'),
+    ).toEqual([0, 0, 0]);
     const applied = runs.map((r) => (r.lines[0] as { applied: string[] }).applied);
     // Exactly one process applied the migrations; the others found the database up to date.
     expect(applied.filter((a) => a.length > 0)).toEqual([ALL_TAGS]);

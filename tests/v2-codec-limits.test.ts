@@ -40,10 +40,16 @@ describe('V2 codec limits', () => {
   });
 
   it('still takes nested row-major data up to the limit', async () => {
-    const response = await infer('identity_fp32_rank4', `{"inputs":[{"name":"x","shape":[1,1,1,1],"datatype":"FP32","data":${nested(4, '2.5')}}]}`);
+    const response = await infer(
+      'identity_fp32_rank4',
+      `{"inputs":[{"name":"x","shape":[1,1,1,1],"datatype":"FP32","data":${nested(4, '2.5')}}]}`,
+    );
     expect(response.status).toBe(200);
     expect(response.json.outputs[0]).toMatchObject({ name: 'y', shape: [1, 1, 1, 1], data: [2.5] });
-    const deepest = await infer('identity_fp32', `{"inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":${nested(MAX_DATA_NESTING, '1')}}]}`);
+    const deepest = await infer(
+      'identity_fp32',
+      `{"inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":${nested(MAX_DATA_NESTING, '1')}}]}`,
+    );
     expect(deepest.status).toBe(200);
   });
 
@@ -63,10 +69,14 @@ describe('V2 codec limits', () => {
   });
 
   it('refuses duplicate requested outputs with a 400, as Triton does', async () => {
-    const response = await postJson(`${server.url}/v2/models/identity_fp32/infer`, {
-      inputs: [{ name: 'x', shape: [2], datatype: 'FP32', data: [1, 2] }],
-      outputs: [{ name: 'y' }, { name: 'y_copy' }, { name: 'y' }],
-    }, server.auth);
+    const response = await postJson(
+      `${server.url}/v2/models/identity_fp32/infer`,
+      {
+        inputs: [{ name: 'x', shape: [2], datatype: 'FP32', data: [1, 2] }],
+        outputs: [{ name: 'y' }, { name: 'y_copy' }, { name: 'y' }],
+      },
+      server.auth,
+    );
     expect(response.status).toBe(400);
     expect(response.json).toEqual({ error: 'output "y" was requested more than once', code: 'SLUICE_ERR_OUTPUT_DUPLICATE' });
   });
@@ -78,7 +88,14 @@ describe('V2 codec limits', () => {
       return json + ' '.repeat(length - json.length);
     }
 
-    it.each([['0x6f', 0x6f], ['1e2', 100], ['0b1100100', 100], ['100.0', 100], ['+100', 100], ['', 0]])('refuses %j', async (value, length) => {
+    it.each([
+      ['0x6f', 0x6f],
+      ['1e2', 100],
+      ['0b1100100', 100],
+      ['100.0', 100],
+      ['+100', 100],
+      ['', 0],
+    ])('refuses %j', async (value, length) => {
       const response = await infer('identity_fp32', headerOf(Math.max(length, 80)), { 'inference-header-content-length': value });
       expect(response.status).toBe(400);
       expect(response.json).toMatchObject({ code: 'SLUICE_ERR_BINARY_DATA' });
@@ -95,17 +112,35 @@ describe('empty tensors', () => {
   it('are refused before they reach ONNX Runtime (Silero VAD with batch 0 used to abort the process)', async () => {
     const server = await startTestServer();
     try {
-      const response = await postJson(`${server.url}/v2/models/silero-vad/infer`, { inputs: [
-        { name: 'input', shape: [0, 256], datatype: 'FP32', data: [] },
-        { name: 'state', shape: [2, 0, 128], datatype: 'FP32', data: [] },
-        { name: 'sr', shape: [], datatype: 'INT64', data: [16000] },
-      ] }, server.auth);
+      const response = await postJson(
+        `${server.url}/v2/models/silero-vad/infer`,
+        {
+          inputs: [
+            { name: 'input', shape: [0, 256], datatype: 'FP32', data: [] },
+            { name: 'state', shape: [2, 0, 128], datatype: 'FP32', data: [] },
+            { name: 'sr', shape: [], datatype: 'INT64', data: [16000] },
+          ],
+        },
+        server.auth,
+      );
       expect(response.status).toBe(400);
       expect(response.json).toMatchObject({ code: 'SLUICE_ERR_SHAPE_MISMATCH' });
       expect(response.json.error).toContain('every dimension must be at least 1');
-      const sentiment = await postJson(`${server.url}/v2/models/sentiment/infer`, { inputs: [{ name: 'text', shape: [0], datatype: 'BYTES', data: [] }] }, server.auth);
+      const sentiment = await postJson(
+        `${server.url}/v2/models/sentiment/infer`,
+        { inputs: [{ name: 'text', shape: [0], datatype: 'BYTES', data: [] }] },
+        server.auth,
+      );
       expect(sentiment.status).toBe(400);
-      expect((await postJson(`${server.url}/v2/models/sentiment/infer`, { inputs: [{ name: 'text', shape: [1], datatype: 'BYTES', data: ['good'] }] }, server.auth)).status).toBe(200);
+      expect(
+        (
+          await postJson(
+            `${server.url}/v2/models/sentiment/infer`,
+            { inputs: [{ name: 'text', shape: [1], datatype: 'BYTES', data: ['good'] }] },
+            server.auth,
+          )
+        ).status,
+      ).toBe(200);
     } finally {
       await server.close();
     }
@@ -125,7 +160,11 @@ describe('very many BYTES elements', () => {
     const server = await startTestServer();
     try {
       const texts = Array.from({ length: 130_000 }, () => 'good');
-      const response = await postJson(`${server.url}/v2/models/sentiment/infer`, { inputs: [{ name: 'text', shape: [texts.length], datatype: 'BYTES', data: texts }], outputs: [{ name: 'score' }] }, server.auth);
+      const response = await postJson(
+        `${server.url}/v2/models/sentiment/infer`,
+        { inputs: [{ name: 'text', shape: [texts.length], datatype: 'BYTES', data: texts }], outputs: [{ name: 'score' }] },
+        server.auth,
+      );
       // A per-request batch bound (a 4xx naming the limit) is a fine answer too; a 422 from the runtime is not.
       if (response.status !== 200) expect(response.status).toBeOneOf([400, 413]);
       else expect(response.json.outputs[0].shape).toEqual([130_000]);

@@ -54,7 +54,11 @@ describe('Open Inference Protocol datatypes', () => {
       const url = `${server.url}/v2/models/identity_${datatype.toLowerCase()}/infer`;
       const nested = [values.slice(0, 3), values.slice(3)];
       for (const data of [values, nested]) {
-        const { status, json, text } = await postJson(url, { id: `req-${datatype}`, inputs: [{ name: 'x', shape: [2, 3], datatype, data }] }, auth());
+        const { status, json, text } = await postJson(
+          url,
+          { id: `req-${datatype}`, inputs: [{ name: 'x', shape: [2, 3], datatype, data }] },
+          auth(),
+        );
         expect(status, text).toBe(200);
         expect(json.id).toBe(`req-${datatype}`);
         expect(json.model_name).toBe(`identity_${datatype.toLowerCase()}`);
@@ -68,7 +72,13 @@ describe('Open Inference Protocol datatypes', () => {
     });
 
     it(`${datatype}: binary tensor data extension in and out`, async () => {
-      const { body, headerLength } = encodeBinaryRequest({ inputs: [{ name: 'x', shape: [2, 3], datatype, values }], outputs: [{ name: 'y', binary: true }, { name: 'y_copy', binary: false }] });
+      const { body, headerLength } = encodeBinaryRequest({
+        inputs: [{ name: 'x', shape: [2, 3], datatype, values }],
+        outputs: [
+          { name: 'y', binary: true },
+          { name: 'y_copy', binary: false },
+        ],
+      });
       const response = await fetch(`${server.url}/v2/models/identity_${datatype.toLowerCase()}/infer`, {
         method: 'POST',
         headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(headerLength), ...auth() },
@@ -76,7 +86,10 @@ describe('Open Inference Protocol datatypes', () => {
       });
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toContain('application/octet-stream');
-      const decoded = decodeBinaryResponse(Buffer.from(await response.arrayBuffer()), Number(response.headers.get('inference-header-content-length')));
+      const decoded = decodeBinaryResponse(
+        Buffer.from(await response.arrayBuffer()),
+        Number(response.headers.get('inference-header-content-length')),
+      );
       const y = decoded.outputs.find((o) => o.name === 'y')!;
       expect(y.parameters?.binary_data_size).toBeGreaterThanOrEqual(0);
       close(y.values, values, datatype);
@@ -87,10 +100,14 @@ describe('Open Inference Protocol datatypes', () => {
 
   it('parameters.binary_data_output makes every output binary', async () => {
     const values = JSON_SAMPLES.FP32!;
-    const { status, headers, text } = await postJson(`${server.url}/v2/models/identity_fp32/infer`, {
-      parameters: { binary_data_output: true },
-      inputs: [{ name: 'x', shape: [2, 3], datatype: 'FP32', data: values }],
-    }, auth());
+    const { status, headers, text } = await postJson(
+      `${server.url}/v2/models/identity_fp32/infer`,
+      {
+        parameters: { binary_data_output: true },
+        inputs: [{ name: 'x', shape: [2, 3], datatype: 'FP32', data: values }],
+      },
+      auth(),
+    );
     expect(status, text).toBe(200);
     const headerLength = Number(headers.get('inference-header-content-length'));
     const header = JSON.parse(text.slice(0, headerLength));
@@ -99,7 +116,12 @@ describe('Open Inference Protocol datatypes', () => {
 
   it('FP16 travels exactly as raw half-precision bits through the binary extension', async () => {
     const bits = new Uint16Array([0x3c00, 0xc000, 0x7bff, 0x0001, 0x8000, 0x3555]);
-    const headerJson = Buffer.from(JSON.stringify({ inputs: [{ name: 'x', shape: [2, 3], datatype: 'FP16', parameters: { binary_data_size: 12 } }], outputs: [{ name: 'y', parameters: { binary_data: true } }] }));
+    const headerJson = Buffer.from(
+      JSON.stringify({
+        inputs: [{ name: 'x', shape: [2, 3], datatype: 'FP16', parameters: { binary_data_size: 12 } }],
+        outputs: [{ name: 'y', parameters: { binary_data: true } }],
+      }),
+    );
     const response = await fetch(`${server.url}/v2/models/identity_fp16/infer`, {
       method: 'POST',
       headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(headerJson.byteLength), ...auth() },
@@ -108,23 +130,33 @@ describe('Open Inference Protocol datatypes', () => {
     expect(response.status).toBe(200);
     const body = Buffer.from(await response.arrayBuffer());
     const headerLength = Number(response.headers.get('inference-header-content-length'));
-    const returned = new Uint16Array(body.subarray(headerLength).buffer.slice(body.byteOffset + headerLength, body.byteOffset + body.byteLength));
+    const returned = new Uint16Array(
+      body.subarray(headerLength).buffer.slice(body.byteOffset + headerLength, body.byteOffset + body.byteLength),
+    );
     expect([...returned]).toEqual([...bits]);
   });
 
   it('returns only the requested outputs', async () => {
-    const { status, json } = await postJson(`${server.url}/v2/models/identity_int32/infer`, {
-      inputs: [{ name: 'x', shape: [1, 2], datatype: 'INT32', data: [7, 8] }],
-      outputs: [{ name: 'y_copy' }],
-    }, auth());
+    const { status, json } = await postJson(
+      `${server.url}/v2/models/identity_int32/infer`,
+      {
+        inputs: [{ name: 'x', shape: [1, 2], datatype: 'INT32', data: [7, 8] }],
+        outputs: [{ name: 'y_copy' }],
+      },
+      auth(),
+    );
     expect(status).toBe(200);
     expect(json.outputs).toEqual([{ name: 'y_copy', datatype: 'INT32', shape: [1, 2], data: [7, 8] }]);
   });
 
   it('addresses a version explicitly', async () => {
-    const { status, json } = await postJson(`${server.url}/v2/models/identity_int8/versions/1/infer`, {
-      inputs: [{ name: 'x', shape: [1, 1], datatype: 'INT8', data: [5] }],
-    }, auth());
+    const { status, json } = await postJson(
+      `${server.url}/v2/models/identity_int8/versions/1/infer`,
+      {
+        inputs: [{ name: 'x', shape: [1, 1], datatype: 'INT8', data: [5] }],
+      },
+      auth(),
+    );
     expect(status).toBe(200);
     expect(json.model_version).toBe('1');
   });

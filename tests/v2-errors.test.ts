@@ -14,8 +14,11 @@ describe('Open Inference Protocol errors', () => {
   let server: TestServer;
   let repository: string;
   const auth = () => server.auth ?? {};
-  const infer = (model: string, body: unknown, headers: Record<string, string> = {}) => postJson(`${server.url}/v2/models/${model}/infer`, body, { ...auth(), ...headers });
-  const x = (over: Record<string, unknown> = {}) => ({ inputs: [{ name: 'x', shape: [2, 3], datatype: 'FP32', data: [1, 2, 3, 4, 5, 6], ...over }] });
+  const infer = (model: string, body: unknown, headers: Record<string, string> = {}) =>
+    postJson(`${server.url}/v2/models/${model}/infer`, body, { ...auth(), ...headers });
+  const x = (over: Record<string, unknown> = {}) => ({
+    inputs: [{ name: 'x', shape: [2, 3], datatype: 'FP32', data: [1, 2, 3, 4, 5, 6], ...over }],
+  });
 
   beforeAll(async () => {
     repository = mkdtempSync(path.join(tmpdir(), 'sluice-errors-'));
@@ -36,17 +39,47 @@ describe('Open Inference Protocol errors', () => {
     ['unknown version', () => infer('fixed_fp32/versions/9', x()), 404, 'SLUICE_ERR_VERSION_NOT_FOUND'],
     ['unknown alias', () => infer('fixed_fp32/versions/canary', x()), 404, 'SLUICE_ERR_VERSION_NOT_FOUND'],
     ['unknown input name', () => infer('fixed_fp32', x({ name: 'nope' })), 400, 'SLUICE_ERR_INPUT_UNKNOWN'],
-    ['duplicate input', () => infer('fixed_fp32', { inputs: [{ name: 'x', shape: [2, 3], datatype: 'FP32', data: [1, 2, 3, 4, 5, 6] }, { name: 'x', shape: [2, 3], datatype: 'FP32', data: [1, 2, 3, 4, 5, 6] }] }), 400, 'SLUICE_ERR_INPUT_DUPLICATE'],
+    [
+      'duplicate input',
+      () =>
+        infer('fixed_fp32', {
+          inputs: [
+            { name: 'x', shape: [2, 3], datatype: 'FP32', data: [1, 2, 3, 4, 5, 6] },
+            { name: 'x', shape: [2, 3], datatype: 'FP32', data: [1, 2, 3, 4, 5, 6] },
+          ],
+        }),
+      400,
+      'SLUICE_ERR_INPUT_DUPLICATE',
+    ],
     ['wrong datatype', () => infer('fixed_fp32', x({ datatype: 'INT32', data: [1, 2, 3, 4, 5, 6] })), 400, 'SLUICE_ERR_DATATYPE_MISMATCH'],
     ['wrong shape', () => infer('fixed_fp32', x({ shape: [3, 2] })), 400, 'SLUICE_ERR_SHAPE_MISMATCH'],
     ['wrong rank', () => infer('dynamic_fp32', x({ shape: [6] })), 400, 'SLUICE_ERR_SHAPE_MISMATCH'],
     ['too few elements', () => infer('fixed_fp32', x({ data: [1, 2, 3] })), 400, 'SLUICE_ERR_ELEMENT_COUNT'],
-    ['too many elements (nested)', () => infer('fixed_fp32', x({ data: [[1, 2, 3, 4], [5, 6, 7]] })), 400, 'SLUICE_ERR_ELEMENT_COUNT'],
+    [
+      'too many elements (nested)',
+      () =>
+        infer(
+          'fixed_fp32',
+          x({
+            data: [
+              [1, 2, 3, 4],
+              [5, 6, 7],
+            ],
+          }),
+        ),
+      400,
+      'SLUICE_ERR_ELEMENT_COUNT',
+    ],
     ['a string in an FP32 tensor', () => infer('fixed_fp32', x({ data: [1, 2, 'three', 4, 5, 6] })), 400, 'SLUICE_ERR_INVALID_DATA'],
     ['unknown datatype', () => infer('fixed_fp32', x({ datatype: 'FP8' })), 400, 'SLUICE_ERR_BAD_REQUEST'],
     ['negative dimension', () => infer('fixed_fp32', x({ shape: [-1, 3] })), 400, 'SLUICE_ERR_BAD_REQUEST'],
     ['no inputs', () => infer('fixed_fp32', { inputs: [] }), 400, 'SLUICE_ERR_BAD_REQUEST'],
-    ['data missing', () => infer('fixed_fp32', { inputs: [{ name: 'x', shape: [2, 3], datatype: 'FP32' }] }), 400, 'SLUICE_ERR_BAD_REQUEST'],
+    [
+      'data missing',
+      () => infer('fixed_fp32', { inputs: [{ name: 'x', shape: [2, 3], datatype: 'FP32' }] }),
+      400,
+      'SLUICE_ERR_BAD_REQUEST',
+    ],
     ['unknown output', () => infer('fixed_fp32', { ...x(), outputs: [{ name: 'nope' }] }), 400, 'SLUICE_ERR_OUTPUT_UNKNOWN'],
     ['model that failed to load', () => infer('broken', x()), 503, 'SLUICE_ERR_MODEL_NOT_READY'],
   ];
@@ -71,7 +104,11 @@ describe('Open Inference Protocol errors', () => {
   });
 
   it('malformed JSON -> 400', async () => {
-    const response = await fetch(`${server.url}/v2/models/fixed_fp32/infer`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth() }, body: '{"inputs": [' });
+    const response = await fetch(`${server.url}/v2/models/fixed_fp32/infer`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...auth() },
+      body: '{"inputs": [',
+    });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ code: 'SLUICE_ERR_BAD_REQUEST' });
   });
@@ -84,10 +121,15 @@ describe('Open Inference Protocol errors', () => {
   });
 
   it('binary extension: header length past the body, sizes that do not add up, unclaimed bytes -> 400', async () => {
-    const header = Buffer.from(JSON.stringify({ inputs: [{ name: 'x', shape: [2, 3], datatype: 'FP32', parameters: { binary_data_size: 24 } }] }));
-    const send = (body: Buffer, headerLength: number) => fetch(`${server.url}/v2/models/fixed_fp32/infer`, {
-      method: 'POST', headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(headerLength), ...auth() }, body,
-    });
+    const header = Buffer.from(
+      JSON.stringify({ inputs: [{ name: 'x', shape: [2, 3], datatype: 'FP32', parameters: { binary_data_size: 24 } }] }),
+    );
+    const send = (body: Buffer, headerLength: number) =>
+      fetch(`${server.url}/v2/models/fixed_fp32/infer`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(headerLength), ...auth() },
+        body,
+      });
     const tooLong = await send(Buffer.concat([header, Buffer.alloc(24)]), header.byteLength + 100);
     expect(tooLong.status).toBe(400);
     expect(((await tooLong.json()) as { code: string }).code).toBe('SLUICE_ERR_BINARY_DATA');

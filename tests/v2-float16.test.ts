@@ -50,12 +50,19 @@ describe('FP16 conversion', () => {
     let repository: string;
     beforeAll(async () => {
       repository = mkdtempSync(path.join(tmpdir(), 'sluice-fp16-'));
-      writeModel(repository, 'cast_fp16', 1, serialize(makeModel({
-        name: 'cast_fp16',
-        nodes: [makeNode('Cast', ['x'], ['y'], { to: dataTypeOf('float16') })],
-        inputs: [makeTensorValueInfo('x', 'float32', ['n'])],
-        outputs: [makeTensorValueInfo('y', 'float16', ['n'])],
-      })));
+      writeModel(
+        repository,
+        'cast_fp16',
+        1,
+        serialize(
+          makeModel({
+            name: 'cast_fp16',
+            nodes: [makeNode('Cast', ['x'], ['y'], { to: dataTypeOf('float16') })],
+            inputs: [makeTensorValueInfo('x', 'float32', ['n'])],
+            outputs: [makeTensorValueInfo('y', 'float16', ['n'])],
+          }),
+        ),
+      );
       writeModel(repository, 'identity_fp16', 1, identityModel('float16', ['n']));
       server = await startTestServer({ models: repository });
     });
@@ -65,11 +72,17 @@ describe('FP16 conversion', () => {
     });
 
     async function halfBitsFrom(model: string, datatype: 'FP32' | 'FP16', values: number[]): Promise<number[]> {
-      const header = Buffer.from(JSON.stringify({
-        inputs: [{ name: 'x', shape: [values.length], datatype, data: values }],
-        outputs: [{ name: 'y', parameters: { binary_data: true } }],
-      }));
-      const response = await fetch(`${server.url}/v2/models/${model}/infer`, { method: 'POST', headers: { 'content-type': 'application/json', ...server.auth }, body: header });
+      const header = Buffer.from(
+        JSON.stringify({
+          inputs: [{ name: 'x', shape: [values.length], datatype, data: values }],
+          outputs: [{ name: 'y', parameters: { binary_data: true } }],
+        }),
+      );
+      const response = await fetch(`${server.url}/v2/models/${model}/infer`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...server.auth },
+        body: header,
+      });
       expect(response.status).toBe(200);
       const body = Buffer.from(await response.arrayBuffer());
       const start = Number(response.headers.get('inference-header-content-length'));

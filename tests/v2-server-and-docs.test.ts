@@ -26,8 +26,14 @@ describe('server endpoints', () => {
   });
 
   it('GET /v2/models/{m}/ready and /versions/{v}/ready', async () => {
-    expect(await getJson(`${server.url}/v2/models/sentiment/ready`, auth())).toMatchObject({ status: 200, json: { name: 'sentiment', ready: true } });
-    expect(await getJson(`${server.url}/v2/models/sentiment/versions/1/ready`, auth())).toMatchObject({ status: 200, json: { ready: true } });
+    expect(await getJson(`${server.url}/v2/models/sentiment/ready`, auth())).toMatchObject({
+      status: 200,
+      json: { name: 'sentiment', ready: true },
+    });
+    expect(await getJson(`${server.url}/v2/models/sentiment/versions/1/ready`, auth())).toMatchObject({
+      status: 200,
+      json: { ready: true },
+    });
   });
 
   it('GET /v2/models/{m} describes the task view of a text model', async () => {
@@ -43,11 +49,21 @@ describe('server endpoints', () => {
     expect(json.openapi).toMatch(/^3\./);
     const paths = Object.keys(json.paths);
     for (const route of [
-      '/v2/health/live', '/v2/health/ready', '/v2', '/v2/models/{model}', '/v2/models/{model}/versions/{version}',
-      '/v2/models/{model}/ready', '/v2/models/{model}/versions/{version}/ready', '/v2/models/{model}/infer',
-      '/v2/models/{model}/versions/{version}/infer', '/v2/repository/index', '/v2/repository/models/{model}/load',
-      '/v2/repository/models/{model}/unload', '/metrics',
-    ]) expect(paths).toContain(route);
+      '/v2/health/live',
+      '/v2/health/ready',
+      '/v2',
+      '/v2/models/{model}',
+      '/v2/models/{model}/versions/{version}',
+      '/v2/models/{model}/ready',
+      '/v2/models/{model}/versions/{version}/ready',
+      '/v2/models/{model}/infer',
+      '/v2/models/{model}/versions/{version}/infer',
+      '/v2/repository/index',
+      '/v2/repository/models/{model}/load',
+      '/v2/repository/models/{model}/unload',
+      '/metrics',
+    ])
+      expect(paths).toContain(route);
     expect(json.paths['/v2/models/{model}/infer'].post.requestBody).toBeDefined();
   });
 
@@ -58,18 +74,37 @@ describe('server endpoints', () => {
   });
 
   it('exports Prometheus metrics per model and version', async () => {
-    await postJson(`${server.url}/v2/models/sentiment/infer`, { inputs: [{ name: 'text', shape: [3], datatype: 'BYTES', data: ['good', 'bad', 'fine'] }] }, auth());
-    await postJson(`${server.url}/v2/models/sentiment/infer`, { inputs: [{ name: 'nope', shape: [1], datatype: 'BYTES', data: ['x'] }] }, auth());
+    await postJson(
+      `${server.url}/v2/models/sentiment/infer`,
+      { inputs: [{ name: 'text', shape: [3], datatype: 'BYTES', data: ['good', 'bad', 'fine'] }] },
+      auth(),
+    );
+    await postJson(
+      `${server.url}/v2/models/sentiment/infer`,
+      { inputs: [{ name: 'nope', shape: [1], datatype: 'BYTES', data: ['x'] }] },
+      auth(),
+    );
     const response = await fetch(`${server.url}/metrics`, { headers: auth() });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/text\/plain/);
     const text = await response.text();
-    const value = (series: string) => Number(text.split('\n').find((line) => line.startsWith(series))?.split(' ').pop());
+    const value = (series: string) =>
+      Number(
+        text
+          .split('\n')
+          .find((line) => line.startsWith(series))
+          ?.split(' ')
+          .pop(),
+      );
     expect(value('sluice_inference_request_success_total{model="sentiment",version="1"}')).toBeGreaterThanOrEqual(1);
     expect(value('sluice_inference_count_total{model="sentiment",version="1"}')).toBeGreaterThanOrEqual(3);
     expect(value('sluice_inference_exec_count_total{model="sentiment",version="1"}')).toBeGreaterThanOrEqual(1);
     expect(value('sluice_inference_request_failure_total{code="SLUICE_ERR_INPUT_UNKNOWN",model="sentiment",version="1"}')).toBe(1);
-    for (const histogram of ['sluice_inference_request_duration_seconds', 'sluice_inference_queue_duration_seconds', 'sluice_inference_compute_duration_seconds']) {
+    for (const histogram of [
+      'sluice_inference_request_duration_seconds',
+      'sluice_inference_queue_duration_seconds',
+      'sluice_inference_compute_duration_seconds',
+    ]) {
       expect(value(`${histogram}_count{model="sentiment",version="1"}`)).toBeGreaterThanOrEqual(1);
       expect(text).toContain(`${histogram}_bucket{model="sentiment",version="1",le="+Inf"}`);
     }
@@ -77,7 +112,11 @@ describe('server endpoints', () => {
   });
 
   it('the repository index shows a model-limited key only its models', async () => {
-    const created = await postJson(`${server.url}/admin/keys`, { name: 'sentiment-reader', scopes: ['models:read'], models: ['sentiment'] }, auth());
+    const created = await postJson(
+      `${server.url}/admin/keys`,
+      { name: 'sentiment-reader', scopes: ['models:read'], models: ['sentiment'] },
+      auth(),
+    );
     expect(created.status).toBe(201);
     const limited = await postJson(`${server.url}/v2/repository/index`, {}, { authorization: `Bearer ${created.json.token}` });
     expect(limited.json.map((e: any) => e.name)).toEqual(['sentiment']);

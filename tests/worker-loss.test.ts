@@ -23,11 +23,18 @@ describe('a lost ORT worker', () => {
   let repository: { dir: string; remove(): void };
   const workers = () => server.app.sluice.pool.health().workers;
   const readiness = async () => (await fetch(`${server.url}/v2/health/ready`)).status;
-  const classify = (text: string) => postJson(`${server.url}/v2/models/sentiment/infer`, { inputs: [{ name: 'text', datatype: 'BYTES', shape: [1], data: [text] }] }, server.auth);
+  const classify = (text: string) =>
+    postJson(
+      `${server.url}/v2/models/sentiment/infer`,
+      { inputs: [{ name: 'text', datatype: 'BYTES', shape: [1], data: [text] }] },
+      server.auth,
+    );
 
   function detect(size: number) {
     const image = renderText('HELLO WORLD HELLO', size, size, { scale: 24 });
-    const { body, headerLength } = encodeBinaryRequest({ inputs: [{ name: 'x', shape: [1, 3, size, size], datatype: 'FP32', values: [...image.chw] }] });
+    const { body, headerLength } = encodeBinaryRequest({
+      inputs: [{ name: 'x', shape: [1, 3, size, size], datatype: 'FP32', values: [...image.chw] }],
+    });
     return fetch(`${server.url}/v2/models/ocr-detector/infer`, {
       method: 'POST',
       headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(headerLength), ...server.auth },

@@ -7,7 +7,11 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { AutoModelForCausalLM, AutoTokenizer, env, type Tensor } from '@huggingface/transformers';
 
-const { modelDir, prompts, maxNewTokens } = JSON.parse(process.env.BENCH_PEER!) as { modelDir: string; prompts: string[]; maxNewTokens: number };
+const { modelDir, prompts, maxNewTokens } = JSON.parse(process.env.BENCH_PEER!) as {
+  modelDir: string;
+  prompts: string[];
+  maxNewTokens: number;
+};
 env.allowRemoteModels = false;
 env.localModelPath = `${path.dirname(modelDir)}/`;
 const id = path.basename(modelDir);
@@ -15,7 +19,10 @@ const tokenizer = await AutoTokenizer.from_pretrained(id);
 const model = await AutoModelForCausalLM.from_pretrained(id, { dtype: 'fp32' });
 
 async function generate(prompt: string, tokens: number): Promise<number> {
-  const inputs = tokenizer.apply_chat_template([{ role: 'user', content: prompt }], { add_generation_prompt: true, return_dict: true }) as unknown as { input_ids: Tensor; attention_mask: Tensor };
+  const inputs = tokenizer.apply_chat_template([{ role: 'user', content: prompt }], {
+    add_generation_prompt: true,
+    return_dict: true,
+  }) as unknown as { input_ids: Tensor; attention_mask: Tensor };
   const output = (await model.generate({ ...inputs, max_new_tokens: tokens, do_sample: false })) as Tensor;
   return Number(output.dims[1]) - Number(inputs.input_ids.dims[1]);
 }

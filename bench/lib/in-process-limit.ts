@@ -18,7 +18,13 @@ export interface LimitPoint {
 }
 
 /** Measures in a fresh child process (tsx), returning its points. */
-export async function measureEncoderLimit(model: Uint8Array, tokenIds: number[], batchSizes: number[], threads: number, secondsPerPoint: number): Promise<LimitPoint[]> {
+export async function measureEncoderLimit(
+  model: Uint8Array,
+  tokenIds: number[],
+  batchSizes: number[],
+  threads: number,
+  secondsPerPoint: number,
+): Promise<LimitPoint[]> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sluice-bench-limit-'));
   const modelPath = path.join(dir, 'model.onnx');
   writeFileSync(modelPath, model);

@@ -3,9 +3,21 @@ import { performance } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
 import type { LimitPoint } from './in-process-limit.js';
 
-async function measure(model: Uint8Array | string, tokenIds: number[], batchSizes: number[], threads: number, secondsPerPoint: number): Promise<LimitPoint[]> {
-  const options: ort.InferenceSession.SessionOptions = { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' };
-  const session = typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
+async function measure(
+  model: Uint8Array | string,
+  tokenIds: number[],
+  batchSizes: number[],
+  threads: number,
+  secondsPerPoint: number,
+): Promise<LimitPoint[]> {
+  const options: ort.InferenceSession.SessionOptions = {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+  };
+  const session =
+    typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
   const points: LimitPoint[] = [];
   try {
     for (const batch of batchSizes) {
@@ -33,7 +45,13 @@ async function measure(model: Uint8Array | string, tokenIds: number[], batchSize
   return points;
 }
 
-const job = JSON.parse(process.env.BENCH_LIMIT!) as { modelPath: string; tokenIds: number[]; batchSizes: number[]; threads: number; secondsPerPoint: number };
+const job = JSON.parse(process.env.BENCH_LIMIT!) as {
+  modelPath: string;
+  tokenIds: number[];
+  batchSizes: number[];
+  threads: number;
+  secondsPerPoint: number;
+};
 const points = await measure(job.modelPath, job.tokenIds, job.batchSizes, job.threads, job.secondsPerPoint);
 process.stdout.write(JSON.stringify(points));
 process.exit(0);

@@ -62,5 +62,13 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 
 /** A load run as a row of the scenario's table. */
 export function loadRow(name: string, concurrency: number, result: LoadResult): ResultRow {
-  return { name, concurrency, throughput: result.requestsPerSecond, unit: 'req/s', p50Ms: result.p50Ms, p99Ms: result.p99Ms, errors: result.non2xx + result.errors };
+  return {
+    name,
+    concurrency,
+    throughput: result.requestsPerSecond,
+    unit: 'req/s',
+    p50Ms: result.p50Ms,
+    p99Ms: result.p99Ms,
+    errors: result.non2xx + result.errors,
+  };
 }

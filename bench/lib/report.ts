@@ -13,8 +13,21 @@ function table(headers: string[], rows: string[][]): string {
 const fixed = (value: number | undefined, digits = 1) => (value === undefined ? '' : value.toFixed(digits));
 
 export function formatScenario(name: string, result: ScenarioResult): string {
-  const rows = result.rows.map((r) => [r.name, r.concurrency === undefined ? '' : String(r.concurrency), `${fixed(r.throughput)} ${r.unit}`, fixed(r.p50Ms), fixed(r.p99Ms), r.errors === undefined ? '' : String(r.errors), r.note ?? '']);
-  const ratios = result.ratios.map((r) => [r.name, r.value.toFixed(2), r.target === undefined ? '' : `>= ${r.target}`, r.target === undefined ? '' : r.value >= r.target ? 'met' : 'MISSED']);
+  const rows = result.rows.map((r) => [
+    r.name,
+    r.concurrency === undefined ? '' : String(r.concurrency),
+    `${fixed(r.throughput)} ${r.unit}`,
+    fixed(r.p50Ms),
+    fixed(r.p99Ms),
+    r.errors === undefined ? '' : String(r.errors),
+    r.note ?? '',
+  ]);
+  const ratios = result.ratios.map((r) => [
+    r.name,
+    r.value.toFixed(2),
+    r.target === undefined ? '' : `>= ${r.target}`,
+    r.target === undefined ? '' : r.value >= r.target ? 'met' : 'MISSED',
+  ]);
   return [
     `## ${name}`,
     table(['measurement', 'conc.', 'throughput', 'p50 ms', 'p99 ms', 'errors', 'note'], rows),

@@ -20,7 +20,6 @@ export interface BenchServer {
 /** Longer than the abandoned requests take: at most a few batches of queued work. */
 const DRAIN_MS = 2000;
 
-
 export async function startSluice(options: Partial<ServerConfig> & { models: string }): Promise<BenchServer> {
   const data = mkdtempSync(path.join(tmpdir(), 'sluice-bench-data-'));
   const app = await buildApp({ logLevel: 'warn', ...options, data });

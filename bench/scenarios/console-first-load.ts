@@ -48,7 +48,11 @@ export const consoleFirstLoad: Scenario = {
       if (!trial.ok) throw new Error(`starting the trial failed: ${trial.status} ${await trial.text()}`);
       // Some traffic, so the overview, usage and audit pages have data to draw.
       for (let i = 0; i < 20; i++) {
-        await fetch(`${server.url}/v2/models/sentiment/infer`, { method: 'POST', headers: { ...server.headers, 'content-type': 'application/json' }, body: JSON.stringify({ inputs: [{ name: 'text', shape: [1], datatype: 'BYTES', data: ['I love this'] }] }) });
+        await fetch(`${server.url}/v2/models/sentiment/infer`, {
+          method: 'POST',
+          headers: { ...server.headers, 'content-type': 'application/json' },
+          body: JSON.stringify({ inputs: [{ name: 'text', shape: [1], datatype: 'BYTES', data: ['I love this'] }] }),
+        });
       }
       for (const target of PAGES) {
         const times: number[] = [];
@@ -57,7 +61,10 @@ export const consoleFirstLoad: Scenario = {
           try {
             if (target.name !== 'sign-in') {
               // As the sign-in page does it (same-origin POST), so the context holds the session cookie.
-              const signIn = await context.request.post(`${server.url}/auth/session`, { data: { apiKey: token }, headers: { origin: server.url } });
+              const signIn = await context.request.post(`${server.url}/auth/session`, {
+                data: { apiKey: token },
+                headers: { origin: server.url },
+              });
               if (!signIn.ok()) throw new Error(`console sign-in failed: ${signIn.status()}`);
             }
             const page = await context.newPage();
@@ -71,7 +78,14 @@ export const consoleFirstLoad: Scenario = {
           }
         }
         const worst = Math.max(...times);
-        rows.push({ name: `first load: ${target.name}`, throughput: 1000 / median(times), unit: 'loads/s', p50Ms: median(times), p99Ms: worst, note: `${LOADS_PER_PAGE} cold loads; p99 column = slowest` });
+        rows.push({
+          name: `first load: ${target.name}`,
+          throughput: 1000 / median(times),
+          unit: 'loads/s',
+          p50Ms: median(times),
+          p99Ms: worst,
+          note: `${LOADS_PER_PAGE} cold loads; p99 column = slowest`,
+        });
         ratios.push({ name: `1 s / slowest first load: ${target.name}`, value: TARGET_MS / worst, target: 1 });
       }
     } finally {

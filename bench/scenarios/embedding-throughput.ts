@@ -30,7 +30,14 @@ export const embeddingThroughput: Scenario = {
     const rows: ResultRow[] = [];
 
     const limit = await measureEncoderLimit(encoder, tokenIds, [1, 8, 16, 32, 64], cores, benchSeconds.limitPoint);
-    for (const point of limit) rows.push({ name: `in-process ORT, batch ${point.batchSize}`, throughput: point.itemsPerSecond, unit: 'items/s', p50Ms: point.msPerRun, note: 'p50 = ms per run' });
+    for (const point of limit)
+      rows.push({
+        name: `in-process ORT, batch ${point.batchSize}`,
+        throughput: point.itemsPerSecond,
+        unit: 'items/s',
+        p50Ms: point.msPerRun,
+        note: 'p50 = ms per run',
+      });
     const best = limit.reduce((a, b) => (b.itemsPerSecond > a.itemsPerSecond ? b : a));
 
     const repository = tempRepository('embedding');
@@ -40,14 +47,15 @@ export const embeddingThroughput: Scenario = {
     const sluiceRps: Record<string, Record<number, number>> = { 'minilm-batched': {}, minilm: {} };
     try {
       for (const model of ['minilm-batched', 'minilm']) {
-        const load = (connections: number, durationSeconds: number) => runLoad({
-          url: `${server.url}/v1/embeddings`,
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...server.headers },
-          body: JSON.stringify({ model, input: TEXT, encoding_format: 'base64' }),
-          connections,
-          durationSeconds,
-        });
+        const load = (connections: number, durationSeconds: number) =>
+          runLoad({
+            url: `${server.url}/v1/embeddings`,
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...server.headers },
+            body: JSON.stringify({ model, input: TEXT, encoding_format: 'base64' }),
+            connections,
+            durationSeconds,
+          });
         await load(32, benchSeconds.warmUp);
         for (const connections of CONCURRENCIES) {
           const result = await load(connections, benchSeconds.load);

@@ -44,7 +44,14 @@ async function streamOne(server: BenchServer, model: string, prompt: string): Pr
   const response = await fetch(`${server.url}/v1/chat/completions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...server.headers },
-    body: JSON.stringify({ model, messages: [{ role: 'user', content: prompt }], max_tokens: MAX_TOKENS, temperature: 0, stream: true, stream_options: { include_usage: true } }),
+    body: JSON.stringify({
+      model,
+      messages: [{ role: 'user', content: prompt }],
+      max_tokens: MAX_TOKENS,
+      temperature: 0,
+      stream: true,
+      stream_options: { include_usage: true },
+    }),
   });
   if (!response.ok) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
   const reader = response.body!.getReader();
@@ -73,12 +80,24 @@ async function streamOne(server: BenchServer, model: string, prompt: string): Pr
 async function load(server: BenchServer, model: string, concurrency: number, perClient: number) {
   const timings: RequestTiming[] = [];
   const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async (_, client) => {
-    for (let i = 0; i < perClient; i++) timings.push(await streamOne(server, model, PROMPTS[(client + i) % PROMPTS.length]!));
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, client) => {
+      for (let i = 0; i < perClient; i++) timings.push(await streamOne(server, model, PROMPTS[(client + i) % PROMPTS.length]!));
+    }),
+  );
   const seconds = (performance.now() - started) / 1000;
   const tokens = timings.reduce((sum, t) => sum + t.tokens, 0);
-  return { tokensPerSecond: tokens / seconds, ttftP50: percentile(timings.map((t) => t.ttftMs), 50), ttftP99: percentile(timings.map((t) => t.ttftMs), 99) };
+  return {
+    tokensPerSecond: tokens / seconds,
+    ttftP50: percentile(
+      timings.map((t) => t.ttftMs),
+      50,
+    ),
+    ttftP99: percentile(
+      timings.map((t) => t.ttftMs),
+      99,
+    ),
+  };
 }
 
 async function runPeer(modelDir: string, prompts: string[]): Promise<{ prefillMs: number; totalMs: number; tokens: number }[]> {
@@ -125,8 +144,18 @@ export const generationScenario: Scenario = {
     try {
       const peer = await runPeer(modelDir, PROMPTS);
       const peerTokensPerSecond = peer.reduce((s, r) => s + r.tokens, 0) / (peer.reduce((s, r) => s + r.totalMs, 0) / 1000);
-      const peerPrefill = percentile(peer.map((r) => r.prefillMs), 50);
-      rows.push({ name: 'peer: transformers.js generate(), one at a time', concurrency: 1, throughput: peerTokensPerSecond, unit: 'items/s', p50Ms: peerPrefill, note: 'p50 = prefill (first token)' });
+      const peerPrefill = percentile(
+        peer.map((r) => r.prefillMs),
+        50,
+      );
+      rows.push({
+        name: 'peer: transformers.js generate(), one at a time',
+        concurrency: 1,
+        throughput: peerTokensPerSecond,
+        unit: 'items/s',
+        p50Ms: peerPrefill,
+        note: 'p50 = prefill (first token)',
+      });
 
       const server = await startSluice({ models: repository, workers: 1 });
       try {
@@ -137,11 +166,27 @@ export const generationScenario: Scenario = {
           const perClient = concurrency === 1 ? 4 : 2;
           const result = await load(server, 'smol', concurrency, perClient);
           batched.set(concurrency, result);
-          rows.push({ name: 'sluice, continuous batching', concurrency, throughput: result.tokensPerSecond, unit: 'items/s', p50Ms: result.ttftP50, p99Ms: result.ttftP99, note: 'p50/p99 = TTFT' });
+          rows.push({
+            name: 'sluice, continuous batching',
+            concurrency,
+            throughput: result.tokensPerSecond,
+            unit: 'items/s',
+            p50Ms: result.ttftP50,
+            p99Ms: result.ttftP99,
+            note: 'p50/p99 = TTFT',
+          });
         }
         for (const concurrency of [1, 4]) {
           const result = await load(server, 'smol-serial', concurrency, concurrency === 1 ? 2 : 1);
-          rows.push({ name: 'sluice, batching off (max_sequences 1)', concurrency, throughput: result.tokensPerSecond, unit: 'items/s', p50Ms: result.ttftP50, p99Ms: result.ttftP99, note: 'p50/p99 = TTFT' });
+          rows.push({
+            name: 'sluice, batching off (max_sequences 1)',
+            concurrency,
+            throughput: result.tokensPerSecond,
+            unit: 'items/s',
+            p50Ms: result.ttftP50,
+            p99Ms: result.ttftP99,
+            note: 'p50/p99 = TTFT',
+          });
         }
         const c1 = batched.get(1)!;
         const c16 = batched.get(16)!;
@@ -160,7 +205,7 @@ export const generationScenario: Scenario = {
       notes: [
         `model: ${smolLM2_135M.layers} layers, hidden ${smolLM2_135M.hidden}, ${smolLM2_135M.heads} heads / ${smolLM2_135M.kvHeads} KV heads, vocab ${built.spec.vocab}; ${(built.onnxBytes / 1e6).toFixed(0)} MB float32, random weights`,
         `${MAX_TOKENS} new tokens per request (no end token), prompts of ${PROMPTS.length} kinds through the ChatML template; throughput is generated tokens/s over all clients`,
-        'one worker process, ORT threads = the machine\'s cores; the peer runs in its own process with the same onnxruntime-node',
+        "one worker process, ORT threads = the machine's cores; the peer runs in its own process with the same onnxruntime-node",
       ],
     };
   },

@@ -3,7 +3,7 @@
  * as RSS growth over a warmed-up baseline — target under 10 %; (2) inference p99 while versions swap
  * continuously, against steady state, from the same run — and no failed request during the swaps.
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildSentimentModel } from '../../demo/build-demo-repository.js';
 import { loadRow, runLoad } from '../lib/load.js';
@@ -17,7 +17,11 @@ const LOAD_SECONDS = 8;
 const CONNECTIONS = 8;
 
 async function post(server: BenchServer, route: string, body: unknown = {}): Promise<number> {
-  const response = await fetch(`${server.url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', ...server.headers }, body: JSON.stringify(body) });
+  const response = await fetch(`${server.url}${route}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...server.headers },
+    body: JSON.stringify(body),
+  });
   await response.arrayBuffer();
   return response.status;
 }
@@ -29,8 +33,8 @@ function rssMiB(): number {
 
 async function loadUnloadCycles(server: BenchServer, cycles: number): Promise<void> {
   for (let i = 0; i < cycles; i++) {
-    if (await post(server, '/v2/repository/models/ocr-detector/unload') !== 200) throw new Error('unload failed');
-    if (await post(server, '/v2/repository/models/ocr-detector/load') !== 200) throw new Error('load failed');
+    if ((await post(server, '/v2/repository/models/ocr-detector/unload')) !== 200) throw new Error('unload failed');
+    if ((await post(server, '/v2/repository/models/ocr-detector/load')) !== 200) throw new Error('load failed');
   }
 }
 
@@ -63,7 +67,11 @@ function publish(modelDir: string, version: number): void {
   renameSync(staging, path.join(modelDir, String(version)));
 }
 
-async function measureLatency(): Promise<{ steady: Awaited<ReturnType<typeof runLoad>>; swapping: Awaited<ReturnType<typeof runLoad>>; swaps: number }> {
+async function measureLatency(): Promise<{
+  steady: Awaited<ReturnType<typeof runLoad>>;
+  swapping: Awaited<ReturnType<typeof runLoad>>;
+  swaps: number;
+}> {
   const repository = tempRepository('swap-latency');
   copyDemoModel(repository.dir, 'sentiment', 'sentiment');
   const modelDir = path.join(repository.dir, 'sentiment');
@@ -84,7 +92,7 @@ async function measureLatency(): Promise<{ steady: Awaited<ReturnType<typeof run
     const swapper = (async () => {
       for (let version = 2; swapping; version++) {
         publish(modelDir, version);
-        if (await post(server, '/v2/repository/models/sentiment/load') !== 200) throw new Error(`swap to ${version} failed`);
+        if ((await post(server, '/v2/repository/models/sentiment/load')) !== 200) throw new Error(`swap to ${version} failed`);
         swaps++;
         if (version > 3) rmSync(path.join(modelDir, String(version - 2)), { recursive: true, force: true });
       }
@@ -123,4 +131,3 @@ export const hotSwapScenario: Scenario = {
     };
   },
 };
-

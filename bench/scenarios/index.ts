@@ -7,4 +7,11 @@ import { hotSwapScenario } from './hot-swap.js';
 import { meteringOverhead } from './metering.js';
 import { tinyModelOverhead } from './tiny-model-overhead.js';
 
-export const SCENARIOS: Scenario[] = [embeddingThroughput, tinyModelOverhead, hotSwapScenario, meteringOverhead, generationScenario, consoleFirstLoad];
+export const SCENARIOS: Scenario[] = [
+  embeddingThroughput,
+  tinyModelOverhead,
+  hotSwapScenario,
+  meteringOverhead,
+  generationScenario,
+  consoleFirstLoad,
+];

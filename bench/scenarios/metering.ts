@@ -36,14 +36,26 @@ async function start(models: string, metering: boolean): Promise<Started> {
   if (metering) {
     // A key pair made here and trusted through the programmatic option, as tests do: no vendor key involved.
     const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
-    const license = await issueLicense(privateKey, { licensee: 'bench', entitlements: ['audit', 'metering'], expiresAt: new Date(Date.now() + 30 * 86_400_000) });
+    const license = await issueLicense(privateKey, {
+      licensee: 'bench',
+      entitlements: ['audit', 'metering'],
+      expiresAt: new Date(Date.now() + 30 * 86_400_000),
+    });
     await app.register(enterprisePlugin, { trustedPublicKeys: [await exportJWK(publicKey)], license: { key: license } });
   }
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   await app.sluice.initialLoad;
   const created = app.sluice.apiKeys.create({ name: 'bench', scopes: ['admin'], rateLimit: BENCH_RATE_LIMIT });
   if (metering) app.sluiceEnterprise.quotas.set(created.key.id, { requestsPerDay: 1_000_000_000 });
-  return { url, app, headers: { authorization: `Bearer ${created.token}` }, close: async () => { await app.close(); rmSync(data, { recursive: true, force: true }); } };
+  return {
+    url,
+    app,
+    headers: { authorization: `Bearer ${created.token}` },
+    close: async () => {
+      await app.close();
+      rmSync(data, { recursive: true, force: true });
+    },
+  };
 }
 
 export const meteringOverhead: Scenario = {
@@ -60,13 +72,26 @@ export const meteringOverhead: Scenario = {
         for (const mode of (round % 2 === 1 ? ['off', 'on'] : ['on', 'off']) as ('off' | 'on')[]) {
           const server = await start(repository.dir, mode === 'on');
           try {
-            const post = (seconds: number) => runLoad({ url: `${server.url}/v2/models/sentiment/infer`, method: 'POST', headers: { 'content-type': 'application/json', ...server.headers }, body: BODY, connections: CONNECTIONS, durationSeconds: seconds });
+            const post = (seconds: number) =>
+              runLoad({
+                url: `${server.url}/v2/models/sentiment/infer`,
+                method: 'POST',
+                headers: { 'content-type': 'application/json', ...server.headers },
+                body: BODY,
+                connections: CONNECTIONS,
+                durationSeconds: seconds,
+              });
             await post(benchSeconds.warmUp);
             const result = await post(benchSeconds.load);
             rps[mode].push(result.requestsPerSecond);
             rows.push(loadRow(`sluice V2 infer, sentiment, metering ${mode} (round ${round})`, CONNECTIONS, result));
             if (mode === 'on') {
-              const usage = server.app.sluiceEnterprise.metering.usage({ from: 0, to: Date.now() + 60_000, granularity: 'day', groupBy: [] });
+              const usage = server.app.sluiceEnterprise.metering.usage({
+                from: 0,
+                to: Date.now() + 60_000,
+                granularity: 'day',
+                groupBy: [],
+              });
               meteredRequests += usage[0]?.requests ?? 0;
             }
           } finally {

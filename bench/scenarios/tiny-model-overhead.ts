@@ -19,10 +19,27 @@ export const tinyModelOverhead: Scenario = {
   async run(): Promise<ScenarioResult> {
     const rows: ResultRow[] = [];
     const post = (url: string, headers: Record<string, string>, durationSeconds: number) =>
-      runLoad({ url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: BODY, connections: CONNECTIONS, durationSeconds });
+      runLoad({
+        url,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: BODY,
+        connections: CONNECTIONS,
+        durationSeconds,
+      });
 
     const bare = Fastify({ logger: false });
-    bare.post('/infer', async (request) => ({ model_name: 'bare', outputs: [{ name: 'label', datatype: 'BYTES', shape: [1], data: [(request.body as { inputs: unknown[] }).inputs.length > 0 ? 'positive' : 'negative'] }] }));
+    bare.post('/infer', async (request) => ({
+      model_name: 'bare',
+      outputs: [
+        {
+          name: 'label',
+          datatype: 'BYTES',
+          shape: [1],
+          data: [(request.body as { inputs: unknown[] }).inputs.length > 0 ? 'positive' : 'negative'],
+        },
+      ],
+    }));
     const bareUrl = await bare.listen({ host: '127.0.0.1', port: 0 });
     let bareRps: number;
     try {
@@ -57,7 +74,9 @@ export const tinyModelOverhead: Scenario = {
         { name: 'sluice tiny model / bare fastify (batching off)', value: sluiceRps.sentiment! / bareRps, target: 0.6 },
         { name: 'sluice tiny model / bare fastify (batching on)', value: sluiceRps['sentiment-batched']! / bareRps, target: 0.6 },
       ],
-      notes: ['both servers run in the bench process with their logs off/at warn; Sluice includes auth, rate-limit hooks, validation, tokenization and a worker round trip'],
+      notes: [
+        'both servers run in the bench process with their logs off/at warn; Sluice includes auth, rate-limit hooks, validation, tokenization and a worker round trip',
+      ],
     };
   },
 };

@@ -9,9 +9,9 @@
  * Family differences: Qwen2 has q/k/v biases; Qwen3 RMS-normalises each query and key head
  * before RoPE; Phi-3 stores q, k and v as one fused projection (qkv_proj).
  */
-import type { DecoderGraphBuilder } from "./decoder-graph-builder.js";
-import { rmsNorm, type RmsNormOptions } from "./norms.js";
-import { applyRope, type RopeTables } from "./rope.js";
+import type { DecoderGraphBuilder } from './decoder-graph-builder.js';
+import { rmsNorm, type RmsNormOptions } from './norms.js';
+import { applyRope, type RopeTables } from './rope.js';
 
 export interface AttentionOptions {
   hidden: number;
@@ -48,22 +48,26 @@ function projections(g: DecoderGraphBuilder, p: string, x: string, o: AttentionO
       { width: kvWidth, scale: 1 },
       { width: kvWidth, scale: 1 },
     ]);
-    const fused = g.op("MatMul", [x, weight], `${p}.qkv`);
-    return g.ops("Split", [fused, g.ints([qWidth, kvWidth, kvWidth])], [`${p}.q`, `${p}.k`, `${p}.v`], { axis: -1 }) as [string, string, string];
+    const fused = g.op('MatMul', [x, weight], `${p}.qkv`);
+    return g.ops('Split', [fused, g.ints([qWidth, kvWidth, kvWidth])], [`${p}.q`, `${p}.k`, `${p}.v`], { axis: -1 }) as [
+      string,
+      string,
+      string,
+    ];
   }
   const project = (name: string, width: number, scale = 1): string => {
-    const product = g.op("MatMul", [x, g.matrix(`${p}.${name}_proj.weight`, o.hidden, width, scale)], `${p}.${name}_matmul`);
+    const product = g.op('MatMul', [x, g.matrix(`${p}.${name}_proj.weight`, o.hidden, width, scale)], `${p}.${name}_matmul`);
     if (!o.qkvBias) return product;
-    return g.op("Add", [product, g.uniform(`${p}.${name}_proj.bias`, [width], 0.05)], `${p}.${name}`);
+    return g.op('Add', [product, g.uniform(`${p}.${name}_proj.bias`, [width], 0.05)], `${p}.${name}`);
   };
-  return [project("q", qWidth, qScale), project("k", kvWidth), project("v", kvWidth)];
+  return [project('q', qWidth, qScale), project('k', kvWidth), project('v', kvWidth)];
 }
 
 /** [batch, seq, heads * head_dim] -> [batch, heads, seq, head_dim], with Qwen3's per-head norm. */
 function toHeads(g: DecoderGraphBuilder, name: string, x: string, heads: number, o: AttentionOptions, normGain = 1): string {
-  let split = g.op("Reshape", [x, g.ints([0, 0, heads, o.headDim])], `${name}.split_heads`);
+  let split = g.op('Reshape', [x, g.ints([0, 0, heads, o.headDim])], `${name}.split_heads`);
   if (o.qkNorm) split = rmsNorm(g, `${name}_norm`, split, o.headDim, { ...o.qkNorm, gain: normGain });
-  return g.op("Transpose", [split], `${name}.heads`, { perm: [0, 2, 1, 3] });
+  return g.op('Transpose', [split], `${name}.heads`, { perm: [0, 2, 1, 3] });
 }
 
 /** Attention output projected back to [batch, seq, hidden]; writes present.{layer}.key|value. */
@@ -80,20 +84,28 @@ export function selfAttention(
   const [q, k, v] = projections(g, p, x, o);
   const qRotated = applyRope(g, `${p}.q_rope`, toHeads(g, `${p}.q`, q, o.heads, o, QUERY_SCALE), rope);
   const kRotated = applyRope(g, `${p}.k_rope`, toHeads(g, `${p}.k`, k, o.kvHeads, o), rope);
-  const vHeads = g.op("Transpose", [g.op("Reshape", [v, g.ints([0, 0, o.kvHeads, o.headDim])], `${p}.v.split_heads`)], `${p}.v.heads`, { perm: [0, 2, 1, 3] });
+  const vHeads = g.op('Transpose', [g.op('Reshape', [v, g.ints([0, 0, o.kvHeads, o.headDim])], `${p}.v.split_heads`)], `${p}.v.heads`, {
+    perm: [0, 2, 1, 3],
+  });
 
   // The cache grows along the sequence axis: [batch, kvHeads, past + seq, head_dim].
-  const keys = g.op("Concat", [pastKeyName(layer), kRotated], presentKeyName(layer), { axis: 2 });
-  const values = g.op("Concat", [pastValueName(layer), vHeads], presentValueName(layer), { axis: 2 });
+  const keys = g.op('Concat', [pastKeyName(layer), kRotated], presentKeyName(layer), { axis: 2 });
+  const values = g.op('Concat', [pastValueName(layer), vHeads], presentValueName(layer), { axis: 2 });
 
-  const groupedQueries = g.op("Reshape", [qRotated, g.ints([0, o.kvHeads, group, -1, o.headDim])], `${p}.q_grouped`);
-  const keysT = g.op("Transpose", [g.op("Unsqueeze", [keys, g.ints([2])], `${p}.k_grouped`)], `${p}.k_grouped_t`, { perm: [0, 1, 2, 4, 3] });
-  const scores = g.op("Mul", [g.op("MatMul", [groupedQueries, keysT], `${p}.scores_raw`), g.scalar(1 / Math.sqrt(o.headDim))], `${p}.scores_scaled`);
-  const probs = g.op("Softmax", [g.op("Add", [scores, maskBias], `${p}.scores`)], `${p}.probs`, { axis: -1 });
-  const context = g.op("MatMul", [probs, g.op("Unsqueeze", [values, g.ints([2])], `${p}.v_grouped`)], `${p}.context_grouped`);
+  const groupedQueries = g.op('Reshape', [qRotated, g.ints([0, o.kvHeads, group, -1, o.headDim])], `${p}.q_grouped`);
+  const keysT = g.op('Transpose', [g.op('Unsqueeze', [keys, g.ints([2])], `${p}.k_grouped`)], `${p}.k_grouped_t`, {
+    perm: [0, 1, 2, 4, 3],
+  });
+  const scores = g.op(
+    'Mul',
+    [g.op('MatMul', [groupedQueries, keysT], `${p}.scores_raw`), g.scalar(1 / Math.sqrt(o.headDim))],
+    `${p}.scores_scaled`,
+  );
+  const probs = g.op('Softmax', [g.op('Add', [scores, maskBias], `${p}.scores`)], `${p}.probs`, { axis: -1 });
+  const context = g.op('MatMul', [probs, g.op('Unsqueeze', [values, g.ints([2])], `${p}.v_grouped`)], `${p}.context_grouped`);
 
-  const perHead = g.op("Reshape", [context, g.ints([0, o.heads, -1, o.headDim])], `${p}.context_heads`);
-  const perPosition = g.op("Transpose", [perHead], `${p}.context_t`, { perm: [0, 2, 1, 3] });
-  const merged = g.op("Reshape", [perPosition, g.ints([0, 0, o.heads * o.headDim])], `${p}.context`);
-  return g.op("MatMul", [merged, g.matrix(`${p}.o_proj.weight`, o.heads * o.headDim, o.hidden)], `${p}.out`);
+  const perHead = g.op('Reshape', [context, g.ints([0, o.heads, -1, o.headDim])], `${p}.context_heads`);
+  const perPosition = g.op('Transpose', [perHead], `${p}.context_t`, { perm: [0, 2, 1, 3] });
+  const merged = g.op('Reshape', [perPosition, g.ints([0, 0, o.heads * o.headDim])], `${p}.context`);
+  return g.op('MatMul', [merged, g.matrix(`${p}.o_proj.weight`, o.heads * o.headDim, o.hidden)], `${p}.out`);
 }

@@ -32,7 +32,7 @@ function countWords(corpus: string, byteChars: string[]): Map<string, number> {
   const encoder = new TextEncoder();
   const counts = new Map<string, number>();
   for (const match of corpus.matchAll(WORD_PATTERN)) {
-    const word = Array.from(encoder.encode(match[0]), (b) => byteChars[b]).join("");
+    const word = Array.from(encoder.encode(match[0]), (b) => byteChars[b]).join('');
     counts.set(word, (counts.get(word) ?? 0) + 1);
   }
   return counts;
@@ -54,7 +54,7 @@ function mostFrequentPair(words: { symbols: string[]; count: number }[]): [strin
       bestCount = count;
     }
   }
-  return best === null ? null : (best.split(" ") as [string, string]);
+  return best === null ? null : (best.split(' ') as [string, string]);
 }
 
 function applyMerge(symbols: string[], [left, right]: [string, string]): string[] {

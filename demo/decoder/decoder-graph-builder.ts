@@ -2,7 +2,7 @@
  * The graph builder the decoder blocks share: the demo's GraphBuilder plus seeded random
  * weights and de-duplicated small constants (axes, shapes, scalars).
  */
-import { GraphBuilder } from "../onnx-builder.js";
+import { GraphBuilder } from '../onnx-builder.js';
 
 export class DecoderGraphBuilder extends GraphBuilder {
   private readonly shared = new Map<string, string>();
@@ -38,12 +38,21 @@ export class DecoderGraphBuilder extends GraphBuilder {
         column += b.width;
       });
     }
-    return this.constant(name, "float32", [inSize, outSize], fused);
+    return this.constant(name, 'float32', [inSize, outSize], fused);
   }
 
   /** A random tensor uniform in [center - spread, center + spread]. */
   uniform(name: string, dims: number[], spread: number, center = 0): string {
-    return this.constant(name, "float32", dims, this.randomValues(dims.reduce((a, b) => a * b, 1), spread, center));
+    return this.constant(
+      name,
+      'float32',
+      dims,
+      this.randomValues(
+        dims.reduce((a, b) => a * b, 1),
+        spread,
+        center,
+      ),
+    );
   }
 
   private randomValues(count: number, spread: number, center: number): Float32Array {
@@ -63,19 +72,24 @@ export class DecoderGraphBuilder extends GraphBuilder {
 
   /** A float32 scalar, created once per value. */
   scalar(value: number): string {
-    return this.once(`const.f32.${value}`, (name) => this.constant(name, "float32", [], [value]));
+    return this.once(`const.f32.${value}`, (name) => this.constant(name, 'float32', [], [value]));
   }
 
   /** An int64 1-D constant (axes, shapes, split sizes), created once per value list. */
   ints(values: number[]): string {
-    return this.once(`const.i64.${values.join("_")}`, (name) =>
-      this.constant(name, "int64", [values.length], values.map((v) => BigInt(v))),
+    return this.once(`const.i64.${values.join('_')}`, (name) =>
+      this.constant(
+        name,
+        'int64',
+        [values.length],
+        values.map((v) => BigInt(v)),
+      ),
     );
   }
 
   /** An int64 scalar (Range bounds, Gather indices), created once per value. */
   int(value: number): string {
-    return this.once(`const.i64s.${value}`, (name) => this.constant(name, "int64", [], [BigInt(value)]));
+    return this.once(`const.i64s.${value}`, (name) => this.constant(name, 'int64', [], [BigInt(value)]));
   }
 
   private once(name: string, create: (name: string) => string): string {

@@ -3,8 +3,8 @@
  * uses for models past protobuf's 2 GB limit (`onnx/model.onnx` + `onnx/model.onnx_data`;
  * each tensor records location, offset and length).
  */
-import { closeSync, openSync, writeSync } from "node:fs";
-import { proto, type onnx } from "../onnx-builder.js";
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { proto, type onnx } from '../onnx-builder.js';
 
 /** Tensors smaller than this stay inline (shapes, scalars, norm weights are tiny). */
 const MIN_EXTERNAL_BYTES = 1024;
@@ -13,7 +13,7 @@ const ALIGNMENT = 4096;
 
 /** Writes the large tensors to `dataPath` and points the model at `location` (relative to the .onnx). */
 export function moveToExternalData(model: onnx.IModelProto, dataPath: string, location: string): number {
-  const fd = openSync(dataPath, "w");
+  const fd = openSync(dataPath, 'w');
   let offset = 0;
   try {
     for (const tensor of model.graph?.initializer ?? []) {
@@ -24,9 +24,9 @@ export function moveToExternalData(model: onnx.IModelProto, dataPath: string, lo
       offset += padding;
       writeSync(fd, raw);
       tensor.externalData = [
-        { key: "location", value: location },
-        { key: "offset", value: String(offset) },
-        { key: "length", value: String(raw.length) },
+        { key: 'location', value: location },
+        { key: 'offset', value: String(offset) },
+        { key: 'length', value: String(raw.length) },
       ];
       tensor.dataLocation = proto.TensorProto.DataLocation.EXTERNAL;
       tensor.rawData = new Uint8Array(0);

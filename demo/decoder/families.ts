@@ -2,9 +2,9 @@
  * What distinguishes the decoder families we build. The ONNX interface is the same for all of
  * them; the graph inside and config.json differ the way the real checkpoints do.
  */
-export type DecoderFamily = "llama" | "qwen2" | "qwen3" | "phi3" | "gemma";
+export type DecoderFamily = 'llama' | 'qwen2' | 'qwen3' | 'phi3' | 'gemma';
 
-export const DECODER_FAMILIES: readonly DecoderFamily[] = ["llama", "qwen2", "qwen3", "phi3", "gemma"];
+export const DECODER_FAMILIES: readonly DecoderFamily[] = ['llama', 'qwen2', 'qwen3', 'phi3', 'gemma'];
 
 export interface FamilyTraits {
   architecture: string;
@@ -20,7 +20,7 @@ export interface FamilyTraits {
   /** Gemma: RMSNorm multiplies by (1 + weight). */
   normPlusOne: boolean;
   /** config.json's hidden_act: SwiGLU (silu) or Gemma's tanh-approximated GELU. */
-  hiddenAct: "silu" | "gelu_pytorch_tanh";
+  hiddenAct: 'silu' | 'gelu_pytorch_tanh';
   /** The real checkpoints' defaults, used when the options leave them out. */
   ropeTheta: number;
   rmsNormEps: number;
@@ -32,28 +32,73 @@ export interface FamilyTraits {
 export const FAMILY_TRAITS: Record<DecoderFamily, FamilyTraits> = {
   // Llama 2/3, SmolLM and SmolLM2 (all LlamaForCausalLM).
   llama: {
-    architecture: "LlamaForCausalLM", modelType: "llama", qkvBias: false, qkNorm: false, fused: false,
-    scaleEmbeddings: false, normPlusOne: false, hiddenAct: "silu", ropeTheta: 10000, rmsNormEps: 1e-5,
-    tieWordEmbeddings: false, writesHeadDim: true,
+    architecture: 'LlamaForCausalLM',
+    modelType: 'llama',
+    qkvBias: false,
+    qkNorm: false,
+    fused: false,
+    scaleEmbeddings: false,
+    normPlusOne: false,
+    hiddenAct: 'silu',
+    ropeTheta: 10000,
+    rmsNormEps: 1e-5,
+    tieWordEmbeddings: false,
+    writesHeadDim: true,
   },
   qwen2: {
-    architecture: "Qwen2ForCausalLM", modelType: "qwen2", qkvBias: true, qkNorm: false, fused: false,
-    scaleEmbeddings: false, normPlusOne: false, hiddenAct: "silu", ropeTheta: 1000000, rmsNormEps: 1e-6,
-    tieWordEmbeddings: true, writesHeadDim: false,
+    architecture: 'Qwen2ForCausalLM',
+    modelType: 'qwen2',
+    qkvBias: true,
+    qkNorm: false,
+    fused: false,
+    scaleEmbeddings: false,
+    normPlusOne: false,
+    hiddenAct: 'silu',
+    ropeTheta: 1000000,
+    rmsNormEps: 1e-6,
+    tieWordEmbeddings: true,
+    writesHeadDim: false,
   },
   qwen3: {
-    architecture: "Qwen3ForCausalLM", modelType: "qwen3", qkvBias: false, qkNorm: true, fused: false,
-    scaleEmbeddings: false, normPlusOne: false, hiddenAct: "silu", ropeTheta: 1000000, rmsNormEps: 1e-6,
-    tieWordEmbeddings: true, writesHeadDim: true,
+    architecture: 'Qwen3ForCausalLM',
+    modelType: 'qwen3',
+    qkvBias: false,
+    qkNorm: true,
+    fused: false,
+    scaleEmbeddings: false,
+    normPlusOne: false,
+    hiddenAct: 'silu',
+    ropeTheta: 1000000,
+    rmsNormEps: 1e-6,
+    tieWordEmbeddings: true,
+    writesHeadDim: true,
   },
   phi3: {
-    architecture: "Phi3ForCausalLM", modelType: "phi3", qkvBias: false, qkNorm: false, fused: true,
-    scaleEmbeddings: false, normPlusOne: false, hiddenAct: "silu", ropeTheta: 10000, rmsNormEps: 1e-5,
-    tieWordEmbeddings: false, writesHeadDim: false,
+    architecture: 'Phi3ForCausalLM',
+    modelType: 'phi3',
+    qkvBias: false,
+    qkNorm: false,
+    fused: true,
+    scaleEmbeddings: false,
+    normPlusOne: false,
+    hiddenAct: 'silu',
+    ropeTheta: 10000,
+    rmsNormEps: 1e-5,
+    tieWordEmbeddings: false,
+    writesHeadDim: false,
   },
   gemma: {
-    architecture: "GemmaForCausalLM", modelType: "gemma", qkvBias: false, qkNorm: false, fused: false,
-    scaleEmbeddings: true, normPlusOne: true, hiddenAct: "gelu_pytorch_tanh", ropeTheta: 10000, rmsNormEps: 1e-6,
-    tieWordEmbeddings: true, writesHeadDim: true,
+    architecture: 'GemmaForCausalLM',
+    modelType: 'gemma',
+    qkvBias: false,
+    qkNorm: false,
+    fused: false,
+    scaleEmbeddings: true,
+    normPlusOne: true,
+    hiddenAct: 'gelu_pytorch_tanh',
+    ropeTheta: 10000,
+    rmsNormEps: 1e-6,
+    tieWordEmbeddings: true,
+    writesHeadDim: true,
   },
 };

@@ -1,14 +1,14 @@
 /** Ready-made decoder shapes for tests and the bench. */
-import type { DecoderFamily } from "./families.js";
-import type { DecoderModelOptions } from "./write-decoder-model.js";
+import type { DecoderFamily } from './families.js';
+import type { DecoderModelOptions } from './write-decoder-model.js';
 
 /**
  * A few-MB decoder for tests: 2 layers, 4 query heads sharing 2 KV heads (real GQA), hidden 64.
  * Qwen3 and Gemma get an explicit head_dim that differs from hidden/heads, as their real
  * configs do, so a reader that assumes hidden/heads fails.
  */
-export function tinyDecoder(family: DecoderFamily = "llama", overrides: Partial<DecoderModelOptions> = {}): DecoderModelOptions {
-  const explicitHeadDim = family === "qwen3" || family === "gemma";
+export function tinyDecoder(family: DecoderFamily = 'llama', overrides: Partial<DecoderModelOptions> = {}): DecoderModelOptions {
+  const explicitHeadDim = family === 'qwen3' || family === 'gemma';
   return {
     family,
     layers: 2,
@@ -30,7 +30,7 @@ export function tinyDecoder(family: DecoderFamily = "llama", overrides: Partial<
  * of float32 weights: generate it in the bench, into a temporary directory.
  */
 export const smolLM2_135M: DecoderModelOptions = {
-  family: "llama",
+  family: 'llama',
   layers: 30,
   hidden: 576,
   heads: 9,

@@ -9,7 +9,7 @@
  * Weights are quantized symmetrically per output column (zero point 0), so W ≈ W_q · W_scale[col].
  * The embedding table stays float (the tied LM head reads it through a Transpose, not an initializer).
  */
-import { dataTypeOf, makeInitializer, makeNode, proto, type onnx } from "../onnx-builder.js";
+import { dataTypeOf, makeInitializer, makeNode, proto, type onnx } from '../onnx-builder.js';
 
 function floatValues(tensor: onnx.ITensorProto): Float32Array {
   const raw = Uint8Array.from(tensor.rawData!); // copy: the bytes need 4-byte alignment
@@ -35,11 +35,11 @@ export function quantizeDynamic(model: onnx.IModelProto): onnx.ModelProto {
   const graph = model.graph!;
   const weights = new Map((graph.initializer ?? []).map((t) => [t.name!, t]));
   const replaced = new Set<string>();
-  const initializers: onnx.ITensorProto[] = [makeInitializer("quant.zero_int8", "int8", [], [0])];
+  const initializers: onnx.ITensorProto[] = [makeInitializer('quant.zero_int8', 'int8', [], [0])];
   const nodes: onnx.INodeProto[] = [];
 
   for (const node of graph.node ?? []) {
-    const weight = node.opType === "MatMul" ? weights.get(node.input![1]!) : undefined;
+    const weight = node.opType === 'MatMul' ? weights.get(node.input![1]!) : undefined;
     if (!weight || weight.dims?.length !== 2 || weight.dataType !== proto.TensorProto.DataType.FLOAT) {
       nodes.push(node);
       continue;
@@ -48,17 +48,17 @@ export function quantizeDynamic(model: onnx.IModelProto): onnx.ModelProto {
     const { q, scales } = quantizeColumns(floatValues(weight), rows, cols);
     const w = weight.name!;
     replaced.add(w);
-    initializers.push(makeInitializer(`${w}_quantized`, "int8", [rows, cols], q), makeInitializer(`${w}_scale`, "float32", [cols], scales));
+    initializers.push(makeInitializer(`${w}_quantized`, 'int8', [rows, cols], q), makeInitializer(`${w}_scale`, 'float32', [cols], scales));
 
     const x = node.input![0]!;
     const out = node.output![0]!;
     const p = `${out}.quant`;
     nodes.push(
-      makeNode("DynamicQuantizeLinear", [x], [`${p}.x_q`, `${p}.x_scale`, `${p}.x_zero_point`]),
-      makeNode("MatMulInteger", [`${p}.x_q`, `${w}_quantized`, `${p}.x_zero_point`, "quant.zero_int8"], [`${p}.int32`]),
-      makeNode("Cast", [`${p}.int32`], [`${p}.float`], { to: dataTypeOf("float32") }),
-      makeNode("Mul", [`${p}.x_scale`, `${w}_scale`], [`${p}.scale`]),
-      makeNode("Mul", [`${p}.float`, `${p}.scale`], [out]),
+      makeNode('DynamicQuantizeLinear', [x], [`${p}.x_q`, `${p}.x_scale`, `${p}.x_zero_point`]),
+      makeNode('MatMulInteger', [`${p}.x_q`, `${w}_quantized`, `${p}.x_zero_point`, 'quant.zero_int8'], [`${p}.int32`]),
+      makeNode('Cast', [`${p}.int32`], [`${p}.float`], { to: dataTypeOf('float32') }),
+      makeNode('Mul', [`${p}.x_scale`, `${w}_scale`], [`${p}.scale`]),
+      makeNode('Mul', [`${p}.float`, `${p}.scale`], [out]),
     );
   }
 

@@ -8,10 +8,10 @@
  * vocabularies also hold tokens encoding never emits): the model may still generate them, and
  * they decode to their bytes, so every id the LM head can produce is a real token.
  */
-import { trainByteLevelBpe, bytesToUnicode, type BpeModel } from "./bpe-trainer.js";
-import { CHAT_CONVENTIONS, type ChatConventions } from "./chat-conventions.js";
-import { TOKENIZER_CORPUS } from "./corpus.js";
-import type { DecoderFamily } from "./families.js";
+import { trainByteLevelBpe, bytesToUnicode, type BpeModel } from './bpe-trainer.js';
+import { CHAT_CONVENTIONS, type ChatConventions } from './chat-conventions.js';
+import { TOKENIZER_CORPUS } from './corpus.js';
+import type { DecoderFamily } from './families.js';
 
 export interface TokenizerOptions {
   /** BPE merges to learn (fewer if the corpus runs out of pairs seen twice). */
@@ -68,14 +68,14 @@ function addedToken(id: number, content: string) {
 }
 
 function postProcessor(conventions: ChatConventions, idOf: (token: string) => number): object {
-  const byteLevel = { type: "ByteLevel", add_prefix_space: false, trim_offsets: false, use_regex: true };
+  const byteLevel = { type: 'ByteLevel', add_prefix_space: false, trim_offsets: false, use_regex: true };
   if (!conventions.addBosToken || conventions.bos === null) return byteLevel;
   const bos = conventions.bos;
   const special = { SpecialToken: { id: bos, type_id: 0 } };
   return {
-    type: "TemplateProcessing",
-    single: [special, { Sequence: { id: "A", type_id: 0 } }],
-    pair: [special, { Sequence: { id: "A", type_id: 0 } }, special, { Sequence: { id: "B", type_id: 1 } }],
+    type: 'TemplateProcessing',
+    single: [special, { Sequence: { id: 'A', type_id: 0 } }],
+    pair: [special, { Sequence: { id: 'A', type_id: 0 } }, special, { Sequence: { id: 'B', type_id: 1 } }],
     special_tokens: { [bos]: { id: bos, ids: [idOf(bos)], tokens: [bos] } },
   };
 }
@@ -93,16 +93,16 @@ export function buildTokenizerFiles(family: DecoderFamily, opts: TokenizerOption
   const specials = [...conventions.specialsFirst, ...conventions.specialsLast];
 
   const tokenizerJson = {
-    version: "1.0",
+    version: '1.0',
     truncation: null,
     padding: null,
     added_tokens: specials.map((token) => addedToken(idOf(token), token)),
     normalizer: null,
-    pre_tokenizer: { type: "ByteLevel", add_prefix_space: false, trim_offsets: true, use_regex: true },
+    pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
     post_processor: postProcessor(conventions, idOf),
-    decoder: { type: "ByteLevel", add_prefix_space: true, trim_offsets: true, use_regex: true },
+    decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
     model: {
-      type: "BPE",
+      type: 'BPE',
       dropout: null,
       unk_token: null,
       continuing_subword_prefix: null,

@@ -6,16 +6,16 @@
  *        special_tokens_map.json  README.md (model card)  onnx/model.onnx
  *        (onnx/model.onnx_data when the weights are external)
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { serialize } from "../onnx-builder.js";
-import { buildDecoderModel, type DecoderSpec } from "./decoder-graph.js";
-import { moveToExternalData } from "./external-data.js";
-import { quantizeDynamic } from "./quantize-dynamic.js";
-import { FAMILY_TRAITS, type DecoderFamily } from "./families.js";
-import { buildModelCard, parameterCount } from "./model-card.js";
-import { buildConfigJson, buildGenerationConfigJson } from "./model-config.js";
-import { buildTokenizerFiles, type TokenizerFiles } from "./tokenizer-files.js";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { serialize } from '../onnx-builder.js';
+import { buildDecoderModel, type DecoderSpec } from './decoder-graph.js';
+import { moveToExternalData } from './external-data.js';
+import { quantizeDynamic } from './quantize-dynamic.js';
+import { FAMILY_TRAITS, type DecoderFamily } from './families.js';
+import { buildModelCard, parameterCount } from './model-card.js';
+import { buildConfigJson, buildGenerationConfigJson } from './model-config.js';
+import { buildTokenizerFiles, type TokenizerFiles } from './tokenizer-files.js';
 
 export interface DecoderModelOptions {
   family: DecoderFamily;
@@ -106,16 +106,22 @@ function plan(opts: DecoderModelOptions): Plan {
   const spec = resolveDecoderSpec(opts, tokenizer.vocabSize);
   const external = opts.externalData ?? parameterCount(spec) * 4 > INLINE_LIMIT_BYTES;
   const files = [
-    "config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
-    "README.md", "onnx/model.onnx", ...(external ? ["onnx/model.onnx_data"] : []),
-    ...(opts.quantized ? ["onnx/model_quantized.onnx"] : []),
+    'config.json',
+    'generation_config.json',
+    'tokenizer.json',
+    'tokenizer_config.json',
+    'special_tokens_map.json',
+    'README.md',
+    'onnx/model.onnx',
+    ...(external ? ['onnx/model.onnx_data'] : []),
+    ...(opts.quantized ? ['onnx/model_quantized.onnx'] : []),
   ];
   return { tokenizer, spec, external, files, card: buildModelCard(spec, opts, files) };
 }
 
 function summarize(dir: string, p: Plan, buildMs: number, reused: boolean): WrittenDecoderModel {
   const c = p.tokenizer.conventions;
-  const onnxBytes = p.files.filter((f) => f.startsWith("onnx/")).reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
+  const onnxBytes = p.files.filter((f) => f.startsWith('onnx/')).reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
   return {
     dir,
     spec: p.spec,
@@ -139,26 +145,26 @@ export function writeDecoderModel(dir: string, opts: DecoderModelOptions): Writt
   const p = plan(opts);
   const model = buildDecoderModel(p.spec);
 
-  const onnxDir = join(dir, "onnx");
+  const onnxDir = join(dir, 'onnx');
   mkdirSync(onnxDir, { recursive: true });
   // The model card is written last: a folder without it is an unfinished build.
-  rmSync(join(dir, "README.md"), { force: true });
-  writeJson(join(dir, "config.json"), buildConfigJson(p.spec, p.tokenizer, p.external));
-  writeJson(join(dir, "generation_config.json"), buildGenerationConfigJson(p.tokenizer));
-  writeJson(join(dir, "tokenizer.json"), p.tokenizer.tokenizerJson);
-  writeJson(join(dir, "tokenizer_config.json"), p.tokenizer.tokenizerConfig);
-  writeJson(join(dir, "special_tokens_map.json"), p.tokenizer.specialTokensMap);
+  rmSync(join(dir, 'README.md'), { force: true });
+  writeJson(join(dir, 'config.json'), buildConfigJson(p.spec, p.tokenizer, p.external));
+  writeJson(join(dir, 'generation_config.json'), buildGenerationConfigJson(p.tokenizer));
+  writeJson(join(dir, 'tokenizer.json'), p.tokenizer.tokenizerJson);
+  writeJson(join(dir, 'tokenizer_config.json'), p.tokenizer.tokenizerConfig);
+  writeJson(join(dir, 'special_tokens_map.json'), p.tokenizer.specialTokensMap);
 
-  const quantizedPath = join(onnxDir, "model_quantized.onnx");
+  const quantizedPath = join(onnxDir, 'model_quantized.onnx');
   // Quantized first: it reads the float weights, which moving them to external data empties.
   if (opts.quantized) writeAtomically(quantizedPath, serialize(quantizeDynamic(model)));
   else rmSync(quantizedPath, { force: true });
 
-  const dataPath = join(onnxDir, "model.onnx_data");
-  if (p.external) moveToExternalData(model, dataPath, "model.onnx_data");
+  const dataPath = join(onnxDir, 'model.onnx_data');
+  if (p.external) moveToExternalData(model, dataPath, 'model.onnx_data');
   else rmSync(dataPath, { force: true }); // a stale data file from an earlier external build
-  writeAtomically(join(onnxDir, "model.onnx"), serialize(model));
-  writeFileSync(join(dir, "README.md"), p.card);
+  writeAtomically(join(onnxDir, 'model.onnx'), serialize(model));
+  writeFileSync(join(dir, 'README.md'), p.card);
   return summarize(dir, p, performance.now() - started, false);
 }
 
@@ -168,7 +174,7 @@ export function writeDecoderModel(dir: string, opts: DecoderModelOptions): Writt
  */
 export function ensureDecoderModel(dir: string, opts: DecoderModelOptions): WrittenDecoderModel {
   const p = plan(opts);
-  const cardPath = join(dir, "README.md");
-  const finished = existsSync(cardPath) && readFileSync(cardPath, "utf8") === p.card && p.files.every((f) => existsSync(join(dir, f)));
+  const cardPath = join(dir, 'README.md');
+  const finished = existsSync(cardPath) && readFileSync(cardPath, 'utf8') === p.card && p.files.every((f) => existsSync(join(dir, f)));
   return finished ? summarize(dir, p, 0, true) : writeDecoderModel(dir, opts);
 }

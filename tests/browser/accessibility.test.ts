@@ -30,7 +30,15 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  console.info(['axe-core results per page (all impacts):', ...reports.map((r) => `  ${new URL(r.url).pathname}${new URL(r.url).search}: ${r.passes} rules passed, ${r.violations.length} violated${r.violations.length ? `\n${describeViolations(r.violations).replace(/^/gm, '    ')}` : ''}`)].join('\n'));
+  console.info(
+    [
+      'axe-core results per page (all impacts):',
+      ...reports.map(
+        (r) =>
+          `  ${new URL(r.url).pathname}${new URL(r.url).search}: ${r.passes} rules passed, ${r.violations.length} violated${r.violations.length ? `\n${describeViolations(r.violations).replace(/^/gm, '    ')}` : ''}`,
+      ),
+    ].join('\n'),
+  );
   await browser?.close();
   await server?.close();
 });
@@ -78,7 +86,11 @@ describe('accessibility (axe-core)', () => {
     await check('usage', 'usage', (p) => p.getByTestId('usage-chart').waitFor());
     await check('account', 'account', (p) => p.getByTestId('page-account').waitFor());
     // Every page in the navigation was checked.
-    const paths = (await consoleNavigation(page).getByRole('link').evaluateAll((links) => links.map((a: any) => String(a.pathname)))).map((p) => p.replace(/^\/console\/?/, ''));
+    const paths = (
+      await consoleNavigation(page)
+        .getByRole('link')
+        .evaluateAll((links) => links.map((a: any) => String(a.pathname)))
+    ).map((p) => p.replace(/^\/console\/?/, ''));
     const checked = new Set(reports.map((r) => new URL(r.url).pathname.replace(/^\/console\/?/, '')));
     expect(paths.filter((p) => !checked.has(p))).toEqual([]);
   });

@@ -29,10 +29,19 @@ describe('console JavaScript budget', () => {
     // Every enterprise page's entry module is really there (a page that failed to build would weigh nothing).
     for (const page of ENTERPRISE_CONSOLE_PAGES) expect(enterprise).toContain(path.join(CONSOLE_ASSETS_DIR, page.entry));
     expect(core.length).toBeGreaterThan(0);
-    const rows = [...core, ...enterprise].map((file) => ({ file: path.relative(path.resolve(CONSOLE_DIST, '..', '..', '..'), file), bytes: gzipped(file) }));
+    const rows = [...core, ...enterprise].map((file) => ({
+      file: path.relative(path.resolve(CONSOLE_DIST, '..', '..', '..'), file),
+      bytes: gzipped(file),
+    }));
     const total = rows.reduce((sum, row) => sum + row.bytes, 0);
     const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
-    console.info(['console JavaScript, gzipped (level 9):', ...rows.map((row) => `  ${kb(row.bytes).padStart(9)}  ${row.file}`), `  ${kb(total).padStart(9)}  total (budget ${kb(CONSOLE_JS_BUDGET_GZIP_BYTES)})`].join('\n'));
+    console.info(
+      [
+        'console JavaScript, gzipped (level 9):',
+        ...rows.map((row) => `  ${kb(row.bytes).padStart(9)}  ${row.file}`),
+        `  ${kb(total).padStart(9)}  total (budget ${kb(CONSOLE_JS_BUDGET_GZIP_BYTES)})`,
+      ].join('\n'),
+    );
     expect(total).toBeLessThan(CONSOLE_JS_BUDGET_GZIP_BYTES);
   });
 });

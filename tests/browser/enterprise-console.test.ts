@@ -39,7 +39,9 @@ describe('enterprise console pages, from no license to a trial', () => {
   it('lists the enterprise pages, and without a license the audit log explains what would unlock it', async () => {
     const { page } = tab;
     const links = await consoleNavigation(page).getByRole('link').allTextContents();
-    expect(links).toEqual(expect.arrayContaining(['Overview', 'Models', 'Playground', 'API keys', 'License', 'Audit log', 'Usage', 'Account']));
+    expect(links).toEqual(
+      expect.arrayContaining(['Overview', 'Models', 'Playground', 'API keys', 'License', 'Audit log', 'Usage', 'Account']),
+    );
     await goToPage(page, 'Audit log');
     const locked = page.getByTestId('feature-locked');
     await expect.poll(() => locked.textContent()).toContain('needs a Sluice Enterprise license');
@@ -79,7 +81,10 @@ describe('enterprise console pages, from no license to a trial', () => {
     expect(actions).toEqual(expect.arrayContaining(['license.trial.start', 'key.create', 'key.revoke']));
     // Newest first: the revocation comes before the creation, both by the admin key the console signed in with.
     expect(actions.indexOf('key.revoke')).toBeLessThan(actions.indexOf('key.create'));
-    const createRow = table.getByRole('row').filter({ has: page.locator('code', { hasText: /^key\.create$/ }) }).first();
+    const createRow = table
+      .getByRole('row')
+      .filter({ has: page.locator('code', { hasText: /^key\.create$/ }) })
+      .first();
     expect(await createRow.textContent()).toMatch(/test-admin.*key\.create.*success/);
     const badge = page.getByTestId('audit-verify-badge');
     await expect.poll(() => badge.textContent()).toMatch(/^Chain verified through \d+ entr(y|ies)/);
@@ -112,7 +117,10 @@ describe('enterprise console pages, from no license to a trial', () => {
     await saveScreenshot(page, 'usage');
 
     const csv = await downloadText(page, page.getByTestId('usage-export-csv'));
-    const [header, ...rows] = csv.text.trim().split(/\r?\n/).map((line) => line.split(','));
+    const [header, ...rows] = csv.text
+      .trim()
+      .split(/\r?\n/)
+      .map((line) => line.split(','));
     const requestsColumn = header!.indexOf('requests');
     expect(requestsColumn, `CSV header: ${header!.join(',')}`).toBeGreaterThanOrEqual(0);
     expect(rows.reduce((sum, row) => sum + Number(row[requestsColumn]), 0)).toBe(total);

@@ -35,7 +35,8 @@ describe('models and traffic split', () => {
   it('lists every demo model with its versions ready', async () => {
     const { page } = tab;
     await goToPage(page, 'Models');
-    for (const name of DEMO_MODEL_NAMES) await expect.poll(() => page.getByTestId(`model-row-${name}`).textContent()).toMatch(/v1\s*READY/i);
+    for (const name of DEMO_MODEL_NAMES)
+      await expect.poll(() => page.getByTestId(`model-row-${name}`).textContent()).toMatch(/v1\s*READY/i);
     await expect.poll(() => page.getByTestId('model-version-sentiment-2').textContent()).toMatch(/v2\s*READY/i);
   });
 

@@ -31,12 +31,15 @@ afterAll(async () => {
 
 /** Canvas pixels where the detector's heat map shows through: strongly red, little green and blue. */
 function redPixels(page: ConsoleTab['page']): Promise<number> {
-  return page.getByTestId('playground-overlay').locator('canvas').evaluate((canvas: any) => {
-    const data: Uint8ClampedArray = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-    let count = 0;
-    for (let i = 0; i < data.length; i += 4) if (data[i]! > 150 && data[i + 1]! < 130 && data[i + 2]! < 130) count++;
-    return count;
-  });
+  return page
+    .getByTestId('playground-overlay')
+    .locator('canvas')
+    .evaluate((canvas: any) => {
+      const data: Uint8ClampedArray = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      let count = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i]! > 150 && data[i + 1]! < 130 && data[i + 2]! < 130) count++;
+      return count;
+    });
 }
 
 describe('playground', () => {
@@ -63,7 +66,9 @@ describe('playground', () => {
     await page.getByLabel('Model').selectOption('ocr-detector');
     await page.getByTestId('playground-metadata').getByText('task raw').waitFor();
     // The file input (the 'Picture' radio beside it picks the input mode).
-    await page.getByTestId('playground-image').setInputFiles({ name: 'hello-world.png', mimeType: 'image/png', buffer: textPng('HELLO WORLD', 320, 96, 4) });
+    await page
+      .getByTestId('playground-image')
+      .setInputFiles({ name: 'hello-world.png', mimeType: 'image/png', buffer: textPng('HELLO WORLD', 320, 96, 4) });
     // Free dimensions follow the picture (multiples of 32).
     await expect.poll(() => page.getByLabel('Width (px)').inputValue()).toBe('320');
     expect(await page.getByLabel('Height (px)').inputValue()).toBe('96');

@@ -53,7 +53,11 @@ describe('sign in and overview', () => {
     expect(await page.evaluate(() => String((globalThis as any).document.cookie))).not.toContain('sluice_session');
     // The key itself is kept nowhere in the page.
     expect(await page.content()).not.toContain(server.adminToken);
-    expect(await page.evaluate(() => JSON.stringify({ ...(globalThis as any).localStorage }) + JSON.stringify({ ...(globalThis as any).sessionStorage }))).not.toContain('sk_sluice_');
+    expect(
+      await page.evaluate(
+        () => JSON.stringify({ ...(globalThis as any).localStorage }) + JSON.stringify({ ...(globalThis as any).sessionStorage }),
+      ),
+    ).not.toContain('sk_sluice_');
     await expect.poll(() => page.getByTestId('session-name').textContent()).toContain('test-admin');
   });
 

@@ -56,7 +56,9 @@ describe('SSO sign-in in the browser', () => {
   it('a viewer lands as viewer, is not offered key creation, and the API refuses it', async () => {
     const { page, context } = await signInWithSso(ACCOUNTS.bob);
     await expect.poll(() => page.getByTestId('session-name').textContent()).toBe('Bob Viewer · viewer');
-    const session = await page.evaluate(async () => (await fetch('/auth/session')).json() as Promise<{ role?: string; name?: string; scopes: string[] }>);
+    const session = await page.evaluate(
+      async () => (await fetch('/auth/session')).json() as Promise<{ role?: string; name?: string; scopes: string[] }>,
+    );
     expect(session).toMatchObject({ role: 'viewer', name: 'Bob Viewer' });
     expect(session.scopes).not.toContain('admin');
     // The session cookie the console runs on is HttpOnly.
@@ -68,12 +70,18 @@ describe('SSO sign-in in the browser', () => {
     expect(await page.getByRole('button', { name: /^Create/ }).count()).toBe(0);
     // The API refuses key creation to this session, as the console's own fetch would send it.
     const refused = await page.evaluate(async () => {
-      const response = await fetch('/admin/keys', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'viewer-attempt', scopes: ['infer'] }) });
+      const response = await fetch('/admin/keys', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'viewer-attempt', scopes: ['infer'] }),
+      });
       return { status: response.status, body: await response.text() };
     });
     expect(refused.status, refused.body).toBe(403);
     // And no key was made.
-    const keys = await fetch(`${stack.url}/admin/keys`, { headers: stack.sluice.adminAuth }).then((r) => r.json() as Promise<{ keys: { name: string }[] }>);
+    const keys = await fetch(`${stack.url}/admin/keys`, { headers: stack.sluice.adminAuth }).then(
+      (r) => r.json() as Promise<{ keys: { name: string }[] }>,
+    );
     expect(keys.keys.map((k) => k.name)).not.toContain('viewer-attempt');
   });
 });

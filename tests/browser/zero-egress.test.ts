@@ -55,8 +55,21 @@ describe('zero egress from the console', () => {
       await page.getByLabel('API key').fill(admin.token);
       await page.getByRole('button', { name: 'Sign in' }).click();
       await consoleNavigation(page).waitFor();
-      const paths = await consoleNavigation(page).getByRole('link').evaluateAll((links) => links.map((a: any) => String(a.pathname)));
-      expect(paths).toEqual(expect.arrayContaining(['/console/', '/console/models', '/console/playground', '/console/keys', '/console/license', '/console/audit', '/console/usage', '/console/account']));
+      const paths = await consoleNavigation(page)
+        .getByRole('link')
+        .evaluateAll((links) => links.map((a: any) => String(a.pathname)));
+      expect(paths).toEqual(
+        expect.arrayContaining([
+          '/console/',
+          '/console/models',
+          '/console/playground',
+          '/console/keys',
+          '/console/license',
+          '/console/audit',
+          '/console/usage',
+          '/console/account',
+        ]),
+      );
       for (const pagePath of paths) {
         // A full load of each page (not an in-app navigation): its document, scripts and styles are fetched anew.
         await page.goto(`${url}${pagePath}`, { waitUntil: 'networkidle' });
@@ -83,9 +96,13 @@ describe('zero egress from the console', () => {
     // 2. Chromium's own sockets: it really reached the server over loopback, and nothing else.
     const browserTrace = traced.analyse();
     const port = Number(new URL(url).port);
-    expect(browserTrace.calls.some((c) => c.call === 'connect' && c.address === '127.0.0.1' && c.port === port), 'the trace saw Chromium connect to the server').toBe(true);
+    expect(
+      browserTrace.calls.some((c) => c.call === 'connect' && c.address === '127.0.0.1' && c.port === port),
+      'the trace saw Chromium connect to the server',
+    ).toBe(true);
     expect(browserTrace.offending).toEqual([]);
-    if (browserTrace.routeProbes.length > 0) console.info(`Chromium's IPv6 route probes (datagram connect, nothing sent): ${browserTrace.routeProbes.length}`);
+    if (browserTrace.routeProbes.length > 0)
+      console.info(`Chromium's IPv6 route probes (datagram connect, nothing sent): ${browserTrace.routeProbes.length}`);
 
     // 3. The server's sockets.
     const serverCalls = parseSocketCalls(readFileSync(serverTrace, 'utf8'));

@@ -30,9 +30,17 @@ const HEALTHCHECK_OPTION = /--(interval|timeout|start-period|start-interval|retr
  */
 function isKnownFalsePositive(item: { rule: string; line: number }, lines: string[]): boolean {
   if (item.rule !== 'invalid_format') return false;
-  const statement = lines.slice(item.line - 1).join('\n').split(/(?<!\\)\n/)[0]!;
+  const statement = lines
+    .slice(item.line - 1)
+    .join('\n')
+    .split(/(?<!\\)\n/)[0]!;
   if (!/^HEALTHCHECK\s/.test(statement)) return false;
-  const options = statement.replace(/\\\n/g, ' ').split(/\s+CMD\s/)[0]!.split(/\s+/).slice(1).filter(Boolean);
+  const options = statement
+    .replace(/\\\n/g, ' ')
+    .split(/\s+CMD\s/)[0]!
+    .split(/\s+/)
+    .slice(1)
+    .filter(Boolean);
   return options.length > 0 && options.every((o) => HEALTHCHECK_OPTION.test(o));
 }
 
@@ -107,7 +115,14 @@ describe('deploy/docker/Dockerfile', () => {
     expect(get('VOLUME')).toEqual(['["/models", "/data"]']);
     expect(get('EXPOSE')).toEqual(['8080']);
     const env = get('ENV').join(' ');
-    for (const pair of ['SLUICE_HOST=0.0.0.0', 'SLUICE_PORT=8080', 'SLUICE_MODELS=/models', 'SLUICE_DATA=/data', 'SLUICE_PLUGINS=@sluice/enterprise', 'ORT_DISABLE_TELEMETRY=1']) {
+    for (const pair of [
+      'SLUICE_HOST=0.0.0.0',
+      'SLUICE_PORT=8080',
+      'SLUICE_MODELS=/models',
+      'SLUICE_DATA=/data',
+      'SLUICE_PLUGINS=@sluice/enterprise',
+      'ORT_DISABLE_TELEMETRY=1',
+    ]) {
       expect(env).toContain(pair);
     }
   });
@@ -121,7 +136,9 @@ describe('deploy/docker/Dockerfile', () => {
 });
 
 describe('.dockerignore', () => {
-  const ignore = readFileSync(path.join(REPO, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
+  const ignore = readFileSync(path.join(REPO, '.dockerignore'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim());
   it('sends only an allow-list, never local installs, build output or data', () => {
     expect(ignore).toContain('*');
     for (const pattern of ['**/node_modules', '**/dist', 'demo/models', '**/.sluice-data']) expect(ignore).toContain(pattern);
@@ -131,6 +148,10 @@ describe('.dockerignore', () => {
       .filter((i) => i.keyword === 'COPY' && !i.args.startsWith('--from'))
       .flatMap((i) => i.args.split(/\s+/).slice(0, -1))
       .map((source) => source.split('/')[0]!);
-    for (const top of new Set(copied)) expect(ignore.some((l) => l === `!${top}` || l === `!${top}/`), `${top} must be allowed`).toBe(true);
+    for (const top of new Set(copied))
+      expect(
+        ignore.some((l) => l === `!${top}` || l === `!${top}/`),
+        `${top} must be allowed`,
+      ).toBe(true);
   });
 });

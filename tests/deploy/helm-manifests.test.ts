@@ -52,7 +52,13 @@ const VALUE_SETS: Record<string, RenderOptions> = {
       podLabels: { team: 'ml' },
       nodeSelector: { 'kubernetes.io/arch': 'amd64' },
       tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'inference', effect: 'NoSchedule' }],
-      affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'node-type', operator: 'In', values: ['cpu'] }] }] } } },
+      affinity: {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [{ matchExpressions: [{ key: 'node-type', operator: 'In', values: ['cpu'] }] }],
+          },
+        },
+      },
       resources: { requests: { cpu: '2', memory: '4Gi' }, limits: { cpu: '4', memory: '8Gi' } },
     },
   },
@@ -81,9 +87,13 @@ describe('helm chart deploy/helm/sluice', () => {
 
   it('renders a Deployment, Service, ConfigMap and the two PVCs by default, and no Secret without a license', () => {
     const docs = render();
-    expect(docs.map(describeManifest).sort()).toEqual(
-      ['ConfigMap/sluice', 'Deployment/sluice', 'PersistentVolumeClaim/sluice-data', 'PersistentVolumeClaim/sluice-models', 'Service/sluice'],
-    );
+    expect(docs.map(describeManifest).sort()).toEqual([
+      'ConfigMap/sluice',
+      'Deployment/sluice',
+      'PersistentVolumeClaim/sluice-data',
+      'PersistentVolumeClaim/sluice-models',
+      'Service/sluice',
+    ]);
   });
 
   it('probes the V2 health routes and sets resources and a non-root security context', () => {
@@ -96,8 +106,17 @@ describe('helm chart deploy/helm/sluice', () => {
     expect(server.resources.requests).toMatchObject({ cpu: expect.any(String), memory: expect.any(String) });
     expect(server.resources.limits).toMatchObject({ memory: expect.any(String) });
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001 });
-    expect(server.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
-    expect(server.env).toEqual(expect.arrayContaining([{ name: 'SLUICE_HOST', value: '0.0.0.0' }, { name: 'SLUICE_PLUGINS', value: '@sluice/enterprise' }]));
+    expect(server.securityContext).toMatchObject({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    });
+    expect(server.env).toEqual(
+      expect.arrayContaining([
+        { name: 'SLUICE_HOST', value: '0.0.0.0' },
+        { name: 'SLUICE_PLUGINS', value: '@sluice/enterprise' },
+      ]),
+    );
     expect(deployment.spec.strategy.type).toBe('Recreate');
     // Shutdown wait (ConfigMap) must fit in the grace period, or Kubernetes kills in-flight requests.
     const configMap = find(render(), 'ConfigMap');
@@ -110,7 +129,10 @@ describe('helm chart deploy/helm/sluice', () => {
     expect(secret.metadata.name).toBe('prod-sluice-license');
     expect(secret.stringData).toEqual({ 'license-key': 'eyJhbGciOiJFZERTQSJ9.e30.c2ln' });
     const env = find(docs, 'Deployment').spec.template.spec.containers[0].env;
-    expect(env).toContainEqual({ name: 'SLUICE_LICENSE_KEY', valueFrom: { secretKeyRef: { name: 'prod-sluice-license', key: 'license-key' } } });
+    expect(env).toContainEqual({
+      name: 'SLUICE_LICENSE_KEY',
+      valueFrom: { secretKeyRef: { name: 'prod-sluice-license', key: 'license-key' } },
+    });
     // The ConfigMap holds strings only (an integer value in values.yaml is quoted).
     expect(find(docs, 'ConfigMap').data.SLUICE_WORKERS).toBe('1');
   });
@@ -129,15 +151,21 @@ describe('helm chart deploy/helm/sluice', () => {
     const docs = render(VALUE_SETS['existing claims and an existing license Secret']);
     expect(docs.filter((d) => d.kind === 'Secret' || d.kind === 'PersistentVolumeClaim')).toEqual([]);
     const pod = find(docs, 'Deployment').spec.template.spec;
-    expect(pod.containers[0].env).toContainEqual({ name: 'SLUICE_LICENSE_KEY', valueFrom: { secretKeyRef: { name: 'sluice-license-from-vault', key: 'jwt' } } });
-    expect(pod.volumes).toEqual(expect.arrayContaining([
-      { name: 'models', persistentVolumeClaim: { claimName: 'shared-models' } },
-      { name: 'data', persistentVolumeClaim: { claimName: 'sluice-data-old' } },
-    ]));
+    expect(pod.containers[0].env).toContainEqual({
+      name: 'SLUICE_LICENSE_KEY',
+      valueFrom: { secretKeyRef: { name: 'sluice-license-from-vault', key: 'jwt' } },
+    });
+    expect(pod.volumes).toEqual(
+      expect.arrayContaining([
+        { name: 'models', persistentVolumeClaim: { claimName: 'shared-models' } },
+        { name: 'data', persistentVolumeClaim: { claimName: 'sluice-data-old' } },
+      ]),
+    );
   });
 
-  it('without model persistence serves the image\'s demo models (no mount over /models, no seeding)', () => {
-    const pod = find(render(VALUE_SETS['no persistence (demo models from the image, data on an emptyDir)']), 'Deployment').spec.template.spec;
+  it("without model persistence serves the image's demo models (no mount over /models, no seeding)", () => {
+    const pod = find(render(VALUE_SETS['no persistence (demo models from the image, data on an emptyDir)']), 'Deployment').spec.template
+      .spec;
     expect(pod.initContainers).toBeUndefined();
     expect(pod.containers[0].volumeMounts.map((m: any) => m.mountPath)).not.toContain('/models');
     expect(pod.volumes).toContainEqual({ name: 'data', emptyDir: {} });
@@ -208,7 +236,9 @@ describe('chart, Dockerfile and compose file agree', () => {
   it('the compose file builds this Dockerfile, binds loopback by default and checks readiness', () => {
     const service = compose.services.sluice;
     expect(compose.version).toMatch(/^[23]\./); // docker-compose v1 needs a version key
-    expect(path.resolve(REPO, 'deploy/compose', service.build.context, service.build.dockerfile)).toBe(path.join(REPO, 'deploy/docker/Dockerfile'));
+    expect(path.resolve(REPO, 'deploy/compose', service.build.context, service.build.dockerfile)).toBe(
+      path.join(REPO, 'deploy/docker/Dockerfile'),
+    );
     expect(service.ports).toEqual(['${SLUICE_BIND:-127.0.0.1}:${SLUICE_HOST_PORT:-8080}:8080']);
     expect(service.healthcheck.test.join(' ')).toContain('/v2/health/ready');
     expect(Object.keys(compose.volumes)).toEqual(['models', 'data']);
@@ -223,9 +253,14 @@ describe('chart, Dockerfile and compose file agree', () => {
       }),
     );
     const dockerRunVolumes = ['README.md', 'deploy/README.md'].flatMap((doc) =>
-      [...readFileSync(path.join(REPO, doc), 'utf8').matchAll(/-v ([a-z][\w.-]*):(\/models|\/data)\b/g)].map((m) => ({ doc, volume: m[1], target: m[2]! })),
+      [...readFileSync(path.join(REPO, doc), 'utf8').matchAll(/-v ([a-z][\w.-]*):(\/models|\/data)\b/g)].map((m) => ({
+        doc,
+        volume: m[1],
+        target: m[2]!,
+      })),
     );
     expect(dockerRunVolumes.length).toBeGreaterThanOrEqual(4);
-    for (const { doc, volume, target } of dockerRunVolumes) expect({ doc, target, volume: composeVolumeOn[target] }).toEqual({ doc, target, volume });
+    for (const { doc, volume, target } of dockerRunVolumes)
+      expect({ doc, target, volume: composeVolumeOn[target] }).toEqual({ doc, target, volume });
   });
 });

@@ -25,7 +25,14 @@ type Node =
   | { type: 'range'; vars: string[]; expr: string; body: Node[]; else: Node[]; where: string }
   | { type: 'with'; expr: string; body: Node[]; else: Node[]; where: string };
 
-interface Block { nodes: Node[]; kind: 'root' | 'if' | 'range' | 'with' | 'define'; node?: Node; inElse?: boolean; defineName?: string; elseIfDepth?: number }
+interface Block {
+  nodes: Node[];
+  kind: 'root' | 'if' | 'range' | 'with' | 'define';
+  node?: Node;
+  inElse?: boolean;
+  defineName?: string;
+  elseIfDepth?: number;
+}
 
 export class TemplateError extends Error {}
 
@@ -154,7 +161,8 @@ type Token = { kind: 'string' | 'number' | 'ident' | 'field' | 'var' | 'dot' | '
 
 function tokenize(expr: string, where: string): Token[] {
   const tokens: Token[] = [];
-  const re = /\s*(?:("(?:[^"\\]|\\.)*")|(`[^`]*`)|(-?\d+(?:\.\d+)?)|(\|)|(\()|(\))|(\$\w*(?:\.\w+)*)|(\.(?:\w+(?:\.\w+)*)?)|([A-Za-z_]\w*))/y;
+  const re =
+    /\s*(?:("(?:[^"\\]|\\.)*")|(`[^`]*`)|(-?\d+(?:\.\d+)?)|(\|)|(\()|(\))|(\$\w*(?:\.\w+)*)|(\.(?:\w+(?:\.\w+)*)?)|([A-Za-z_]\w*))/y;
   let index = 0;
   while (index < expr.length) {
     if (/^\s*$/.test(expr.slice(index))) break;
@@ -175,7 +183,11 @@ function tokenize(expr: string, where: string): Token[] {
   return tokens;
 }
 
-type Term = { kind: 'literal'; value: Value } | { kind: 'path'; base: 'dot' | string; fields: string[]; text: string } | { kind: 'ident'; name: string } | { kind: 'sub'; pipeline: Term[][] };
+type Term =
+  | { kind: 'literal'; value: Value }
+  | { kind: 'path'; base: 'dot' | string; fields: string[]; text: string }
+  | { kind: 'ident'; name: string }
+  | { kind: 'sub'; pipeline: Term[][] };
 
 function parsePipeline(tokens: Token[], where: string): Term[][] {
   let pos = 0;
@@ -233,7 +245,10 @@ function goString(value: Value, where: string): string {
 
 function indentLines(n: number, text: string): string {
   const pad = ' '.repeat(n);
-  return text.split('\n').map((line) => pad + line).join('\n');
+  return text
+    .split('\n')
+    .map((line) => pad + line)
+    .join('\n');
 }
 
 class Renderer {
@@ -262,10 +277,14 @@ class Renderer {
           const entries: [Value, Value][] = Array.isArray(value)
             ? value.map((v, i) => [i, v])
             : value && typeof value === 'object'
-              ? Object.keys(value).sort().map((k) => [k, (value as Record<string, Value>)[k]])
+              ? Object.keys(value)
+                  .sort()
+                  .map((k) => [k, (value as Record<string, Value>)[k]])
               : value === undefined || value === null
                 ? []
-                : (() => { throw new TemplateError(`${node.where}: range over a ${typeof value}`); })();
+                : (() => {
+                    throw new TemplateError(`${node.where}: range over a ${typeof value}`);
+                  })();
           if (entries.length === 0) out += this.render(node.else, scope);
           for (const [key, item] of entries) {
             const vars = { ...scope.vars };
@@ -320,7 +339,8 @@ class Renderer {
         else if (term.base in scope.vars) value = scope.vars[term.base];
         else throw new TemplateError(`${where}: undefined variable ${term.base}`);
         for (const [i, field] of term.fields.entries()) {
-          if (value === undefined || value === null) throw new TemplateError(`${where}: nil pointer evaluating ${term.text} (at .${term.fields.slice(0, i).join('.')})`);
+          if (value === undefined || value === null)
+            throw new TemplateError(`${where}: nil pointer evaluating ${term.text} (at .${term.fields.slice(0, i).join('.')})`);
           if (typeof value !== 'object') throw new TemplateError(`${where}: ${term.text}: cannot take field ${field} of a ${typeof value}`);
           value = (value as Record<string, Value>)[field];
         }
@@ -425,7 +445,8 @@ class Renderer {
         throw new TemplateError(`execution error at (${where}): ${str(args[0])}`);
       case 'required':
         need(2);
-        if (!isTruthy(args[1]) && args[1] !== false && args[1] !== 0) throw new TemplateError(`execution error at (${where}): ${str(args[0])}`);
+        if (!isTruthy(args[1]) && args[1] !== false && args[1] !== 0)
+          throw new TemplateError(`execution error at (${where}): ${str(args[0])}`);
         return args[1];
       default:
         throw new TemplateError(`${where}: function "${name}" is not supported by this renderer`);
@@ -466,14 +487,26 @@ export function renderChart(chartDir: string, options: RenderOptions = {}): Rend
   const chart = YAML.parse(readFileSync(path.join(chartDir, 'Chart.yaml'), 'utf8')) as Record<string, unknown>;
   const values = mergeValues(YAML.parse(readFileSync(path.join(chartDir, 'values.yaml'), 'utf8')) ?? {}, options.values ?? {});
   const templatesDir = path.join(chartDir, 'templates');
-  const files = readdirSync(templatesDir).filter((f) => /\.(ya?ml|tpl|txt)$/.test(f)).sort();
+  const files = readdirSync(templatesDir)
+    .filter((f) => /\.(ya?ml|tpl|txt)$/.test(f))
+    .sort();
   const defines = new Map<string, Node[]>();
-  const parsed = files.map((file) => ({ file, nodes: parseTemplate(readFileSync(path.join(templatesDir, file), 'utf8'), `templates/${file}`, defines) }));
+  const parsed = files.map((file) => ({
+    file,
+    nodes: parseTemplate(readFileSync(path.join(templatesDir, file), 'utf8'), `templates/${file}`, defines),
+  }));
   const capitalised = Object.fromEntries(Object.entries(chart).map(([k, v]) => [k[0]!.toUpperCase() + k.slice(1), v]));
   const root = {
     Values: values,
     Chart: capitalised,
-    Release: { Name: options.releaseName ?? 'sluice', Namespace: options.namespace ?? 'default', Service: 'Helm', IsInstall: true, IsUpgrade: false, Revision: 1 },
+    Release: {
+      Name: options.releaseName ?? 'sluice',
+      Namespace: options.namespace ?? 'default',
+      Service: 'Helm',
+      IsInstall: true,
+      IsUpgrade: false,
+      Revision: 1,
+    },
     Capabilities: { KubeVersion: { Version: 'v1.30.0', Major: '1', Minor: '30' } },
   };
   const renderer = new Renderer(defines);
@@ -483,10 +516,12 @@ export function renderChart(chartDir: string, options: RenderOptions = {}): Rend
       const top = { ...root, Template: { Name: `${chart.name}/templates/${file}`, BasePath: `${chart.name}/templates` } };
       const text = renderer.render(nodes, { dot: top, vars: { $: top } });
       if (file.endsWith('.txt')) return { template: file, text, documents: [] };
-      const documents = YAML.parseAllDocuments(text).map((doc) => {
-        if (doc.errors.length) throw new TemplateError(`templates/${file} renders invalid YAML: ${doc.errors[0]!.message}\n${text}`);
-        return doc.toJS() as Record<string, unknown> | null;
-      }).filter((d): d is Record<string, unknown> => d !== null && d !== undefined);
+      const documents = YAML.parseAllDocuments(text)
+        .map((doc) => {
+          if (doc.errors.length) throw new TemplateError(`templates/${file} renders invalid YAML: ${doc.errors[0]!.message}\n${text}`);
+          return doc.toJS() as Record<string, unknown> | null;
+        })
+        .filter((d): d is Record<string, unknown> => d !== null && d !== undefined);
       return { template: file, text, documents };
     });
 }

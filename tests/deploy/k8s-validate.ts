@@ -17,8 +17,10 @@ export type Manifest = Record<string, unknown> & { apiVersion?: unknown; kind?: 
 
 /** "apps/v1" + "Deployment" -> the kubernetes-models module path (core group: "v1/Service"). */
 function modelPath(doc: Manifest): { specifier: string; kind: string } {
-  if (typeof doc.apiVersion !== 'string' || typeof doc.kind !== 'string') throw new Error(`manifest without apiVersion/kind: ${JSON.stringify(doc).slice(0, 120)}`);
-  if (!/^[a-z0-9.-]+(\/v[0-9a-z]+)?$/.test(doc.apiVersion) || !/^[A-Z][A-Za-z0-9]*$/.test(doc.kind)) throw new Error(`unexpected apiVersion/kind ${doc.apiVersion} ${doc.kind}`);
+  if (typeof doc.apiVersion !== 'string' || typeof doc.kind !== 'string')
+    throw new Error(`manifest without apiVersion/kind: ${JSON.stringify(doc).slice(0, 120)}`);
+  if (!/^[a-z0-9.-]+(\/v[0-9a-z]+)?$/.test(doc.apiVersion) || !/^[A-Z][A-Za-z0-9]*$/.test(doc.kind))
+    throw new Error(`unexpected apiVersion/kind ${doc.apiVersion} ${doc.kind}`);
   return { specifier: `kubernetes-models/${doc.apiVersion}/${doc.kind}`, kind: doc.kind };
 }
 
@@ -68,7 +70,9 @@ export function strictFieldErrors(docs: Manifest[]): string[] {
   const host = ts.createCompilerHost(options);
   const getSourceFile = host.getSourceFile.bind(host);
   host.getSourceFile = (name, languageVersion, ...rest) =>
-    path.resolve(name) === fileName ? ts.createSourceFile(name, source, languageVersion, true) : getSourceFile(name, languageVersion, ...rest);
+    path.resolve(name) === fileName
+      ? ts.createSourceFile(name, source, languageVersion, true)
+      : getSourceFile(name, languageVersion, ...rest);
   const fileExists = host.fileExists.bind(host);
   host.fileExists = (name) => path.resolve(name) === fileName || fileExists(name);
   const readFile = host.readFile.bind(host);
@@ -80,7 +84,11 @@ export function strictFieldErrors(docs: Manifest[]): string[] {
     if (!d.file || d.start === undefined) return message;
     const { line } = d.file.getLineAndCharacterOfPosition(d.start);
     let owner = '';
-    for (let l = line; l >= 0; l--) if (sourceLines[l]!.startsWith('// ')) { owner = sourceLines[l]!.slice(3); break; }
+    for (let l = line; l >= 0; l--)
+      if (sourceLines[l]!.startsWith('// ')) {
+        owner = sourceLines[l]!.slice(3);
+        break;
+      }
     return `${owner || path.basename(d.file.fileName)} (line ${line + 1} of the generated check: ${sourceLines[line]!.trim()}): ${message}`;
   });
 }

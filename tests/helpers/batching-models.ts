@@ -15,7 +15,13 @@ export interface DynamicBatchingJson {
   max_queue_size?: number;
 }
 
-function writeModel(dir: string, name: string, onnx: Uint8Array, config: Record<string, unknown>, extraFiles: Record<string, object> = {}): void {
+function writeModel(
+  dir: string,
+  name: string,
+  onnx: Uint8Array,
+  config: Record<string, unknown>,
+  extraFiles: Record<string, object> = {},
+): void {
   mkdirSync(path.join(dir, name, '1'), { recursive: true });
   writeFileSync(path.join(dir, name, '1', 'model.onnx'), onnx);
   writeFileSync(path.join(dir, name, 'config.json'), JSON.stringify(config, null, 2));
@@ -23,15 +29,32 @@ function writeModel(dir: string, name: string, onnx: Uint8Array, config: Record<
 }
 
 /** A text-embedding model: the MiniLM-shaped encoder (smaller hidden size by default, to keep tests fast). */
-export function writeEncoderModel(dir: string, name: string, options: { hiddenSize?: number; layers?: number; maxSequenceLength?: number; dynamicBatching?: DynamicBatchingJson; instances?: number; encoder?: Uint8Array } = {}): void {
+export function writeEncoderModel(
+  dir: string,
+  name: string,
+  options: {
+    hiddenSize?: number;
+    layers?: number;
+    maxSequenceLength?: number;
+    dynamicBatching?: DynamicBatchingJson;
+    instances?: number;
+    encoder?: Uint8Array;
+  } = {},
+): void {
   const onnx = options.encoder ?? buildMiniLmShapedEncoder({ hiddenSize: options.hiddenSize ?? 64, layers: options.layers ?? 1 });
-  writeModel(dir, name, onnx, {
-    task: 'text-embedding',
-    tokenizer: 'tokenizer.json',
-    max_sequence_length: options.maxSequenceLength ?? 128,
-    ...(options.instances ? { instances: options.instances } : {}),
-    ...(options.dynamicBatching ? { dynamic_batching: options.dynamicBatching } : {}),
-  }, { 'tokenizer.json': buildWordPieceTokenizerJson(), 'tokenizer_config.json': buildWordPieceTokenizerConfig() });
+  writeModel(
+    dir,
+    name,
+    onnx,
+    {
+      task: 'text-embedding',
+      tokenizer: 'tokenizer.json',
+      max_sequence_length: options.maxSequenceLength ?? 128,
+      ...(options.instances ? { instances: options.instances } : {}),
+      ...(options.dynamicBatching ? { dynamic_batching: options.dynamicBatching } : {}),
+    },
+    { 'tokenizer.json': buildWordPieceTokenizerJson(), 'tokenizer_config.json': buildWordPieceTokenizerConfig() },
+  );
 }
 
 export const LOOKUP_TABLE_ROWS = 10;
@@ -43,16 +66,23 @@ export function lookupValue(row: number, column: number): number {
 }
 
 /** A raw model: ids int64 [batch, n] -> Gather(table[10, 3], ids) float32 [batch, n, 3]. Ids >= 10 make ORT fail. */
-export function writeLookupModel(dir: string, name: string, options: { dynamicBatching?: DynamicBatchingJson; instances?: number } = {}): void {
+export function writeLookupModel(
+  dir: string,
+  name: string,
+  options: { dynamicBatching?: DynamicBatchingJson; instances?: number } = {},
+): void {
   const table: number[] = [];
-  for (let row = 0; row < LOOKUP_TABLE_ROWS; row++) for (let column = 0; column < LOOKUP_WIDTH; column++) table.push(lookupValue(row, column));
-  const onnx = serialize(makeModel({
-    name: 'lookup',
-    inputs: [makeTensorValueInfo('ids', 'int64', ['batch', 'n'])],
-    outputs: [makeTensorValueInfo('values', 'float32', ['batch', 'n', LOOKUP_WIDTH])],
-    initializers: [makeInitializer('table', 'float32', [LOOKUP_TABLE_ROWS, LOOKUP_WIDTH], table)],
-    nodes: [makeNode('Gather', ['table', 'ids'], ['values'], { axis: 0 })],
-  }));
+  for (let row = 0; row < LOOKUP_TABLE_ROWS; row++)
+    for (let column = 0; column < LOOKUP_WIDTH; column++) table.push(lookupValue(row, column));
+  const onnx = serialize(
+    makeModel({
+      name: 'lookup',
+      inputs: [makeTensorValueInfo('ids', 'int64', ['batch', 'n'])],
+      outputs: [makeTensorValueInfo('values', 'float32', ['batch', 'n', LOOKUP_WIDTH])],
+      initializers: [makeInitializer('table', 'float32', [LOOKUP_TABLE_ROWS, LOOKUP_WIDTH], table)],
+      nodes: [makeNode('Gather', ['table', 'ids'], ['values'], { axis: 0 })],
+    }),
+  );
   writeModel(dir, name, onnx, {
     task: 'raw',
     ...(options.instances ? { instances: options.instances } : {}),

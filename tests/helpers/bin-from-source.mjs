@@ -3,11 +3,15 @@
 // the bin files exactly as shipped without a build. Use: node --import tsx --import <this file> <bin>.
 import { register } from 'node:module';
 
-register('data:text/javascript,' + encodeURIComponent(`
+register(
+  'data:text/javascript,' +
+    encodeURIComponent(`
 export async function resolve(specifier, context, next) {
   if (context.parentURL && /\\/packages\\/[^/]+\\/bin\\//.test(context.parentURL) && specifier.startsWith('../dist/')) {
     return next(specifier.replace('../dist/', '../src/').replace(/\\.js$/, '.ts'), context);
   }
   return next(specifier, context);
 }
-`), import.meta.url);
+`),
+  import.meta.url,
+);

@@ -21,7 +21,11 @@ export interface CliProcess {
 
 export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; command?: string[] } = {}): CliProcess {
   const command = options.command ?? [process.execPath, ...SOURCE_FLAGS, CLI];
-  const child = spawn(command[0]!, [...command.slice(1), ...args], { cwd: ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command[0]!, [...command.slice(1), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: Record<string, any>[] = [];
   const stderr: string[] = [];
   const waiters: { predicate: (line: Record<string, any>) => boolean; resolve: (line: Record<string, any>) => void }[] = [];
@@ -39,14 +43,17 @@ export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; comma
         line = { raw: part };
       }
       lines.push(line);
-      for (const waiter of [...waiters]) if (waiter.predicate(line)) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve(line);
-      }
+      for (const waiter of [...waiters])
+        if (waiter.predicate(line)) {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          waiter.resolve(line);
+        }
     }
   });
   child.stderr!.on('data', (chunk) => stderr.push(String(chunk)));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   return {
     child,
     lines,
@@ -56,9 +63,24 @@ export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; comma
       const found = lines.find(predicate);
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`timed out waiting for a log line; stderr: ${stderr.join('')}; last lines: ${JSON.stringify(lines.slice(-5))}`)), timeoutMs);
-        waiters.push({ predicate, resolve: (line) => { clearTimeout(timer); resolve(line); } });
-        void exited.then(({ code }) => { clearTimeout(timer); reject(new Error(`the server exited (code ${code}) before the expected log line; stderr: ${stderr.join('')}`)); });
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(`timed out waiting for a log line; stderr: ${stderr.join('')}; last lines: ${JSON.stringify(lines.slice(-5))}`),
+            ),
+          timeoutMs,
+        );
+        waiters.push({
+          predicate,
+          resolve: (line) => {
+            clearTimeout(timer);
+            resolve(line);
+          },
+        });
+        void exited.then(({ code }) => {
+          clearTimeout(timer);
+          reject(new Error(`the server exited (code ${code}) before the expected log line; stderr: ${stderr.join('')}`));
+        });
       });
     },
   };
@@ -71,5 +93,10 @@ export async function serveCli(args: string[], options: { env?: NodeJS.ProcessEn
   await cli.waitFor((line) => line.msg === 'start-up model loading finished');
   // On a fresh data directory the first start prints an admin key once on stderr (once the port is bound).
   const adminToken = /sk_sluice_[0-9a-f]{12}_[A-Za-z0-9_-]{43}/.exec(cli.stderr.join(''))?.[0];
-  return { ...cli, url: String(listening.address), adminToken, auth: (adminToken ? { authorization: `Bearer ${adminToken}` } : {}) as Record<string, string> };
+  return {
+    ...cli,
+    url: String(listening.address),
+    adminToken,
+    auth: (adminToken ? { authorization: `Bearer ${adminToken}` } : {}) as Record<string, string>,
+  };
 }

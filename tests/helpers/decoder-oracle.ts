@@ -32,8 +32,7 @@ export function positionsFromMask(mask: number[][], sequence: number): number[][
   });
 }
 
-const int64 = (rows: number[][]) =>
-  new ort.Tensor('int64', BigInt64Array.from(rows.flat().map(BigInt)), [rows.length, rows[0]!.length]);
+const int64 = (rows: number[][]) => new ort.Tensor('int64', BigInt64Array.from(rows.flat().map(BigInt)), [rows.length, rows[0]!.length]);
 
 export class DecoderOracle {
   constructor(
@@ -56,7 +55,12 @@ export class DecoderOracle {
     const cache: KvCache = {};
     for (let l = 0; l < this.shape.layers; l++) {
       for (const kind of ['key', 'value']) {
-        cache[`past_key_values.${l}.${kind}`] = new ort.Tensor('float32', new Float32Array(0), [batch, this.shape.kvHeads, 0, this.shape.headDim]);
+        cache[`past_key_values.${l}.${kind}`] = new ort.Tensor('float32', new Float32Array(0), [
+          batch,
+          this.shape.kvHeads,
+          0,
+          this.shape.headDim,
+        ]);
       }
     }
     return cache;

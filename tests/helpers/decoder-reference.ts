@@ -95,7 +95,9 @@ export function referenceLogits(dir: string, ids: number[]): Vector[] {
   const act = c.hidden_act === 'silu' ? silu : geluTanh;
 
   const embeddings = w.get('model.embed_tokens.weight');
-  let xs = ids.map((id) => Float64Array.from(embeddings.subarray(id * hidden, (id + 1) * hidden), (v) => (gemma ? v * Math.sqrt(hidden) : v)));
+  let xs = ids.map((id) =>
+    Float64Array.from(embeddings.subarray(id * hidden, (id + 1) * hidden), (v) => (gemma ? v * Math.sqrt(hidden) : v)),
+  );
 
   for (let l = 0; l < c.num_hidden_layers; l++) {
     const p = `model.layers.${l}`;
@@ -105,7 +107,8 @@ export function referenceLogits(dir: string, ids: number[]): Vector[] {
     xs.forEach((x, position) => {
       const h = norm(x, `${p}.input_layernorm`);
       const project = (name: 'q' | 'k' | 'v', width: number, offset: number): Vector => {
-        if (type === 'phi3') return matmul(h, w.get(`${p}.self_attn.qkv_proj.weight`), hidden, width, offset, (heads + 2 * kvHeads) * headDim);
+        if (type === 'phi3')
+          return matmul(h, w.get(`${p}.self_attn.qkv_proj.weight`), hidden, width, offset, (heads + 2 * kvHeads) * headDim);
         const out = matmul(h, w.get(`${p}.self_attn.${name}_proj.weight`), hidden, width);
         if (type === 'qwen2') out.forEach((_, i) => (out[i]! += w.get(`${p}.self_attn.${name}_proj.bias`)[i]!));
         return out;
@@ -144,9 +147,17 @@ export function referenceLogits(dir: string, ids: number[]): Vector[] {
       const h2 = norm(afterAttention, `${p}.post_attention_layernorm`);
       const [gate, up] =
         type === 'phi3'
-          ? [matmul(h2, w.get(`${p}.mlp.gate_up_proj.weight`), hidden, inter, 0, 2 * inter), matmul(h2, w.get(`${p}.mlp.gate_up_proj.weight`), hidden, inter, inter, 2 * inter)]
+          ? [
+              matmul(h2, w.get(`${p}.mlp.gate_up_proj.weight`), hidden, inter, 0, 2 * inter),
+              matmul(h2, w.get(`${p}.mlp.gate_up_proj.weight`), hidden, inter, inter, 2 * inter),
+            ]
           : [matmul(h2, w.get(`${p}.mlp.gate_proj.weight`), hidden, inter), matmul(h2, w.get(`${p}.mlp.up_proj.weight`), hidden, inter)];
-      const mixed = matmul(gate.map((g, i) => act(g) * up[i]!), w.get(`${p}.mlp.down_proj.weight`), inter, hidden);
+      const mixed = matmul(
+        gate.map((g, i) => act(g) * up[i]!),
+        w.get(`${p}.mlp.down_proj.weight`),
+        inter,
+        hidden,
+      );
       return afterAttention.map((v, i) => v + mixed[i]!);
     });
   }

@@ -21,5 +21,8 @@ export function ensureEnterpriseConsoleBuilt(): void {
   const marker = join(EE_CONSOLE_DIST_DIR, 'license.js');
   if (existsSync(marker) && statSync(marker).mtimeMs >= newestMtime(EE_CONSOLE_SOURCE_DIR)) return;
   const viteBin = join(createRequire(import.meta.url).resolve('vite/package.json'), '..', 'bin', 'vite.js');
-  execFileSync(process.execPath, [viteBin, 'build', '--config', join(EE_CONSOLE_SOURCE_DIR, 'vite.config.ts'), '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync(process.execPath, [viteBin, 'build', '--config', join(EE_CONSOLE_SOURCE_DIR, 'vite.config.ts'), '--logLevel', 'warn'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
 }

@@ -46,7 +46,9 @@ export function createTestClock(start: Date): TestClock {
 export type EnterpriseTestServer = TestServer & { logs: Record<string, any>[] };
 
 /** startTestServer with the enterprise plugin registered programmatically (test keys, a test clock). */
-export async function startEnterpriseServer(options: { plugin?: EnterprisePluginOptions; core?: BuildAppOptions; keepData?: boolean } = {}): Promise<EnterpriseTestServer> {
+export async function startEnterpriseServer(
+  options: { plugin?: EnterprisePluginOptions; core?: BuildAppOptions; keepData?: boolean } = {},
+): Promise<EnterpriseTestServer> {
   return startTestServer(options.core, {
     keepData: options.keepData,
     ownPlugins: true,

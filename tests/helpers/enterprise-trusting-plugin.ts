@@ -18,12 +18,15 @@ export function writeTrustingPlugin(dir: string, publicJwk: JWK): string {
   const file = path.join(dir, `trusting-plugin-${Date.now()}-${Math.random().toString(36).slice(2)}.mjs`);
   const fastifyPlugin = createRequire(import.meta.url).resolve('fastify-plugin');
   const { kty, crv, x } = publicJwk;
-  writeFileSync(file, [
-    `import fp from ${JSON.stringify(pathToFileURL(fastifyPlugin).href)};`,
-    `import enterprisePlugin from ${JSON.stringify(pathToFileURL(ENTERPRISE_ENTRY).href)};`,
-    `const trustedPublicKeys = [${JSON.stringify({ kty, crv, x })}];`,
-    `export default fp(async (app) => { await app.register(enterprisePlugin, { trustedPublicKeys }); }, { name: 'enterprise-test-embedding', fastify: '5.x' });`,
-    '',
-  ].join('\n'));
+  writeFileSync(
+    file,
+    [
+      `import fp from ${JSON.stringify(pathToFileURL(fastifyPlugin).href)};`,
+      `import enterprisePlugin from ${JSON.stringify(pathToFileURL(ENTERPRISE_ENTRY).href)};`,
+      `const trustedPublicKeys = [${JSON.stringify({ kty, crv, x })}];`,
+      `export default fp(async (app) => { await app.register(enterprisePlugin, { trustedPublicKeys }); }, { name: 'enterprise-test-embedding', fastify: '5.x' });`,
+      '',
+    ].join('\n'),
+  );
   return file;
 }

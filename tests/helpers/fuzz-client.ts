@@ -14,7 +14,14 @@ export interface FuzzAnswer {
   ms: number;
 }
 
-export function sendHttp(base: URL, method: string, path: string, headers: Record<string, string>, body: Buffer | undefined, timeoutMs: number): Promise<FuzzAnswer> {
+export function sendHttp(
+  base: URL,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body: Buffer | undefined,
+  timeoutMs: number,
+): Promise<FuzzAnswer> {
   const started = performance.now();
   return new Promise((resolve) => {
     let settled = false;
@@ -26,7 +33,14 @@ export function sendHttp(base: URL, method: string, path: string, headers: Recor
     };
     let request: http.ClientRequest;
     try {
-      request = http.request({ host: base.hostname, port: base.port, method, path, headers: { ...headers, connection: 'close', ...(body ? { 'content-length': String(body.byteLength) } : {}) }, agent: false });
+      request = http.request({
+        host: base.hostname,
+        port: base.port,
+        method,
+        path,
+        headers: { ...headers, connection: 'close', ...(body ? { 'content-length': String(body.byteLength) } : {}) },
+        agent: false,
+      });
     } catch (error) {
       resolve({ failure: 'unsendable', detail: (error as Error).message, body: '', ms: 0 });
       return;
@@ -39,7 +53,9 @@ export function sendHttp(base: URL, method: string, path: string, headers: Recor
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => finish({ status: response.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
-      response.on('error', (error) => finish({ failure: 'reset', detail: error.message, status: response.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
+      response.on('error', (error) =>
+        finish({ failure: 'reset', detail: error.message, status: response.statusCode, body: Buffer.concat(chunks).toString('utf8') }),
+      );
     });
     request.on('error', (error) => finish({ failure: 'reset', detail: (error as NodeJS.ErrnoException).code ?? error.message, body: '' }));
     request.end(body);
@@ -75,7 +91,17 @@ export function sendRaw(base: URL, bytes: Buffer, timeoutMs: number): Promise<Fu
 const STACK_FRAME = /\bat (?:async )?[\w$.<>[\] ]+ \((?:file:|node:|\/)|\n\s+at |\.(?:ts|js|mjs|cjs):\d+:\d+/;
 const ABSOLUTE_PATH = /(?<![\w.])\/(?:work|tmp|root|home|usr|etc|var|proc|opt|srv|mnt|app)\/[^\s"']*/;
 /** Bits of files that must never reach a client: system files, keys, tokenizer and model internals. */
-const FILE_MARKERS = ['root:x:0:0', '-----BEGIN', '"normalizer"', '"pre_tokenizer"', '"[PAD]"', '"tokenizer": "tokenizer.json"', 'onnx_proto', 'node_modules', '"license": "MIT (afinn'];
+const FILE_MARKERS = [
+  'root:x:0:0',
+  '-----BEGIN',
+  '"normalizer"',
+  '"pre_tokenizer"',
+  '"[PAD]"',
+  '"tokenizer": "tokenizer.json"',
+  'onnx_proto',
+  'node_modules',
+  '"license": "MIT (afinn',
+];
 
 /** Which internals the body shows that the request itself did not contain (an echo of the client's input is fine). */
 export function internalsIn(body: string, sent: string, fileMarkers: string[] = []): string[] {
@@ -83,8 +109,10 @@ export function internalsIn(body: string, sent: string, fileMarkers: string[] = 
   const frame = STACK_FRAME.exec(body)?.[0];
   if (frame && !sent.includes(frame)) found.push(`stack frame ${JSON.stringify(frame)}`);
   const pathMatch = ABSOLUTE_PATH.exec(body)?.[0];
-  if (pathMatch && !sent.includes(pathMatch.slice(0, 12)) && !sent.includes(encodeURIComponent(pathMatch.slice(0, 12)))) found.push(`absolute path ${JSON.stringify(pathMatch.slice(0, 60))}`);
-  for (const marker of [...FILE_MARKERS, ...fileMarkers]) if (body.includes(marker) && !sent.includes(marker)) found.push(`file contents ${JSON.stringify(marker)}`);
+  if (pathMatch && !sent.includes(pathMatch.slice(0, 12)) && !sent.includes(encodeURIComponent(pathMatch.slice(0, 12))))
+    found.push(`absolute path ${JSON.stringify(pathMatch.slice(0, 60))}`);
+  for (const marker of [...FILE_MARKERS, ...fileMarkers])
+    if (body.includes(marker) && !sent.includes(marker)) found.push(`file contents ${JSON.stringify(marker)}`);
   return found;
 }
 
@@ -94,7 +122,8 @@ export function violationsOf(answer: FuzzAnswer, sent: string, fileMarkers: stri
   if (answer.failure === 'reset') violations.push(`connection reset (${answer.detail ?? ''})`);
   if (answer.failure === 'timeout') violations.push('no answer within the time bound');
   if (answer.status !== undefined && answer.status >= 500) violations.push(`status ${answer.status} ${codeOf(answer.body)}`);
-  if (answer.status !== undefined && answer.status >= 400 && !codeOf(answer.body)) violations.push(`status ${answer.status} without the {error, code} format`);
+  if (answer.status !== undefined && answer.status >= 400 && !codeOf(answer.body))
+    violations.push(`status ${answer.status} without the {error, code} format`);
   violations.push(...internalsIn(answer.body, sent, fileMarkers));
   return violations;
 }

@@ -7,7 +7,13 @@ import { tinyDecoder, writeDecoderModel, type DecoderFamily, type DecoderModelOp
  * A decoder without end tokens (its config files name none), so a generation runs to max_tokens: for tests
  * that need a stream to last (cancellation, timeout, hot swap) whatever the random weights would say.
  */
-export function writeEndlessDecoder(repository: string, name: string, version = 1, overrides: Partial<DecoderModelOptions> = {}, family: DecoderFamily = 'llama'): void {
+export function writeEndlessDecoder(
+  repository: string,
+  name: string,
+  version = 1,
+  overrides: Partial<DecoderModelOptions> = {},
+  family: DecoderFamily = 'llama',
+): void {
   const dir = path.join(repository, name, String(version));
   writeDecoderModel(dir, tinyDecoder(family, overrides));
   for (const file of ['config.json', 'generation_config.json']) {

@@ -4,7 +4,14 @@
  * for the same model and prompt must be the same tokens.
  */
 import path from 'node:path';
-import { AutoModelForCausalLM, AutoTokenizer, env, type PreTrainedModel, type PreTrainedTokenizer, type Tensor } from '@huggingface/transformers';
+import {
+  AutoModelForCausalLM,
+  AutoTokenizer,
+  env,
+  type PreTrainedModel,
+  type PreTrainedTokenizer,
+  type Tensor,
+} from '@huggingface/transformers';
 
 export interface GreedyAnswer {
   /** New tokens, the end token included when generation stopped on it. */
@@ -32,7 +39,12 @@ export async function loadOracle(modelDirectory: string, eosTokenIds: number[], 
 
   async function run(inputIds: Tensor, attentionMask: Tensor, maxNewTokens: number): Promise<GreedyAnswer> {
     const promptTokens = Number(inputIds.dims[1]);
-    const output = (await model.generate({ input_ids: inputIds, attention_mask: attentionMask, max_new_tokens: maxNewTokens, do_sample: false })) as Tensor;
+    const output = (await model.generate({
+      input_ids: inputIds,
+      attention_mask: attentionMask,
+      max_new_tokens: maxNewTokens,
+      do_sample: false,
+    })) as Tensor;
     const all = (output.tolist() as bigint[][])[0]!.map(Number);
     const tokens = all.slice(promptTokens);
     const stoppedOnEos = tokens.length > 0 && eosTokenIds.includes(tokens[tokens.length - 1]!);
@@ -43,7 +55,10 @@ export async function loadOracle(modelDirectory: string, eosTokenIds: number[], 
   return {
     tokenizer,
     async chat(messages, maxNewTokens) {
-      const inputs = tokenizer.apply_chat_template(messages, { add_generation_prompt: true, return_dict: true }) as unknown as { input_ids: Tensor; attention_mask: Tensor };
+      const inputs = tokenizer.apply_chat_template(messages, { add_generation_prompt: true, return_dict: true }) as unknown as {
+        input_ids: Tensor;
+        attention_mask: Tensor;
+      };
       return run(inputs.input_ids, inputs.attention_mask, maxNewTokens);
     },
     async complete(prompt, maxNewTokens) {

@@ -7,18 +7,30 @@ import path from 'node:path';
 import { makeModel, makeNode, makeTensorValueInfo, serialize, type Dim, type ElementType } from '../../demo/onnx-builder.js';
 
 export const DATATYPE_TO_ELEMENT: Record<string, ElementType> = {
-  BOOL: 'bool', UINT8: 'uint8', UINT16: 'uint16', UINT32: 'uint32', UINT64: 'uint64',
-  INT8: 'int8', INT16: 'int16', INT32: 'int32', INT64: 'int64',
-  FP16: 'float16', FP32: 'float32', FP64: 'float64', BYTES: 'string',
+  BOOL: 'bool',
+  UINT8: 'uint8',
+  UINT16: 'uint16',
+  UINT32: 'uint32',
+  UINT64: 'uint64',
+  INT8: 'int8',
+  INT16: 'int16',
+  INT32: 'int32',
+  INT64: 'int64',
+  FP16: 'float16',
+  FP32: 'float32',
+  FP64: 'float64',
+  BYTES: 'string',
 };
 
 export function identityModel(element: ElementType, shape: Dim[] = ['batch', 'width']): Uint8Array {
-  return serialize(makeModel({
-    name: `identity_${element}`,
-    nodes: [makeNode('Identity', ['x'], ['y']), makeNode('Identity', ['x'], ['y_copy'])],
-    inputs: [makeTensorValueInfo('x', element, shape)],
-    outputs: [makeTensorValueInfo('y', element, shape), makeTensorValueInfo('y_copy', element, shape)],
-  }));
+  return serialize(
+    makeModel({
+      name: `identity_${element}`,
+      nodes: [makeNode('Identity', ['x'], ['y']), makeNode('Identity', ['x'], ['y_copy'])],
+      inputs: [makeTensorValueInfo('x', element, shape)],
+      outputs: [makeTensorValueInfo('y', element, shape), makeTensorValueInfo('y_copy', element, shape)],
+    }),
+  );
 }
 
 export function writeModel(repository: string, name: string, version: number, bytes: Uint8Array, config?: object): string {
@@ -32,6 +44,7 @@ export function writeModel(repository: string, name: string, version: number, by
 
 /** identity_<datatype> for every datatype, plus fixed_fp32 with a fixed [2, 3] input. */
 export function writeIdentityRepository(repository: string): void {
-  for (const [datatype, element] of Object.entries(DATATYPE_TO_ELEMENT)) writeModel(repository, `identity_${datatype.toLowerCase()}`, 1, identityModel(element));
+  for (const [datatype, element] of Object.entries(DATATYPE_TO_ELEMENT))
+    writeModel(repository, `identity_${datatype.toLowerCase()}`, 1, identityModel(element));
   writeModel(repository, 'fixed_fp32', 1, identityModel('float32', [2, 3]));
 }

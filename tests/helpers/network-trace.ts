@@ -56,5 +56,18 @@ export function straceAvailable(): boolean {
 
 /** The command line that runs the `sluice` CLI (from source) under strace, writing the socket calls to traceFile. */
 export function tracedCliCommand(traceFile: string): string[] {
-  return ['strace', '-f', '-qq', '-e', 'trace=connect,sendto,sendmsg,bind', '-e', 'signal=none', '-o', traceFile, process.execPath, ...SOURCE_FLAGS, CLI];
+  return [
+    'strace',
+    '-f',
+    '-qq',
+    '-e',
+    'trace=connect,sendto,sendmsg,bind',
+    '-e',
+    'signal=none',
+    '-o',
+    traceFile,
+    process.execPath,
+    ...SOURCE_FLAGS,
+    CLI,
+  ];
 }

@@ -36,7 +36,12 @@ export class TestBrowser {
     const now = Date.now();
     this.cookies = this.cookies.filter((c) => c.expiresAt === undefined || c.expiresAt > now);
     const matching = this.cookies
-      .filter((c) => c.host === url.hostname && (url.pathname === c.path || url.pathname.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`)) && (!c.secure || url.protocol === 'https:'))
+      .filter(
+        (c) =>
+          c.host === url.hostname &&
+          (url.pathname === c.path || url.pathname.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`)) &&
+          (!c.secure || url.protocol === 'https:'),
+      )
       .sort((a, b) => b.path.length - a.path.length);
     return matching.length > 0 ? matching.map((c) => `${c.name}=${c.value}`).join('; ') : undefined;
   }
@@ -56,12 +61,24 @@ export class TestBrowser {
         const [key, ...rest] = attribute.split('=');
         const attributeValue = rest.join('=');
         switch (key!.toLowerCase()) {
-          case 'path': path = attributeValue || '/'; break;
-          case 'max-age': expiresAt = Date.now() + Number(attributeValue) * 1000; break;
-          case 'expires': if (expiresAt === undefined) expiresAt = Date.parse(attributeValue); break;
-          case 'secure': secure = true; break;
-          case 'httponly': httpOnly = true; break;
-          case 'samesite': sameSite = attributeValue; break;
+          case 'path':
+            path = attributeValue || '/';
+            break;
+          case 'max-age':
+            expiresAt = Date.now() + Number(attributeValue) * 1000;
+            break;
+          case 'expires':
+            if (expiresAt === undefined) expiresAt = Date.parse(attributeValue);
+            break;
+          case 'secure':
+            secure = true;
+            break;
+          case 'httponly':
+            httpOnly = true;
+            break;
+          case 'samesite':
+            sameSite = attributeValue;
+            break;
         }
       }
       // A browser drops a Secure cookie set over plain http.
@@ -73,7 +90,10 @@ export class TestBrowser {
   }
 
   /** One request, no redirect following. */
-  async fetch(input: string | URL, init: { method?: string; headers?: Record<string, string>; form?: Record<string, string>; body?: string } = {}): Promise<Response> {
+  async fetch(
+    input: string | URL,
+    init: { method?: string; headers?: Record<string, string>; form?: Record<string, string>; body?: string } = {},
+  ): Promise<Response> {
     const url = new URL(input);
     const headers: Record<string, string> = { accept: 'text/html,application/json;q=0.9', ...init.headers };
     const cookie = this.cookieHeader(url);
@@ -92,7 +112,11 @@ export class TestBrowser {
   }
 
   /** Follows redirects (GET after 301/302/303, like browsers) until a non-redirect or `stop(url)` says so. */
-  async follow(response: Response, from: string | URL, stop?: (next: URL) => boolean): Promise<{ response: Response; url: URL; stoppedAt?: URL }> {
+  async follow(
+    response: Response,
+    from: string | URL,
+    stop?: (next: URL) => boolean,
+  ): Promise<{ response: Response; url: URL; stoppedAt?: URL }> {
     let current = response;
     let url = new URL(from);
     for (let hops = 0; hops < 20; hops += 1) {

@@ -126,7 +126,14 @@ export async function startTestIdp(options: TestIdpOptions): Promise<TestIdp> {
         return {
           accountId: id,
           async claims() {
-            return { sub: id, name: account.name, preferred_username: id, email: account.email, email_verified: true, groups: account.groups };
+            return {
+              sub: id,
+              name: account.name,
+              preferred_username: id,
+              email: account.email,
+              email_verified: true,
+              groups: account.groups,
+            };
           },
         };
       },
@@ -145,7 +152,13 @@ export async function startTestIdp(options: TestIdpOptions): Promise<TestIdp> {
           useGrantedResource: async () => true,
           getResourceServerInfo: async (_ctx: unknown, resource: string) => {
             if (resource !== options.audience) throw new providerErrors.InvalidTarget();
-            return { scope: 'api', audience: options.audience, accessTokenFormat: 'jwt', accessTokenTTL: 300, jwt: { sign: { alg: 'RS256' } } };
+            return {
+              scope: 'api',
+              audience: options.audience,
+              accessTokenFormat: 'jwt',
+              accessTokenTTL: 300,
+              jwt: { sign: { alg: 'RS256' } },
+            };
           },
         },
       },
@@ -161,15 +174,27 @@ export async function startTestIdp(options: TestIdpOptions): Promise<TestIdp> {
     const prompt = details.prompt.name as string;
     if (request.method === 'GET') {
       if (prompt === 'login') {
-        return page(response, 200, `<h1>Sign in</h1><form method="post" action="/interaction/${uid}/login"><input name="login"><input name="password" type="password"><button>Sign in</button></form>`);
+        return page(
+          response,
+          200,
+          `<h1>Sign in</h1><form method="post" action="/interaction/${uid}/login"><input name="login"><input name="password" type="password"><button>Sign in</button></form>`,
+        );
       }
-      return page(response, 200, `<h1>Allow ${escapeHtml(details.params.client_id)}?</h1><form method="post" action="/interaction/${uid}/confirm"><button>Allow</button></form>`);
+      return page(
+        response,
+        200,
+        `<h1>Allow ${escapeHtml(details.params.client_id)}?</h1><form method="post" action="/interaction/${uid}/confirm"><button>Allow</button></form>`,
+      );
     }
     const form = await readForm(request);
     if (action === 'login' && prompt === 'login') {
       const account = accounts.get(form.get('login') ?? '');
       if (!account || account.password !== form.get('password')) {
-        return page(response, 200, `<h1>Sign in</h1><p class="error">Invalid login or password</p><form method="post" action="/interaction/${uid}/login"><input name="login"><input name="password" type="password"><button>Sign in</button></form>`);
+        return page(
+          response,
+          200,
+          `<h1>Sign in</h1><p class="error">Invalid login or password</p><form method="post" action="/interaction/${uid}/login"><input name="login"><input name="password" type="password"><button>Sign in</button></form>`,
+        );
       }
       return provider.interactionFinished(request, response, { login: { accountId: account.id } }, { mergeWithLastSubmission: false });
     }
@@ -179,7 +204,8 @@ export async function startTestIdp(options: TestIdpOptions): Promise<TestIdp> {
       grant ??= new provider.Grant({ accountId: details.session.accountId, clientId: details.params.client_id });
       if (missingOIDCScope) grant.addOIDCScope(missingOIDCScope.join(' '));
       if (missingOIDCClaims) grant.addOIDCClaims(missingOIDCClaims);
-      for (const [indicator, scopes] of Object.entries(missingResourceScopes ?? {})) grant.addResourceScope(indicator, (scopes as string[]).join(' '));
+      for (const [indicator, scopes] of Object.entries(missingResourceScopes ?? {}))
+        grant.addResourceScope(indicator, (scopes as string[]).join(' '));
       const grantId = await grant.save();
       return provider.interactionFinished(request, response, { consent: { grantId } }, { mergeWithLastSubmission: true });
     }
@@ -197,7 +223,10 @@ export async function startTestIdp(options: TestIdpOptions): Promise<TestIdp> {
     if (!machine) throw new Error(`no machine client ${clientId}`);
     const response = await fetch(`${issuer}/token`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${machine.clientId}:${machine.clientSecret}`).toString('base64')}` },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${machine.clientId}:${machine.clientSecret}`).toString('base64')}`,
+      },
       body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'api', resource: options.audience }),
     });
     const body = (await response.json()) as { access_token?: string; error?: string; error_description?: string };

@@ -36,7 +36,12 @@ export async function reservePort(): Promise<number> {
   return port;
 }
 
-export async function startSsoSluice(options: { port: number; models: string; sso: SsoPluginOptions; entitled?: boolean }): Promise<SsoTestServer> {
+export async function startSsoSluice(options: {
+  port: number;
+  models: string;
+  sso: SsoPluginOptions;
+  entitled?: boolean;
+}): Promise<SsoTestServer> {
   const logs: Record<string, unknown>[] = [];
   const logStream = new Writable({
     write(chunk, _encoding, done) {
@@ -52,7 +57,9 @@ export async function startSsoSluice(options: { port: number; models: string; ss
   app.sluice.extensions.events.on('audit', (event) => void audit.push(event));
   app.sluice.extensions.events.on('inference.completed', (event) => void inference.push(event));
   const entitle = (on: boolean) =>
-    app.sluice.extensions.entitlements.provide(on ? { plan: 'enterprise', has: (feature) => feature === 'sso' } : { plan: 'community', has: () => false });
+    app.sluice.extensions.entitlements.provide(
+      on ? { plan: 'enterprise', has: (feature) => feature === 'sso' } : { plan: 'community', has: () => false },
+    );
   entitle(options.entitled ?? true);
   await app.register(ssoPlugin, { env: {}, ...options.sso });
   const url = await app.listen({ host: '127.0.0.1', port: options.port });

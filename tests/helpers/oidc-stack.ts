@@ -90,7 +90,9 @@ export interface LoginOptions {
 
 /** Walks `browser` through a full login as `account`; returns the callback URL and where the browser landed. */
 export async function login(stack: SsoStack, browser: TestBrowser, account: TestAccount, options: LoginOptions = {}) {
-  const start = await browser.fetch(`${stack.url}/auth/sso/login${options.returnTo ? `?return_to=${encodeURIComponent(options.returnTo)}` : ''}`);
+  const start = await browser.fetch(
+    `${stack.url}/auth/sso/login${options.returnTo ? `?return_to=${encodeURIComponent(options.returnTo)}` : ''}`,
+  );
   expect(start.status).toBe(302);
   let authorizationUrl = new URL(start.headers.get('location')!);
   expect(authorizationUrl.origin).toBe(stack.idp.issuer);

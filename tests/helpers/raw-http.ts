@@ -24,19 +24,23 @@ export function connectRaw(url: string, options: { localAddress?: string } = {})
     let isClosed = false;
     socket.on('data', (chunk) => chunks.push(chunk));
     socket.on('error', () => undefined); // a reset shows up as 'close' too
-    const closed = new Promise<number>((done) => socket.once('close', () => {
-      isClosed = true;
-      done(Date.now() - started);
-    }));
-    socket.once('connect', () => resolve({
-      socket,
-      received: () => Buffer.concat(chunks).toString('latin1'),
-      closed,
-      isClosed: () => isClosed,
-      send: (text) => {
-        if (!socket.destroyed && socket.writable) socket.write(text);
-      },
-    }));
+    const closed = new Promise<number>((done) =>
+      socket.once('close', () => {
+        isClosed = true;
+        done(Date.now() - started);
+      }),
+    );
+    socket.once('connect', () =>
+      resolve({
+        socket,
+        received: () => Buffer.concat(chunks).toString('latin1'),
+        closed,
+        isClosed: () => isClosed,
+        send: (text) => {
+          if (!socket.destroyed && socket.writable) socket.write(text);
+        },
+      }),
+    );
     socket.once('error', reject);
   });
 }
@@ -45,10 +49,12 @@ export function connectRaw(url: string, options: { localAddress?: string } = {})
 export function parseRawResponse(raw: string): { status: number; headers: Record<string, string>; json: any } {
   const [head = '', body = ''] = raw.split('\r\n\r\n', 2);
   const [statusLine = '', ...headerLines] = head.split('\r\n');
-  const headers = Object.fromEntries(headerLines.map((line) => {
-    const at = line.indexOf(':');
-    return [line.slice(0, at).trim().toLowerCase(), line.slice(at + 1).trim()];
-  }));
+  const headers = Object.fromEntries(
+    headerLines.map((line) => {
+      const at = line.indexOf(':');
+      return [line.slice(0, at).trim().toLowerCase(), line.slice(at + 1).trim()];
+    }),
+  );
   let json: any;
   try {
     json = JSON.parse(body);

@@ -18,8 +18,12 @@ export function sentimentRepository(config: Record<string, unknown> = {}): { dir
   const dir = mkdtempSync(path.join(tmpdir(), 'sluice-swap-'));
   const modelDir = path.join(dir, 'sentiment');
   mkdirSync(modelDir);
-  for (const file of ['tokenizer.json', 'tokenizer_config.json']) copyFileSync(path.join(DEMO_MODELS, 'sentiment', file), path.join(modelDir, file));
-  writeFileSync(path.join(modelDir, 'config.json'), JSON.stringify({ task: 'text-classification', labels: ['negative', 'positive'], tokenizer: 'tokenizer.json', ...config }));
+  for (const file of ['tokenizer.json', 'tokenizer_config.json'])
+    copyFileSync(path.join(DEMO_MODELS, 'sentiment', file), path.join(modelDir, file));
+  writeFileSync(
+    path.join(modelDir, 'config.json'),
+    JSON.stringify({ task: 'text-classification', labels: ['negative', 'positive'], tokenizer: 'tokenizer.json', ...config }),
+  );
   return { dir, modelDir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -34,9 +38,13 @@ export function publishVersion(modelDir: string, version: number, bytes: Uint8Ar
 
 /** Asks the server which version answers PROBE_TEXT, and what it answered. */
 export async function probeSentiment(server: TestServer, path = '') {
-  const { status, json, text } = await postJson(`${server.url}/v2/models/sentiment${path}/infer`, {
-    inputs: [{ name: 'text', shape: [1], datatype: 'BYTES', data: [PROBE_TEXT] }],
-    outputs: [{ name: 'probabilities' }],
-  }, server.auth);
+  const { status, json, text } = await postJson(
+    `${server.url}/v2/models/sentiment${path}/infer`,
+    {
+      inputs: [{ name: 'text', shape: [1], datatype: 'BYTES', data: [PROBE_TEXT] }],
+      outputs: [{ name: 'probabilities' }],
+    },
+    server.auth,
+  );
   return { status, text, version: Number(json?.model_version), positive: json?.outputs?.[0]?.data[1] as number | undefined };
 }

@@ -12,7 +12,12 @@ export interface SseSession {
 
 export async function openSse(url: string, body: unknown, headers: Record<string, string>): Promise<SseSession> {
   const controller = new AbortController();
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), signal: controller.signal });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+    signal: controller.signal,
+  });
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
   let buffer = '';

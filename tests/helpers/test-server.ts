@@ -67,7 +67,10 @@ export async function startTestServer(options: BuildAppOptions = {}, hooks: Test
 }
 
 function testPlugins(): string[] {
-  return (process.env.SLUICE_TEST_PLUGINS ?? '').split(',').map((name) => name.trim()).filter(Boolean);
+  return (process.env.SLUICE_TEST_PLUGINS ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
 }
 
 /** A private copy of some demo models in a temp directory, for tests that change the repository. */

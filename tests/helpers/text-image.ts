@@ -24,7 +24,12 @@ export interface TextImage {
   ink: Uint8Array;
 }
 
-export function renderText(text: string, height: number, width: number, options: { scale?: number; left?: number; top?: number } = {}): TextImage {
+export function renderText(
+  text: string,
+  height: number,
+  width: number,
+  options: { scale?: number; left?: number; top?: number } = {},
+): TextImage {
   const scale = options.scale ?? Math.floor(height / 10);
   const left = options.left ?? scale;
   const top = options.top ?? Math.floor((height - 7 * scale) / 2);
@@ -32,14 +37,17 @@ export function renderText(text: string, height: number, width: number, options:
   [...text.toUpperCase()].forEach((char, index) => {
     const glyph = FONT[char] ?? FONT.X!;
     const x0 = left + index * 6 * scale;
-    glyph.forEach((row, gy) => [...row].forEach((bit, gx) => {
-      if (bit !== '1') return;
-      for (let dy = 0; dy < scale; dy++) for (let dx = 0; dx < scale; dx++) {
-        const y = top + gy * scale + dy;
-        const x = x0 + gx * scale + dx;
-        if (y < height && x < width) ink[y * width + x] = 1;
-      }
-    }));
+    glyph.forEach((row, gy) =>
+      [...row].forEach((bit, gx) => {
+        if (bit !== '1') return;
+        for (let dy = 0; dy < scale; dy++)
+          for (let dx = 0; dx < scale; dx++) {
+            const y = top + gy * scale + dy;
+            const x = x0 + gx * scale + dx;
+            if (y < height && x < width) ink[y * width + x] = 1;
+          }
+      }),
+    );
   });
   const chw = new Float32Array(3 * height * width);
   for (let c = 0; c < 3; c++) for (let i = 0; i < height * width; i++) chw[c * height * width + i] = ink[i] ? -1 : 1;

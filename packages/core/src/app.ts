@@ -78,7 +78,11 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
     requestTimeout: config.receiveTimeoutMs,
     keepAliveTimeout: config.keepAliveTimeoutMs,
     // Node checks those deadlines on this interval (30 s by default): keep the overshoot small.
-    http: { requireHostHeader: false, headersTimeout: Math.min(config.headersTimeoutMs, config.receiveTimeoutMs), connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs) },
+    http: {
+      requireHostHeader: false,
+      headersTimeout: Math.min(config.headersTimeoutMs, config.receiveTimeoutMs),
+      connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs),
+    },
     // Requests the HTTP layer refuses before any route (malformed, headers too large, bad URL) keep the catalogue's shape.
     clientErrorHandler,
     frameworkErrors: (error, _request, reply) => {
@@ -91,7 +95,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   // Storage first: migrations are applied before anything can serve a request.
   const database = openCoreDatabase(config.data);
   app.addHook('onClose', async () => database.close());
-  if (database.migrations.applied.length > 0) app.log.info({ applied: database.migrations.applied, file: database.file }, 'database migrated');
+  if (database.migrations.applied.length > 0)
+    app.log.info({ applied: database.migrations.applied, file: database.file }, 'database migrated');
   const metrics = createServerMetrics();
   const statistics = new ModelStatistics();
   const series = new TrafficSeries();
@@ -113,7 +118,10 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   const apiKeys = createApiKeyService({ database });
   extensions.auth.register(createApiKeyStrategy(apiKeys));
   // Console sessions come right after API keys: plugins' strategies (SSO...) are asked later.
-  const consoleSessions = config.console === 'on' ? createConsoleSessionStore({ database, ttlMs: config.consoleSessionTtlMs, idleMs: config.consoleSessionIdleMs }) : undefined;
+  const consoleSessions =
+    config.console === 'on'
+      ? createConsoleSessionStore({ database, ttlMs: config.consoleSessionTtlMs, idleMs: config.consoleSessionIdleMs })
+      : undefined;
   if (consoleSessions) extensions.auth.register(createConsoleSessionStrategy({ sessions: consoleSessions, apiKeys }));
   const onOutcome = (outcome: InferenceOutcome) => {
     statistics.recordOutcome(outcome);
@@ -125,13 +133,28 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   const state = { loaded: false, shuttingDown: false };
   let resolveInitialLoad!: () => void;
   const initialLoad = new Promise<void>((resolve) => (resolveInitialLoad = resolve));
-  const context: SluiceContext = { config, registry, inference, generation, metrics, statistics, series, pool, initialLoad, state, database, apiKeys, extensions };
+  const context: SluiceContext = {
+    config,
+    registry,
+    inference,
+    generation,
+    metrics,
+    statistics,
+    series,
+    pool,
+    initialLoad,
+    state,
+    database,
+    apiKeys,
+    extensions,
+  };
   app.decorate('sluice', context);
 
   registerErrorHandlers(app);
   // New requests on kept-alive connections while draining: refuse them clearly; accepted ones still finish.
   app.addHook('onRequest', async () => {
-    if (state.shuttingDown) throw new SluiceError('SLUICE_ERR_SHUTTING_DOWN', 'the server is shutting down', { headers: { 'retry-after': '5' } });
+    if (state.shuttingDown)
+      throw new SluiceError('SLUICE_ERR_SHUTTING_DOWN', 'the server is shutting down', { headers: { 'retry-after': '5' } });
   });
   closeConnectionsWithUnreadBodies(app);
   app.addHook('onSend', async (request, reply) => {
@@ -167,18 +190,23 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   let stopPolling: (() => void) | undefined;
   app.addHook('onReady', async () => {
     // Load in the background: liveness answers at once, readiness once the start-up models are in.
-    registry.syncAll('explicit').then(
-      () => {
-        const failed = registry.failedModels();
-        app.log.info({ models: registry.readyModels().map((m) => m.name), failed }, 'start-up model loading finished');
-        if (failed.length > 0) app.log.error({ failed, strictReadiness: config.strictReadiness }, `models failed to load: ${failed.join(', ')}`);
-      },
-      (error) => app.log.error({ err: error, repository: config.models }, 'cannot read the model repository'),
-    ).finally(() => {
-      state.loaded = true;
-      resolveInitialLoad();
-      if (config.modelControl === 'poll' && !state.shuttingDown) stopPolling = startRepositoryPolling(registry, config.pollIntervalMs, app.log);
-    });
+    registry
+      .syncAll('explicit')
+      .then(
+        () => {
+          const failed = registry.failedModels();
+          app.log.info({ models: registry.readyModels().map((m) => m.name), failed }, 'start-up model loading finished');
+          if (failed.length > 0)
+            app.log.error({ failed, strictReadiness: config.strictReadiness }, `models failed to load: ${failed.join(', ')}`);
+        },
+        (error) => app.log.error({ err: error, repository: config.models }, 'cannot read the model repository'),
+      )
+      .finally(() => {
+        state.loaded = true;
+        resolveInitialLoad();
+        if (config.modelControl === 'poll' && !state.shuttingDown)
+          stopPolling = startRepositoryPolling(registry, config.pollIntervalMs, app.log);
+      });
   });
   app.addHook('preClose', async () => {
     state.shuttingDown = true;

@@ -51,7 +51,10 @@ async function serve(argv: string[]): Promise<void> {
     printUsage(SERVE_USAGE);
     return;
   }
-  const options = Object.fromEntries([['config', { type: 'string' as const }], ...OPTION_SPECS.map((s) => [s.flag, { type: 'string' as const }])]);
+  const options = Object.fromEntries([
+    ['config', { type: 'string' as const }],
+    ...OPTION_SPECS.map((s) => [s.flag, { type: 'string' as const }]),
+  ]);
   const { values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
   const config = resolveConfig({ flags: values as Record<string, string | undefined> });
   const server = await startServer(config, {
@@ -84,7 +87,10 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   if (ENTERPRISE_VERBS.includes(command) && found.plugins.length === 0) {
-    throw new ConfigError('command', `"sluice ${command}" comes with the enterprise plugin: set SLUICE_PLUGINS=@sluice/enterprise (the Docker image sets it)`);
+    throw new ConfigError(
+      'command',
+      `"sluice ${command}" comes with the enterprise plugin: set SLUICE_PLUGINS=@sluice/enterprise (the Docker image sets it)`,
+    );
   }
   const more = found.available.length > 0 ? `; plugin commands: ${found.available.join(', ')}` : '';
   throw new ConfigError('command', `unknown command "${command}" (try: sluice --help${more})`);
@@ -116,7 +122,7 @@ export function run(argv: string[]): void {
   main(argv).catch((error: unknown) => {
     const usageMistake = error instanceof ConfigError || Boolean((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'));
     const failure = error instanceof RemoteError || error instanceof StartupError || isSystemError(error);
-    process.stderr.write(`sluice: ${usageMistake || failure ? (error as Error).message : (error as Error).stack ?? String(error)}\n`);
+    process.stderr.write(`sluice: ${usageMistake || failure ? (error as Error).message : ((error as Error).stack ?? String(error))}\n`);
     process.exit(usageMistake ? 2 : 1);
   });
 }

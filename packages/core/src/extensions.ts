@@ -76,7 +76,11 @@ export interface AuthStrategy {
 export type RouteAccess =
   | 'public'
   | 'authenticated'
-  | { scopes: readonly Scope[]; modelParam?: string; /** A JSON body field holding the model name (e.g. OpenAI's `model`). */ modelBodyField?: string };
+  | {
+      scopes: readonly Scope[];
+      modelParam?: string;
+      /** A JSON body field holding the model name (e.g. OpenAI's `model`). */ modelBodyField?: string;
+    };
 
 // ---- entitlements ------------------------------------------------------------------------------------------
 
@@ -195,7 +199,12 @@ export type RateLimitPolicy = (context: RateLimitContext) => RateLimitDecision |
 
 /** @fastify/rate-limit's store contract, so its Redis store (or any shared store) can be used for replicas. */
 export interface RateLimitStore {
-  incr(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow: number, max: number): void;
+  incr(
+    key: string,
+    callback: (error: Error | null, result?: { current: number; ttl: number }) => void,
+    timeWindow: number,
+    max: number,
+  ): void;
 }
 
 // ---- console ------------------------------------------------------------------------------------------------
@@ -310,7 +319,8 @@ export function createExtensions(deps: { logger: FastifyBaseLogger }): SluiceExt
   return {
     auth: {
       register(strategy) {
-        if (strategies.some((s) => s.name === strategy.name)) throw new Error(`an auth strategy named "${strategy.name}" is already registered`);
+        if (strategies.some((s) => s.name === strategy.name))
+          throw new Error(`an auth strategy named "${strategy.name}" is already registered`);
         strategies.push(strategy);
       },
       strategies: () => strategies,

@@ -34,15 +34,20 @@ function prepareDataDir(dir: string): void {
     mkdirSync(dir, { recursive: true });
     accessSync(dir, constants.W_OK);
   } catch (error) {
-    throw new StartupError(`cannot use the data directory ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (set --data or SLUICE_DATA to a writable directory)`);
+    throw new StartupError(
+      `cannot use the data directory ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (set --data or SLUICE_DATA to a writable directory)`,
+    );
   }
 }
 
 function listenError(error: NodeJS.ErrnoException, config: ServerConfig): Error {
   const where = `${config.host}:${config.port}`;
-  if (error.code === 'EADDRINUSE') return new StartupError(`cannot listen on ${where}: the port is already in use (set --port or SLUICE_PORT)`);
-  if (error.code === 'EACCES') return new StartupError(`cannot listen on ${where}: permission denied (ports below 1024 need privileges; set --port or SLUICE_PORT)`);
-  if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') return new StartupError(`cannot listen on ${where}: no such local address (set --host or SLUICE_HOST)`);
+  if (error.code === 'EADDRINUSE')
+    return new StartupError(`cannot listen on ${where}: the port is already in use (set --port or SLUICE_PORT)`);
+  if (error.code === 'EACCES')
+    return new StartupError(`cannot listen on ${where}: permission denied (ports below 1024 need privileges; set --port or SLUICE_PORT)`);
+  if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND')
+    return new StartupError(`cannot listen on ${where}: no such local address (set --host or SLUICE_HOST)`);
   return error;
 }
 
@@ -61,7 +66,10 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     throw listenError(error as NodeJS.ErrnoException, config);
   }
   options.onListening?.(app);
-  app.log.info({ address, models: config.models, data: config.data, modelControl: config.modelControl, workers: config.workers }, 'sluice listening');
+  app.log.info(
+    { address, models: config.models, data: config.data, modelControl: config.modelControl, workers: config.workers },
+    'sluice listening',
+  );
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
@@ -71,10 +79,13 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       // From here new requests get 503 and every response closes its connection.
       app.sluice.state.shuttingDown = true;
       await traffic.quiet({ idleGraceMs: config.keepAliveTimeoutMs, deadline });
-      const timer = setTimeout(() => {
-        app.log.warn({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timeout reached; closing remaining connections');
-        app.server.closeAllConnections();
-      }, Math.max(0, deadline - Date.now()));
+      const timer = setTimeout(
+        () => {
+          app.log.warn({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timeout reached; closing remaining connections');
+          app.server.closeAllConnections();
+        },
+        Math.max(0, deadline - Date.now()),
+      );
       timer.unref();
       await app.close();
       clearTimeout(timer);
@@ -89,10 +100,13 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
 export function exitOnSignals(server: RunningServer): void {
   const onSignal = (signal: NodeJS.Signals) => {
     server.app.log.info({ signal }, 'signal received');
-    server.stop().then(() => process.exit(0), (error) => {
-      server.app.log.error({ err: error }, 'shutdown failed');
-      process.exit(1);
-    });
+    server.stop().then(
+      () => process.exit(0),
+      (error) => {
+        server.app.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);

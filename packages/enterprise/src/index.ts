@@ -53,17 +53,31 @@ async function enterprisePlugin(app: FastifyInstance, pluginOptions: EnterpriseP
     ...(options.audit.siem?.maxPending !== undefined ? { outboxLimit: options.audit.siem.maxPending } : {}),
     onOutboxDropped: outboxDropLogger(counters, app.log, options.audit.siem?.maxPending),
   });
-  const forwarder = options.audit.siem ? createSiemForwarder({ sqlite: database.sqlite, settings: options.audit.siem, logger: app.log }) : undefined;
+  const forwarder = options.audit.siem
+    ? createSiemForwarder({ sqlite: database.sqlite, settings: options.audit.siem, logger: app.log })
+    : undefined;
   registerAuditMetrics(metrics, counters, forwarder ? () => forwarder.pending() : undefined);
   let licenses: ReturnType<typeof createLicenseService> | undefined; // eslint-disable-line prefer-const -- assigned below, read by the recorder's closure first
   const recorder = createAuditRecorder({
-    store, recording: () => licenses?.isActive('audit') ?? false, inferenceAudit: options.audit.inference, ...(forwarder ? { forwarder } : {}), counters, logger: app.log,
+    store,
+    recording: () => licenses?.isActive('audit') ?? false,
+    inferenceAudit: options.audit.inference,
+    ...(forwarder ? { forwarder } : {}),
+    counters,
+    logger: app.log,
   });
 
   const keys = await loadTrustedKeys(options.trustedPublicKeys);
   licenses = createLicenseService({
-    orm: db.orm, keys, clock, logger: app.log, policy: options.licensePolicy, sources: options.license, audit: recorder.sink,
-    filePollMs: options.licenseFilePollMs, tickMs: options.licenseTickMs,
+    orm: db.orm,
+    keys,
+    clock,
+    logger: app.log,
+    policy: options.licensePolicy,
+    sources: options.license,
+    audit: recorder.sink,
+    filePollMs: options.licenseFilePollMs,
+    tickMs: options.licenseTickMs,
   });
   const license = licenses;
   await license.start();
@@ -105,7 +119,13 @@ async function enterprisePlugin(app: FastifyInstance, pluginOptions: EnterpriseP
 
   const api: EnterpriseApi = {
     license,
-    audit: { store, sink: recorder.sink, verify: () => verifyAuditChain(database.sqlite), applyRetention: (days) => applyRetention(db, store, days, clock()), ...(forwarder ? { forwarder } : {}) },
+    audit: {
+      store,
+      sink: recorder.sink,
+      verify: () => verifyAuditChain(database.sqlite),
+      applyRetention: (days) => applyRetention(db, store, days, clock()),
+      ...(forwarder ? { forwarder } : {}),
+    },
     metering,
     quotas,
   };
@@ -123,9 +143,12 @@ async function enterprisePlugin(app: FastifyInstance, pluginOptions: EnterpriseP
   const status = license.status();
   const active = status.features.filter((f) => f.active).map((f) => f.name);
   const trialNote = status.source === 'trial' ? ` (free trial until ${status.expiresAt})` : '';
-  app.log.info({ plugin: '@sluice/enterprise', license: status.state, source: status.source, features: active }, active.length > 0
-    ? `enterprise plugin loaded: ${active.join(', ')} active${trialNote}`
-    : `enterprise plugin loaded: no license unlocks features (state ${status.state}); enterprise routes answer 402 until one is installed or the trial is started. ${howToUnlock(status.trial)}`);
+  app.log.info(
+    { plugin: '@sluice/enterprise', license: status.state, source: status.source, features: active },
+    active.length > 0
+      ? `enterprise plugin loaded: ${active.join(', ')} active${trialNote}`
+      : `enterprise plugin loaded: no license unlocks features (state ${status.state}); enterprise routes answer 402 until one is installed or the trial is started. ${howToUnlock(status.trial)}`,
+  );
 }
 
 export default fp(enterprisePlugin, { name: '@sluice/enterprise', fastify: '5.x' });

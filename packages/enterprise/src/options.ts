@@ -52,13 +52,18 @@ export interface ResolvedOptions {
 function integer(value: number | string | undefined, key: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined || value === '') return fallback;
   const n = typeof value === 'number' ? value : /^-?\d+$/.test(value.trim()) ? Number(value) : NaN;
-  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(key, `must be an integer ${max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`}, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new ConfigError(
+      key,
+      `must be an integer ${max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`}, got ${JSON.stringify(value)}`,
+    );
   return n;
 }
 
 export function resolveOptions(options: EnterprisePluginOptions, env: NodeJS.ProcessEnv): ResolvedOptions {
   const inference = options.audit?.inference ?? env.SLUICE_AUDIT_INFERENCE ?? 'off';
-  if (inference !== 'off' && inference !== 'metadata') throw new ConfigError('SLUICE_AUDIT_INFERENCE', `must be "off" or "metadata", got "${inference}"`);
+  if (inference !== 'off' && inference !== 'metadata')
+    throw new ConfigError('SLUICE_AUDIT_INFERENCE', `must be "off" or "metadata", got "${inference}"`);
   const siemUrl = options.audit?.siem?.url ?? env.SLUICE_AUDIT_SIEM_URL;
   let siem: SiemSettings | undefined;
   if (siemUrl) {
@@ -72,7 +77,13 @@ export function resolveOptions(options: EnterprisePluginOptions, env: NodeJS.Pro
       ...options.audit?.siem,
       url: siemUrl,
       headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...options.audit?.siem?.headers },
-      maxPending: integer(options.audit?.siem?.maxPending ?? env.SLUICE_AUDIT_SIEM_MAX_PENDING, 'SLUICE_AUDIT_SIEM_MAX_PENDING', DEFAULT_OUTBOX_LIMIT, 1, MAX_OUTBOX_LIMIT),
+      maxPending: integer(
+        options.audit?.siem?.maxPending ?? env.SLUICE_AUDIT_SIEM_MAX_PENDING,
+        'SLUICE_AUDIT_SIEM_MAX_PENDING',
+        DEFAULT_OUTBOX_LIMIT,
+        1,
+        MAX_OUTBOX_LIMIT,
+      ),
     };
   }
   const policy = { ...DEFAULT_LICENSE_POLICY, ...options.licensePolicy };
@@ -88,7 +99,13 @@ export function resolveOptions(options: EnterprisePluginOptions, env: NodeJS.Pro
     licenseTickMs: integer(options.licenseTickMs, 'licenseTickMs', 60_000, 100),
     audit: {
       inference,
-      retentionDays: integer(options.audit?.retentionDays ?? env.SLUICE_AUDIT_RETENTION_DAYS, 'SLUICE_AUDIT_RETENTION_DAYS', 0, 0, MAX_RETENTION_DAYS),
+      retentionDays: integer(
+        options.audit?.retentionDays ?? env.SLUICE_AUDIT_RETENTION_DAYS,
+        'SLUICE_AUDIT_RETENTION_DAYS',
+        0,
+        0,
+        MAX_RETENTION_DAYS,
+      ),
       ...(siem ? { siem } : {}),
     },
     metering: {

@@ -45,7 +45,9 @@ export async function runAxe(page: Page): Promise<AxeReport> {
         id: String(v.id),
         impact: (v.impact ?? null) as string | null,
         help: String(v.help),
-        nodes: (v.nodes as any[]).slice(0, 5).map((n) => ({ target: (n.target as unknown[]).map(String), summary: String(n.failureSummary ?? '') })),
+        nodes: (v.nodes as any[])
+          .slice(0, 5)
+          .map((n) => ({ target: (n.target as unknown[]).map(String), summary: String(n.failureSummary ?? '') })),
       })),
     };
   });
@@ -55,5 +57,7 @@ export async function runAxe(page: Page): Promise<AxeReport> {
 
 /** One line per violation, for assertion messages and the test log. */
 export function describeViolations(violations: AxeViolation[]): string {
-  return violations.map((v) => `${v.impact ?? 'unknown'} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`).join('\n');
+  return violations
+    .map((v) => `${v.impact ?? 'unknown'} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)
+    .join('\n');
 }

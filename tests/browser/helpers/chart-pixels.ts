@@ -21,7 +21,13 @@ export function countColouredPixels(chart: Locator, hex: string, tolerance = 40)
         if (canvas.width === 0 || canvas.height === 0) continue;
         const data: Uint8ClampedArray = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
         for (let i = 0; i < data.length; i += 4) {
-          if (data[i + 3]! > 128 && Math.abs(data[i]! - r) <= tolerance && Math.abs(data[i + 1]! - g) <= tolerance && Math.abs(data[i + 2]! - b) <= tolerance) count++;
+          if (
+            data[i + 3]! > 128 &&
+            Math.abs(data[i]! - r) <= tolerance &&
+            Math.abs(data[i + 1]! - g) <= tolerance &&
+            Math.abs(data[i + 2]! - b) <= tolerance
+          )
+            count++;
         }
       }
       return count;

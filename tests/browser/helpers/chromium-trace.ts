@@ -31,11 +31,14 @@ export interface ChromiumTraceAnalysis {
 export function tracedChromium(scratchDir: string): TracedChromium {
   const traceFile = path.join(scratchDir, 'chromium.trace');
   const executablePath = path.join(scratchDir, 'chromium-under-strace.sh');
-  writeFileSync(executablePath, [
-    '#!/bin/sh',
-    `exec strace -f -qq -e trace=socket,close,connect,sendto,sendmsg,sendmmsg,bind -e signal=none -o ${JSON.stringify(traceFile)} ${CHROMIUM_PATH} "$@"`,
-    '',
-  ].join('\n'));
+  writeFileSync(
+    executablePath,
+    [
+      '#!/bin/sh',
+      `exec strace -f -qq -e trace=socket,close,connect,sendto,sendmsg,sendmmsg,bind -e signal=none -o ${JSON.stringify(traceFile)} ${CHROMIUM_PATH} "$@"`,
+      '',
+    ].join('\n'),
+  );
   chmodSync(executablePath, 0o755);
   return { executablePath, traceFile, analyse: () => analyseChromiumTrace(readFileSync(traceFile, 'utf8')) };
 }
@@ -105,8 +108,7 @@ export function analyseChromiumTrace(trace: string): ChromiumTraceAnalysis {
       if (datagram.has(key) && ROUTE_PROBE_ADDRESSES.has(call.address)) {
         probes.set(key, line);
         routeProbes.push(line);
-      }
-      else offending.push(line);
+      } else offending.push(line);
       continue;
     }
     // A bind to a non-loopback address (listening where others can reach), a send to one, or any send on a

@@ -45,8 +45,15 @@ export const VIEWPORT = { width: 1280, height: 800 } as const;
 
 export async function launchChromium(options: Pick<LaunchOptions, 'executablePath' | 'env'> = {}): Promise<Browser> {
   const executablePath = options.executablePath ?? CHROMIUM_PATH;
-  if (!existsSync(executablePath)) throw new Error(`${executablePath} is missing: run scripts/install-chromium.sh (npm run test:browser does)`);
-  return chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS], timeout: 60_000, ...(options.env ? { env: options.env } : {}) });
+  if (!existsSync(executablePath))
+    throw new Error(`${executablePath} is missing: run scripts/install-chromium.sh (npm run test:browser does)`);
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    args: [...CHROMIUM_ARGS],
+    timeout: 60_000,
+    ...(options.env ? { env: options.env } : {}),
+  });
 }
 
 /** A fresh browser context (its own cookies and cache) with the standard viewport. */

@@ -29,7 +29,8 @@ export async function openTab(browser: Browser, options: BrowserContextOptions =
     if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageErrors.push(message.text());
   });
   page.on('response', (response) => {
-    if (response.status() >= 400) pageErrors.push(`${response.status()} ${response.request().method()} ${new URL(response.url()).pathname}`);
+    if (response.status() >= 400)
+      pageErrors.push(`${response.status()} ${response.request().method()} ${new URL(response.url()).pathname}`);
   });
   return { context, page, requests, pageErrors, close: () => context.close() };
 }
@@ -62,6 +63,8 @@ export function consoleNavigation(page: Page) {
 
 /** Goes to a console page through its navigation link (a client-side navigation, as a person clicks). */
 export async function goToPage(page: Page, title: string | RegExp): Promise<void> {
-  await consoleNavigation(page).getByRole('link', { name: title, exact: typeof title === 'string' }).click();
+  await consoleNavigation(page)
+    .getByRole('link', { name: title, exact: typeof title === 'string' })
+    .click();
   await page.getByRole('heading', { level: 1, name: title }).waitFor();
 }

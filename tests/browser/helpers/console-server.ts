@@ -42,7 +42,10 @@ export async function startConsoleServer(): Promise<ConsoleServer> {
 export async function startEnterpriseConsoleServer(plugin: EnterprisePluginOptions = {}): Promise<ConsoleServer> {
   const models = consoleModelRepository();
   try {
-    const server = await startEnterpriseServer({ core: { models: models.dir, workers: 1 }, plugin: { metering: { flushMs: 200 }, ...plugin } });
+    const server = await startEnterpriseServer({
+      core: { models: models.dir, workers: 1 },
+      plugin: { metering: { flushMs: 200 }, ...plugin },
+    });
     return withToken(server, models.remove);
   } catch (error) {
     models.remove();

@@ -23,11 +23,20 @@ export function encodeGreyPng(width: number, height: number, grey: Uint8Array): 
   // Every row starts with filter type 0 (none).
   const raw = Buffer.alloc((width + 1) * height);
   for (let y = 0; y < height; y++) raw.set(grey.subarray(y * width, (y + 1) * width), y * (width + 1) + 1);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 /** `text` in capital bitmap letters, `scale` pixels per font dot, on a white page of width x height. */
 export function textPng(text: string, width: number, height: number, scale: number): Buffer {
   const image = renderText(text, height, width, { scale });
-  return encodeGreyPng(width, height, image.ink.map((ink) => (ink ? 0 : 255)));
+  return encodeGreyPng(
+    width,
+    height,
+    image.ink.map((ink) => (ink ? 0 : 255)),
+  );
 }

@@ -24,7 +24,8 @@ export function toSluiceError(error: FastifyError | Error): SluiceError {
   const fastifyCode = (error as FastifyError).code;
   const mapped = fastifyCode ? FASTIFY_CODES[fastifyCode] : undefined;
   if (mapped) return new SluiceError(mapped, error.message);
-  if (error instanceof SyntaxError && (error as FastifyError).statusCode === 400) return new SluiceError('SLUICE_ERR_BAD_REQUEST', `the body is not valid JSON: ${error.message}`);
+  if (error instanceof SyntaxError && (error as FastifyError).statusCode === 400)
+    return new SluiceError('SLUICE_ERR_BAD_REQUEST', `the body is not valid JSON: ${error.message}`);
   const status = (error as FastifyError).statusCode;
   if (status === 429) return new SluiceError('SLUICE_ERR_BAD_REQUEST', error.message); // replaced by the rate-limit plugin's own handler
   if (status && status >= 400 && status < 500) return new SluiceError('SLUICE_ERR_BAD_REQUEST', error.message);
@@ -43,7 +44,13 @@ export interface CatalogueLike extends Error {
 
 export function isCatalogueError(error: unknown): error is CatalogueLike {
   const { code, statusCode } = error as Partial<CatalogueLike>;
-  return typeof code === 'string' && /^SLUICE_(?:[A-Z]+_)?ERR_[A-Z0-9_]+$/.test(code) && typeof statusCode === 'number' && statusCode >= 400 && statusCode < 600;
+  return (
+    typeof code === 'string' &&
+    /^SLUICE_(?:[A-Z]+_)?ERR_[A-Z0-9_]+$/.test(code) &&
+    typeof statusCode === 'number' &&
+    statusCode >= 400 &&
+    statusCode < 600
+  );
 }
 
 export function registerErrorHandlers(app: FastifyInstance): void {

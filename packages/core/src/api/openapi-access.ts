@@ -10,7 +10,8 @@ export const BEARER_SCHEME = 'bearerAuth';
 export const bearerSecurityScheme = {
   type: 'http',
   scheme: 'bearer',
-  description: 'An API key: `Authorization: Bearer sk_sluice_...` (the first admin key is printed at first start; more with `sluice keys create` or POST /admin/keys).',
+  description:
+    'An API key: `Authorization: Bearer sk_sluice_...` (the first admin key is printed at first start; more with `sluice keys create` or POST /admin/keys).',
 } as const;
 
 type Operation = { security?: unknown[]; responses?: Record<string, Response> };

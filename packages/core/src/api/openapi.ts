@@ -13,7 +13,8 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       info: {
         title: 'Sluice',
         version: SERVER_VERSION,
-        description: 'Self-hosted ONNX model serving: the Open Inference Protocol (KServe V2) with the binary tensor data and model repository extensions.',
+        description:
+          'Self-hosted ONNX model serving: the Open Inference Protocol (KServe V2) with the binary tensor data and model repository extensions.',
       },
       tags: [
         { name: 'health', description: 'Liveness and readiness' },

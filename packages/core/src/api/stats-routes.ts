@@ -47,20 +47,48 @@ const seriesSchema = {
     intervalMs: INTERVAL_MS,
     minutes: 1,
     intervals: [
-      { time: 1_796_130_000_000, requests: 0, errors: 0, latencyP50Ms: null, latencyP95Ms: null, queueMsAvg: null, computeMsAvg: null, batchSizeAvg: null, versions: {} },
-      { time: 1_796_130_005_000, requests: 42, errors: 1, latencyP50Ms: 3.2, latencyP95Ms: 7.9, queueMsAvg: 0.8, computeMsAvg: 2.1, batchSizeAvg: 1.6, versions: { 'sentiment/1': { requests: 42, errors: 1, latencyP95Ms: 7.9 } } },
+      {
+        time: 1_796_130_000_000,
+        requests: 0,
+        errors: 0,
+        latencyP50Ms: null,
+        latencyP95Ms: null,
+        queueMsAvg: null,
+        computeMsAvg: null,
+        batchSizeAvg: null,
+        versions: {},
+      },
+      {
+        time: 1_796_130_005_000,
+        requests: 42,
+        errors: 1,
+        latencyP50Ms: 3.2,
+        latencyP95Ms: 7.9,
+        queueMsAvg: 0.8,
+        computeMsAvg: 2.1,
+        batchSizeAvg: 1.6,
+        versions: { 'sentiment/1': { requests: 42, errors: 1, latencyP95Ms: 7.9 } },
+      },
     ],
   },
 } as const;
 
 export async function statsRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/stats/series', {
-    schema: {
-      tags: ['operations'],
-      summary: 'Inference traffic in 5-second intervals over the last minutes (the console\'s charts)',
-      querystring: { type: 'object', properties: { minutes: { type: 'integer', minimum: 1, maximum: MAX_MINUTES, default: 15 } }, additionalProperties: false },
-      response: { 200: seriesSchema, 400: errorResponseSchema },
+  app.get(
+    '/stats/series',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: "Inference traffic in 5-second intervals over the last minutes (the console's charts)",
+        querystring: {
+          type: 'object',
+          properties: { minutes: { type: 'integer', minimum: 1, maximum: MAX_MINUTES, default: 15 } },
+          additionalProperties: false,
+        },
+        response: { 200: seriesSchema, 400: errorResponseSchema },
+      },
     },
-  }, async (request: FastifyRequest<{ Querystring: { minutes?: number } }>, reply) =>
-    reply.header('cache-control', 'no-store').send(app.sluice.series.query(request.query.minutes ?? 15, request.principal?.models)));
+    async (request: FastifyRequest<{ Querystring: { minutes?: number } }>, reply) =>
+      reply.header('cache-control', 'no-store').send(app.sluice.series.query(request.query.minutes ?? 15, request.principal?.models)),
+  );
 }

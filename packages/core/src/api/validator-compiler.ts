@@ -13,9 +13,17 @@ const buildFromPool = AjvCompiler();
 type PoolOptions = Parameters<typeof buildFromPool>[1];
 
 /** For fastify's `schemaController.compilersFactory.buildValidator`. */
-export function bodyStrictValidatorFactory(externalSchemas: Parameters<typeof buildFromPool>[0], options: PoolOptions = {}): ReturnType<typeof buildFromPool> {
+export function bodyStrictValidatorFactory(
+  externalSchemas: Parameters<typeof buildFromPool>[0],
+  options: PoolOptions = {},
+): ReturnType<typeof buildFromPool> {
   const coercing = buildFromPool(externalSchemas, options);
-  const strict = buildFromPool(externalSchemas, { ...options, customOptions: { ...options?.customOptions, coerceTypes: false } } as PoolOptions);
+  const strict = buildFromPool(externalSchemas, {
+    ...options,
+    customOptions: { ...options?.customOptions, coerceTypes: false },
+  } as PoolOptions);
   // Fastify calls the compiler with the route definition ({schema, httpPart, ...}), although the type names only the schema.
-  return ((route: { httpPart?: string }) => (route.httpPart === 'body' ? strict : coercing)(route as never)) as ReturnType<typeof buildFromPool>;
+  return ((route: { httpPart?: string }) => (route.httpPart === 'body' ? strict : coercing)(route as never)) as ReturnType<
+    typeof buildFromPool
+  >;
 }

@@ -38,8 +38,7 @@ export interface ApiKeyInfo {
 }
 
 export type VerifyResult =
-  | { ok: true; key: ApiKeyInfo }
-  | { ok: false; reason: 'malformed' | 'unknown' | 'revoked' | 'expired'; id?: string };
+  { ok: true; key: ApiKeyInfo } | { ok: false; reason: 'malformed' | 'unknown' | 'revoked' | 'expired'; id?: string };
 
 export interface ApiKeyService {
   create(input: NewApiKey): { key: ApiKeyInfo; token: string };
@@ -65,12 +64,16 @@ function badRequest(message: string): SluiceError {
 export function validateNewKey(input: NewApiKey, now: number): void {
   if (typeof input.name !== 'string' || !NAME.test(input.name)) throw badRequest('name must be 1-100 letters, digits, spaces or ._:@/-');
   if (!Array.isArray(input.scopes) || input.scopes.length === 0) throw badRequest('a key needs at least one scope');
-  for (const scope of input.scopes) if (!isScope(scope)) throw badRequest(`unknown scope "${scope}" (known: infer, models:read, models:write, metrics:read, admin)`);
+  for (const scope of input.scopes)
+    if (!isScope(scope)) throw badRequest(`unknown scope "${scope}" (known: infer, models:read, models:write, metrics:read, admin)`);
   if (input.models !== undefined) {
-    if (!Array.isArray(input.models) || input.models.length === 0) throw badRequest('models must list at least one model name (omit it for every model)');
-    for (const model of input.models) if (typeof model !== 'string' || !isValidModelName(model)) throw badRequest(`"${model}" is not a valid model name`);
+    if (!Array.isArray(input.models) || input.models.length === 0)
+      throw badRequest('models must list at least one model name (omit it for every model)');
+    for (const model of input.models)
+      if (typeof model !== 'string' || !isValidModelName(model)) throw badRequest(`"${model}" is not a valid model name`);
   }
-  if (input.expiresAt !== undefined && (!Number.isFinite(input.expiresAt) || input.expiresAt <= now)) throw badRequest('the expiry must be in the future');
+  if (input.expiresAt !== undefined && (!Number.isFinite(input.expiresAt) || input.expiresAt <= now))
+    throw badRequest('the expiry must be in the future');
   if (input.rateLimit !== undefined) {
     const { max, windowMs } = input.rateLimit;
     if (!Number.isInteger(max) || max < 1) throw badRequest('rateLimit.max must be a positive integer');
@@ -90,7 +93,8 @@ function toInfo(row: ApiKeyRow, now: number): ApiKeyInfo {
     expiresAt: iso(row.expiresAt),
     revokedAt: iso(row.revokedAt),
     lastUsedAt: iso(row.lastUsedAt),
-    rateLimit: row.rateLimitMax !== null && row.rateLimitWindowMs !== null ? { max: row.rateLimitMax, windowMs: row.rateLimitWindowMs } : null,
+    rateLimit:
+      row.rateLimitMax !== null && row.rateLimitWindowMs !== null ? { max: row.rateLimitMax, windowMs: row.rateLimitWindowMs } : null,
     status,
   };
 }
@@ -101,7 +105,11 @@ export function createApiKeyService(deps: { database: SluiceDatabase; clock?: ()
   const lastUsedWritten = new Map<string, number>();
 
   // Prepared once: verify() runs on every request, and building the query each time cost more than running it.
-  const byId = orm.select().from(apiKeys).where(eq(apiKeys.id, sql.placeholder('id'))).prepare();
+  const byId = orm
+    .select()
+    .from(apiKeys)
+    .where(eq(apiKeys.id, sql.placeholder('id')))
+    .prepare();
 
   function row(id: string): ApiKeyRow | undefined {
     return byId.get({ id });
@@ -128,17 +136,20 @@ export function createApiKeyService(deps: { database: SluiceDatabase; clock?: ()
       for (let attempt = 0; ; attempt++) {
         const id = newKeyId();
         try {
-          orm.insert(apiKeys).values({
-            id,
-            name: input.name,
-            secretHash: hashSecret(secret),
-            scopes: [...new Set(input.scopes)],
-            models: input.models ? [...new Set(input.models)] : null,
-            createdAt: time,
-            expiresAt: input.expiresAt ?? null,
-            rateLimitMax: input.rateLimit?.max ?? null,
-            rateLimitWindowMs: input.rateLimit?.windowMs ?? null,
-          }).run();
+          orm
+            .insert(apiKeys)
+            .values({
+              id,
+              name: input.name,
+              secretHash: hashSecret(secret),
+              scopes: [...new Set(input.scopes)],
+              models: input.models ? [...new Set(input.models)] : null,
+              createdAt: time,
+              expiresAt: input.expiresAt ?? null,
+              rateLimitMax: input.rateLimit?.max ?? null,
+              rateLimitWindowMs: input.rateLimit?.windowMs ?? null,
+            })
+            .run();
           return { key: toInfo(row(id)!, time), token: formatToken(id, secret) };
         } catch (error) {
           // 48-bit ids collide rarely; try a fresh one.
@@ -148,7 +159,12 @@ export function createApiKeyService(deps: { database: SluiceDatabase; clock?: ()
     },
     list() {
       const time = now();
-      return orm.select().from(apiKeys).orderBy(asc(apiKeys.createdAt), asc(apiKeys.id)).all().map((r) => toInfo(r, time));
+      return orm
+        .select()
+        .from(apiKeys)
+        .orderBy(asc(apiKeys.createdAt), asc(apiKeys.id))
+        .all()
+        .map((r) => toInfo(r, time));
     },
     get(id) {
       const found = row(id);

@@ -26,7 +26,11 @@ export function actorOf(request: FastifyRequest): AuditActor {
 }
 
 /** Emits an audit event; throws SLUICE_ERR_AUDIT_UNAVAILABLE (503) when a durable listener could not record it. */
-export function emitAudit(request: FastifyRequest, fields: AuditFields, unrecorded = `"${fields.action}" was refused: the audit log cannot record it right now`): void {
+export function emitAudit(
+  request: FastifyRequest,
+  fields: AuditFields,
+  unrecorded = `"${fields.action}" was refused: the audit log cannot record it right now`,
+): void {
   const { actor, ...rest } = fields;
   const event: AuditEvent = {
     time: new Date().toISOString(),
@@ -77,7 +81,9 @@ export function releaseHeldAudit(request: FastifyRequest, how: 'publish' | 'as-r
   heldWhileAuthenticating.delete(request);
   if (how === 'discard') return;
   for (const event of held) {
-    failClosed(request, event, 'the request was refused: the audit log cannot record it right now', () => publishAudit(request, event, how === 'as-refusals' || isRefusal(event)));
+    failClosed(request, event, 'the request was refused: the audit log cannot record it right now', () =>
+      publishAudit(request, event, how === 'as-refusals' || isRefusal(event)),
+    );
   }
 }
 
@@ -98,7 +104,11 @@ export async function audited<T>(request: FastifyRequest, fields: Omit<AuditFiel
     }
     throw error;
   }
-  emitAudit(request, { ...fields, outcome: 'success' }, `"${fields.action}" was carried out, but its outcome could not be recorded in the audit log (its intent was)`);
+  emitAudit(
+    request,
+    { ...fields, outcome: 'success' },
+    `"${fields.action}" was carried out, but its outcome could not be recorded in the audit log (its intent was)`,
+  );
   return result;
 }
 

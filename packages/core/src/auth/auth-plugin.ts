@@ -58,12 +58,20 @@ function unauthenticated(message: string): SluiceError {
 async function authPlugin(app: FastifyInstance, options: { rules: Record<string, RouteRule> }): Promise<void> {
   const { extensions, config } = app.sluice;
   const routes: RouteRuleEntry[] = [];
-  const failedAuth = createFailedAuthLimiter({ max: config.authFailureMax, windowMs: config.authFailureWindowMs, maxAddresses: config.authFailureAddresses });
+  const failedAuth = createFailedAuthLimiter({
+    max: config.authFailureMax,
+    windowMs: config.authFailureWindowMs,
+    maxAddresses: config.authFailureAddresses,
+  });
   const refusals = createRefusalAudit({
     windowMs: config.authFailureWindowMs,
     maxTracked: config.authFailureAddresses,
     emit: (event) => extensions.events.emit('audit', event),
-    onSummaryError: (error, summary) => app.log.error({ err: error, action: summary.action, count: summary.count }, 'the audit log cannot record a summary of refused requests'),
+    onSummaryError: (error, summary) =>
+      app.log.error(
+        { err: error, action: summary.action, count: summary.count },
+        'the audit log cannot record a summary of refused requests',
+      ),
   });
   // Summaries go out when their window ends (checked a few times per window) and at shutdown.
   const sweeper = setInterval(() => refusals.sweep(), Math.max(250, Math.floor(config.authFailureWindowMs / 4)));
@@ -78,10 +86,15 @@ async function authPlugin(app: FastifyInstance, options: { rules: Record<string,
   app.decorateRequest('principal', undefined);
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    for (const method of methods) routes.push({ method, url: route.url, rule: resolveRouteRule(options.rules, method, route.url, route.config) });
+    for (const method of methods)
+      routes.push({ method, url: route.url, rule: resolveRouteRule(options.rules, method, route.url, route.config) });
   });
   app.decorate('sluiceRouteRules', () => routes.slice());
-  app.decorate('sluiceRefuse', (request: FastifyRequest, action: RefusalAction, error: SluiceError, claimed?: { kind: string; id: string }) => refuse(request, action, error, claimed));
+  app.decorate(
+    'sluiceRefuse',
+    (request: FastifyRequest, action: RefusalAction, error: SluiceError, claimed?: { kind: string; id: string }) =>
+      refuse(request, action, error, claimed),
+  );
 
   function ruleFor(request: FastifyRequest): RouteRule | undefined {
     const url = request.routeOptions.url;
@@ -115,15 +128,28 @@ async function authPlugin(app: FastifyInstance, options: { rules: Record<string,
     const verdict = failedAuth.refused(request.ip);
     if (!verdict.limited) return;
     releaseHeldAudit(request, 'discard');
-    if (verdict.firstInWindow) request.log.warn({ ip: request.ip, max: config.authFailureMax, windowMs: config.authFailureWindowMs }, 'too many refused credentials from one address; answering 429 until the window ends');
-    throw new SluiceError('SLUICE_ERR_RATE_LIMITED', `too many requests with refused credentials from this address; retry in ${verdict.retryAfterSeconds} s`, {
-      headers: { 'retry-after': String(verdict.retryAfterSeconds) },
-    });
+    if (verdict.firstInWindow)
+      request.log.warn(
+        { ip: request.ip, max: config.authFailureMax, windowMs: config.authFailureWindowMs },
+        'too many refused credentials from one address; answering 429 until the window ends',
+      );
+    throw new SluiceError(
+      'SLUICE_ERR_RATE_LIMITED',
+      `too many requests with refused credentials from this address; retry in ${verdict.retryAfterSeconds} s`,
+      {
+        headers: { 'retry-after': String(verdict.retryAfterSeconds) },
+      },
+    );
   }
 
   function settle(request: FastifyRequest, strategy: AuthStrategy, outcome: AuthOutcome): Principal {
     if (outcome.result === 'authenticated') return outcome.principal;
-    return refuse(request, 'auth.failure', unauthenticated(outcome.reason), outcome.principalId ? { kind: strategy.name, id: outcome.principalId } : undefined);
+    return refuse(
+      request,
+      'auth.failure',
+      unauthenticated(outcome.reason),
+      outcome.principalId ? { kind: strategy.name, id: outcome.principalId } : undefined,
+    );
   }
 
   /** Credentials the browser attaches by itself: never on a cross-site state-changing request (CSRF). */
@@ -132,7 +158,14 @@ async function authPlugin(app: FastifyInstance, options: { rules: Record<string,
       const outcome = await strategy.fromRequest?.(request);
       if (outcome === undefined) continue;
       if (outcome.result === 'authenticated' && !SAFE_METHODS.has(request.method) && !isSameOrigin(request)) {
-        refuse(request, 'auth.denied', new SluiceError('SLUICE_ERR_FORBIDDEN', 'a cross-site request cannot use session credentials; send "Authorization: Bearer <key>"'));
+        refuse(
+          request,
+          'auth.denied',
+          new SluiceError(
+            'SLUICE_ERR_FORBIDDEN',
+            'a cross-site request cannot use session credentials; send "Authorization: Bearer <key>"',
+          ),
+        );
       }
       return settle(request, strategy, outcome);
     }
@@ -163,8 +196,16 @@ async function authPlugin(app: FastifyInstance, options: { rules: Record<string,
     // Fail closed: a key limited to some models must name one of them, as a string.
     const model = typeof given === 'string' ? parseModelReference(given).model : undefined;
     if (model !== undefined && allowed.includes(model)) return;
-    const error = new SluiceError('SLUICE_ERR_FORBIDDEN', model === undefined ? `this key may use only some models: name one in ${where}` : `this key may not use model "${model}"`);
-    emitAudit(request, { action: 'model.access', outcome: 'denied', resource: { type: 'model', ...(model !== undefined ? { id: model } : {}) }, reason: error.message });
+    const error = new SluiceError(
+      'SLUICE_ERR_FORBIDDEN',
+      model === undefined ? `this key may use only some models: name one in ${where}` : `this key may not use model "${model}"`,
+    );
+    emitAudit(request, {
+      action: 'model.access',
+      outcome: 'denied',
+      resource: { type: 'model', ...(model !== undefined ? { id: model } : {}) },
+      reason: error.message,
+    });
     throw error;
   }
 
@@ -175,7 +216,14 @@ async function authPlugin(app: FastifyInstance, options: { rules: Record<string,
     // The plan comes first, public routes included: a locked feature is locked for everyone.
     const feature = request.routeOptions.config?.requires;
     if (feature && !extensions.entitlements.has(feature)) {
-      refuse(request, 'auth.denied', new SluiceError('SLUICE_ERR_NOT_ENTITLED', `this route needs the "${feature}" feature, which the ${extensions.entitlements.plan()} plan does not include`));
+      refuse(
+        request,
+        'auth.denied',
+        new SluiceError(
+          'SLUICE_ERR_NOT_ENTITLED',
+          `this route needs the "${feature}" feature, which the ${extensions.entitlements.plan()} plan does not include`,
+        ),
+      );
     }
     const { access } = rule;
     if (access === 'public') return;
@@ -192,7 +240,11 @@ async function authPlugin(app: FastifyInstance, options: { rules: Record<string,
     request.principal = principal;
     if (access !== 'authenticated') {
       if (!grants(request.principal.scopes, access.scopes)) {
-        refuse(request, 'auth.denied', new SluiceError('SLUICE_ERR_FORBIDDEN', `this route needs one of the scopes: ${access.scopes.join(', ')}`));
+        refuse(
+          request,
+          'auth.denied',
+          new SluiceError('SLUICE_ERR_FORBIDDEN', `this route needs one of the scopes: ${access.scopes.join(', ')}`),
+        );
       }
       if (access.modelParam) checkModel(request, (request.params as Record<string, unknown> | undefined)?.[access.modelParam], `the path`);
     }
@@ -203,7 +255,10 @@ async function authPlugin(app: FastifyInstance, options: { rules: Record<string,
     const rule = ruleOfRequest.get(request);
     if (!rule || typeof rule.access !== 'object' || !rule.access.modelBodyField) return;
     const body = request.body;
-    const given = body && typeof body === 'object' && !Buffer.isBuffer(body) ? (body as Record<string, unknown>)[rule.access.modelBodyField] : undefined;
+    const given =
+      body && typeof body === 'object' && !Buffer.isBuffer(body)
+        ? (body as Record<string, unknown>)[rule.access.modelBodyField]
+        : undefined;
     checkModel(request, given, `the body's "${rule.access.modelBodyField}" field`);
   });
 }

@@ -55,7 +55,11 @@ export function createFailedAuthLimiter(limits: FailedAuthLimits): FailedAuthLim
       }
       window.count += 1;
       if (window.count <= limits.max) return { limited: false };
-      return { limited: true, retryAfterSeconds: Math.max(1, Math.ceil((window.resetAt - now) / 1000)), firstInWindow: window.count === limits.max + 1 };
+      return {
+        limited: true,
+        retryAfterSeconds: Math.max(1, Math.ceil((window.resetAt - now) / 1000)),
+        firstInWindow: window.count === limits.max + 1,
+      };
     },
     size: () => windows.size,
   };

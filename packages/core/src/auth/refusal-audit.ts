@@ -48,7 +48,16 @@ export function createRefusalAudit(options: RefusalAuditOptions): RefusalAudit {
 
   function keyOf(event: AuditEvent): string {
     const address = event.ip === undefined ? '' : clientAddressKey(event.ip);
-    return JSON.stringify([event.action, event.outcome, address, event.resource.type, event.resource.id, event.reason, event.actor.kind, event.actor.id]);
+    return JSON.stringify([
+      event.action,
+      event.outcome,
+      address,
+      event.resource.type,
+      event.resource.id,
+      event.reason,
+      event.actor.kind,
+      event.actor.id,
+    ]);
   }
 
   function summarise(entry: Tracked): void {

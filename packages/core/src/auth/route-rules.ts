@@ -19,7 +19,10 @@ export const MANAGEMENT_RATE_LIMIT: RateLimit = { max: 120, windowMs: 60_000 };
 const readModel = { access: { scopes: ['models:read', 'infer'], modelParam: 'model' } } as const satisfies RouteRule;
 const readRouting = { access: { scopes: ['models:read'], modelParam: 'model' } } as const satisfies RouteRule;
 const infer = { access: { scopes: ['infer'], modelParam: 'model' } } as const satisfies RouteRule;
-const writeModel = { access: { scopes: ['models:write'], modelParam: 'model' }, rateLimit: MANAGEMENT_RATE_LIMIT } as const satisfies RouteRule;
+const writeModel = {
+  access: { scopes: ['models:write'], modelParam: 'model' },
+  rateLimit: MANAGEMENT_RATE_LIMIT,
+} as const satisfies RouteRule;
 const admin = { access: { scopes: ['admin'] }, rateLimit: MANAGEMENT_RATE_LIMIT } as const satisfies RouteRule;
 
 export function coreRouteRules(options: { metricsAuth: 'on' | 'off' }): Record<string, RouteRule> {
@@ -93,7 +96,8 @@ export function resolveRouteRule(
   url: string,
   config: FastifyContextConfig | undefined,
 ): RouteRule | undefined {
-  if (config?.auth !== undefined) return { access: config.auth, ...(config.rateLimitDefault ? { rateLimit: config.rateLimitDefault } : {}) };
+  if (config?.auth !== undefined)
+    return { access: config.auth, ...(config.rateLimitDefault ? { rateLimit: config.rateLimitDefault } : {}) };
   const verb = method === 'HEAD' ? 'GET' : method;
   const rule = table[`${verb} ${url}`] ?? (verb === 'OPTIONS' ? table['OPTIONS *'] : undefined);
   if (rule) return config?.rateLimitDefault ? { ...rule, rateLimit: config.rateLimitDefault } : rule;

@@ -16,7 +16,10 @@ export function resolveDataDir(values: { data?: string; config?: string }): stri
 export function resolveExistingDataDir(values: { data?: string; config?: string }): string {
   const dir = resolveDataDir(values);
   if (!existsSync(path.join(dir, DATABASE_FILE))) {
-    throw new ConfigError('data', `${dir} holds no Sluice database (${existsSync(dir) ? `no ${DATABASE_FILE} there` : 'the directory does not exist'}); check --data or SLUICE_DATA`);
+    throw new ConfigError(
+      'data',
+      `${dir} holds no Sluice database (${existsSync(dir) ? `no ${DATABASE_FILE} there` : 'the directory does not exist'}); check --data or SLUICE_DATA`,
+    );
   }
   return dir;
 }

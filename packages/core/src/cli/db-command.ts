@@ -17,13 +17,21 @@ export function dbCommand(argv: string[]): void {
     return;
   }
   if (verb !== 'migrate') throw new ConfigError('db', `unknown verb "${verb}" (sluice db migrate; see sluice db --help)`);
-  const { values } = parseArgs({ args: rest, strict: true, options: { data: { type: 'string' }, config: { type: 'string' }, json: { type: 'boolean' } } });
+  const { values } = parseArgs({
+    args: rest,
+    strict: true,
+    options: { data: { type: 'string' }, config: { type: 'string' }, json: { type: 'boolean' } },
+  });
   const database = openCoreDatabase(resolveDataDir(values));
   try {
     const { applied } = database.migrations;
-    process.stdout.write(values.json
-      ? `${JSON.stringify({ file: database.file, applied })}\n`
-      : applied.length > 0 ? `applied ${applied.join(', ')} to ${database.file}\n` : `${database.file} is up to date\n`);
+    process.stdout.write(
+      values.json
+        ? `${JSON.stringify({ file: database.file, applied })}\n`
+        : applied.length > 0
+          ? `applied ${applied.join(', ')} to ${database.file}\n`
+          : `${database.file} is up to date\n`,
+    );
   } finally {
     database.close();
   }

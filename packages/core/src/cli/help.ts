@@ -19,14 +19,21 @@ export function asksForGroupUsage(verb: string | undefined): boolean {
  * The help part of a `sluice <group> <verb> ...` command: prints the group's or the verb's usage when asked
  * (returns true: nothing more to run) and refuses an unknown verb; returns false when the verb should run.
  */
-export function answerUsage(group: string, argv: readonly string[], usage: { group: string; verbs: Record<string, string>; common: string }): boolean {
+export function answerUsage(
+  group: string,
+  argv: readonly string[],
+  usage: { group: string; verbs: Record<string, string>; common: string },
+): boolean {
   const [verb, ...rest] = argv;
   if (asksForGroupUsage(verb)) {
     printUsage(usage.group);
     return true;
   }
   if (!Object.hasOwn(usage.verbs, verb!)) {
-    throw new ConfigError(group, `unknown verb "${verb}" (sluice ${group} ${Object.keys(usage.verbs).join('|')}; see sluice ${group} --help)`);
+    throw new ConfigError(
+      group,
+      `unknown verb "${verb}" (sluice ${group} ${Object.keys(usage.verbs).join('|')}; see sluice ${group} --help)`,
+    );
   }
   if (!wantsHelp(rest)) return false;
   printUsage(`Usage:\n${usage.verbs[verb!]}\n${usage.common}`);

@@ -30,7 +30,12 @@ export const KEYS_USAGE = `Usage:\n${Object.values(VERB_USAGE).join('\n')}\n${CO
 const common = { data: { type: 'string' }, config: { type: 'string' }, json: { type: 'boolean' } } as const;
 
 function list(value: string | undefined): string[] | undefined {
-  return value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter(Boolean);
+  return value === undefined
+    ? undefined
+    : value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
 }
 
 function describe(key: ApiKeyInfo): string {
@@ -38,7 +43,9 @@ function describe(key: ApiKeyInfo): string {
     key.models ? `models=${key.models.join(',')}` : '',
     key.expiresAt ? `expires=${key.expiresAt}` : '',
     key.rateLimit ? `limit=${key.rateLimit.max}/${key.rateLimit.windowMs}ms` : '',
-  ].filter(Boolean).join(' ');
+  ]
+    .filter(Boolean)
+    .join(' ');
   return `${key.id}  ${key.status.padEnd(7)}  ${key.name}  [${key.scopes.join(',')}]${extras ? `  ${extras}` : ''}`;
 }
 
@@ -50,7 +57,16 @@ function create(argv: string[]): void {
   const { values } = parseArgs({
     args: argv,
     strict: true,
-    options: { ...common, name: { type: 'string' }, scopes: { type: 'string' }, models: { type: 'string' }, expires: { type: 'string' }, admin: { type: 'boolean' }, 'rate-limit': { type: 'string' }, 'rate-limit-window': { type: 'string' } },
+    options: {
+      ...common,
+      name: { type: 'string' },
+      scopes: { type: 'string' },
+      models: { type: 'string' },
+      expires: { type: 'string' },
+      admin: { type: 'boolean' },
+      'rate-limit': { type: 'string' },
+      'rate-limit-window': { type: 'string' },
+    },
   });
   if (!values.name) throw new ConfigError('name', 'sluice keys create needs --name');
   const scopes = [...new Set([...(list(values.scopes) ?? []), ...(values.admin ? ['admin'] : [])])];
@@ -58,7 +74,8 @@ function create(argv: string[]): void {
   let expiresAt: number | undefined;
   if (values.expires !== undefined) {
     expiresAt = parseExpiry(values.expires, Date.now());
-    if (expiresAt === undefined) throw new ConfigError('expires', `"${values.expires}" is not a duration like 30d, 12h, 15m or an ISO date`);
+    if (expiresAt === undefined)
+      throw new ConfigError('expires', `"${values.expires}" is not a duration like 30d, 12h, 15m or an ISO date`);
   }
   let rateLimit: { max: number; windowMs: number } | undefined;
   if (values['rate-limit'] !== undefined) {
@@ -68,12 +85,16 @@ function create(argv: string[]): void {
     if (windowMs === undefined) throw new ConfigError('rate-limit-window', 'must be a duration like 1m or 10s');
     rateLimit = { max, windowMs };
   }
-  const created = withApiKeys(resolveDataDir(values), (keys) => keys.create({ name: values.name!, scopes, models: list(values.models), expiresAt, rateLimit }));
+  const created = withApiKeys(resolveDataDir(values), (keys) =>
+    keys.create({ name: values.name!, scopes, models: list(values.models), expiresAt, rateLimit }),
+  );
   if (values.json) {
     write(JSON.stringify(created));
     return;
   }
-  write(`${describe(created.key)}\n\n    ${created.token}\n\nThis token is shown only now: store it. Send it as "Authorization: Bearer <token>".`);
+  write(
+    `${describe(created.key)}\n\n    ${created.token}\n\nThis token is shown only now: store it. Send it as "Authorization: Bearer <token>".`,
+  );
 }
 
 function listKeys(argv: string[]): void {

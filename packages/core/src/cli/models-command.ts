@@ -11,7 +11,7 @@ const COMMON_HELP = 'Common: --url URL (env SLUICE_URL, default http://127.0.0.1
 
 /** Each verb's usage line(s): `sluice models VERB --help` prints its own. */
 const VERB_USAGE = {
-  list: '  sluice models list [--ready] [--json]\n      lists the repository\'s models and their state (needs models:read)',
+  list: "  sluice models list [--ready] [--json]\n      lists the repository's models and their state (needs models:read)",
   load: '  sluice models load NAME [--config-file FILE]\n      loads or reloads a model (needs models:write)',
   unload: '  sluice models unload NAME\n      unloads a model; requests already running finish first (needs models:write)',
 } as const;
@@ -34,7 +34,9 @@ async function call(values: { url?: string; 'api-key'?: string }, path: string, 
       body: JSON.stringify(body ?? {}),
     });
   } catch (error) {
-    throw new RemoteError(`cannot reach the server at ${base}: ${(error as Error).cause ? String((error as { cause: Error }).cause.message) : (error as Error).message}`);
+    throw new RemoteError(
+      `cannot reach the server at ${base}: ${(error as Error).cause ? String((error as { cause: Error }).cause.message) : (error as Error).message}`,
+    );
   }
   const text = await response.text();
   let json: unknown;
@@ -51,13 +53,22 @@ async function call(values: { url?: string; 'api-key'?: string }, path: string, 
   return json;
 }
 
-interface IndexEntry { name: string; version?: string; state: string; reason?: string }
+interface IndexEntry {
+  name: string;
+  version?: string;
+  state: string;
+  reason?: string;
+}
 
 function table(entries: IndexEntry[]): string {
   if (entries.length === 0) return 'no models';
   const rows = entries.map((e) => [e.name, e.version ?? '-', e.state, e.reason ?? '']);
   const widths = [0, 1, 2].map((i) => rows.reduce((widest, r) => Math.max(widest, r[i]!.length), ['MODEL', 'VERSION', 'STATE'][i]!.length));
-  const line = (r: string[]) => r.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell)).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell))
+      .join('  ')
+      .trimEnd();
   return [line(['MODEL', 'VERSION', 'STATE', 'REASON']), ...rows.map(line)].join('\n');
 }
 
@@ -77,7 +88,12 @@ export async function modelsCommand(argv: string[]): Promise<void> {
     return;
   }
   if (verb === 'load') {
-    const { values, positionals } = parseArgs({ args: rest, strict: true, allowPositionals: true, options: { ...common, 'config-file': { type: 'string' } } });
+    const { values, positionals } = parseArgs({
+      args: rest,
+      strict: true,
+      allowPositionals: true,
+      options: { ...common, 'config-file': { type: 'string' } },
+    });
     const name = modelName(positionals, 'load');
     let body: unknown = {};
     if (values['config-file']) {

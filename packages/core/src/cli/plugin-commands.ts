@@ -14,7 +14,9 @@ export interface PluginCommandModule {
 }
 
 /** The plugin command for `verb`, or undefined; plugins that fail to load are reported by name. */
-export async function findPluginCommand(verb: string): Promise<{ plugin: string; command: PluginCommand } | { available: string[]; plugins: string[] }> {
+export async function findPluginCommand(
+  verb: string,
+): Promise<{ plugin: string; command: PluginCommand } | { available: string[]; plugins: string[] }> {
   const { plugins } = resolveConfig({ flags: {} });
   const available: string[] = [];
   for (const plugin of plugins) {

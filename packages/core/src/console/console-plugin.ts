@@ -21,13 +21,16 @@ async function consolePlugin(app: FastifyInstance, options: { sessions: ConsoleS
   app.addHook('onSend', async (request, reply) => {
     if (reply.statusCode === 401 && hadRefusedSessionCookie(request)) clearSessionCookie(reply, request);
   });
-  const purge = setInterval(() => {
-    try {
-      sessions.purgeExpired();
-    } catch (error) {
-      app.log.warn({ reason: (error as Error).message }, 'console: purging expired sessions failed');
-    }
-  }, Math.min(PURGE_INTERVAL_MS, Math.max(60_000, app.sluice.config.consoleSessionIdleMs)));
+  const purge = setInterval(
+    () => {
+      try {
+        sessions.purgeExpired();
+      } catch (error) {
+        app.log.warn({ reason: (error as Error).message }, 'console: purging expired sessions failed');
+      }
+    },
+    Math.min(PURGE_INTERVAL_MS, Math.max(60_000, app.sluice.config.consoleSessionIdleMs)),
+  );
   purge.unref();
   app.addHook('onClose', async () => clearInterval(purge));
 

@@ -17,7 +17,8 @@ export function createConsoleRegistry(): SluiceExtensions['console'] {
   return {
     addPage(page) {
       if (!PAGE_ID.test(page.id)) throw new Error(`console page id "${page.id}" must match ${PAGE_ID}`);
-      if ((CORE_CONSOLE_PAGE_IDS as readonly string[]).includes(page.id) || pages.some((p) => p.id === page.id)) throw new Error(`a console page "${page.id}" already exists`);
+      if ((CORE_CONSOLE_PAGE_IDS as readonly string[]).includes(page.id) || pages.some((p) => p.id === page.id))
+        throw new Error(`a console page "${page.id}" already exists`);
       if (!isAbsolute(page.assetsDir)) throw new Error(`console page "${page.id}": assetsDir must be an absolute path`);
       for (const file of [page.entry, ...(page.styles ?? [])]) {
         if (!insideFolder(page.assetsDir, file)) throw new Error(`console page "${page.id}": "${file}" is not inside its assetsDir`);
@@ -29,7 +30,8 @@ export function createConsoleRegistry(): SluiceExtensions['console'] {
     addSignIn(method) {
       if (signIns.some((m) => m.id === method.id)) throw new Error(`a console sign-in "${method.id}" already exists`);
       for (const href of [method.href, method.signOutHref]) {
-        if (href !== undefined && !href.startsWith('/')) throw new Error(`console sign-in "${method.id}": "${href}" must be a same-origin path`);
+        if (href !== undefined && !href.startsWith('/'))
+          throw new Error(`console sign-in "${method.id}": "${href}" must be a same-origin path`);
       }
       signIns.push(Object.freeze({ ...method }));
     },

@@ -57,7 +57,10 @@ class IndexedFolder {
   private index: FolderIndex | undefined;
   private indexedAt = 0;
 
-  constructor(readonly folder: string, private readonly onSkipped: (relative: string, why: string) => void) {
+  constructor(
+    readonly folder: string,
+    private readonly onSkipped: (relative: string, why: string) => void,
+  ) {
     this.refresh();
   }
 
@@ -93,7 +96,10 @@ class IndexedFolder {
 }
 
 function notBuilt(folder: string): SluiceError {
-  return new SluiceError('SLUICE_ERR_CONSOLE_NOT_BUILT', `the web console is not built (no ${path.basename(folder)} folder): run \`npm run build\` and restart, or set --console-dir`);
+  return new SluiceError(
+    'SLUICE_ERR_CONSOLE_NOT_BUILT',
+    `the web console is not built (no ${path.basename(folder)} folder): run \`npm run build\` and restart, or set --console-dir`,
+  );
 }
 
 function noFile(what: string): SluiceError {
@@ -121,9 +127,20 @@ export function manifestPage(page: ConsolePage): ManifestPage {
   };
 }
 
-const wildcardParams = { type: 'object', properties: { '*': { type: 'string', description: 'A path inside the folder' } }, required: ['*'] } as const;
-const htmlResponse = { 200: { description: 'index.html (Cache-Control: no-cache)', content: { 'text/html': { schema: { type: 'string' } } } }, 404: errorResponseSchema };
-const fileResponse = (cache: string) => ({ 200: { description: `The file (ETag; Cache-Control: ${cache})`, content: { '*/*': { schema: { type: 'string', format: 'binary' } } } }, 304: { description: 'Not modified (If-None-Match)', type: 'null' }, 404: errorResponseSchema });
+const wildcardParams = {
+  type: 'object',
+  properties: { '*': { type: 'string', description: 'A path inside the folder' } },
+  required: ['*'],
+} as const;
+const htmlResponse = {
+  200: { description: 'index.html (Cache-Control: no-cache)', content: { 'text/html': { schema: { type: 'string' } } } },
+  404: errorResponseSchema,
+};
+const fileResponse = (cache: string) => ({
+  200: { description: `The file (ETag; Cache-Control: ${cache})`, content: { '*/*': { schema: { type: 'string', format: 'binary' } } } },
+  304: { description: 'Not modified (If-None-Match)', type: 'null' },
+  404: errorResponseSchema,
+});
 const redirect = { 302: { description: 'Location: /console/', type: 'null' } };
 
 const manifestSchema = {
@@ -136,7 +153,13 @@ const manifestSchema = {
       description: 'Sign-in methods beside the API key (extensions.console.addSignIn)',
       items: {
         type: 'object',
-        properties: { id: { type: 'string' }, label: { type: 'string' }, href: { type: 'string' }, signOutHref: { type: 'string' }, principalKind: { type: 'string' } },
+        properties: {
+          id: { type: 'string' },
+          label: { type: 'string' },
+          href: { type: 'string' },
+          signOutHref: { type: 'string' },
+          principalKind: { type: 'string' },
+        },
         required: ['id', 'label', 'href'],
       },
     },
@@ -150,7 +173,11 @@ const manifestSchema = {
           title: { type: 'string' },
           entry: { type: 'string', description: 'The ES module exporting mount(element, context)' },
           styles: { type: 'array', items: { type: 'string' } },
-          scopes: { type: 'array', items: { type: 'string' }, description: 'Any one shows the page (admin always does); empty: every signed-in principal' },
+          scopes: {
+            type: 'array',
+            items: { type: 'string' },
+            description: 'Any one shows the page (admin always does); empty: every signed-in principal',
+          },
           entitlement: { type: 'string', nullable: true },
           order: { type: 'integer' },
         },
@@ -162,14 +189,33 @@ const manifestSchema = {
   example: {
     product: 'Sluice',
     version: SERVER_VERSION,
-    signIns: [{ id: 'sso', label: 'Sign in with SSO', href: '/auth/sso/login?return_to=/console/', signOutHref: '/auth/sso/logout', principalKind: 'oidc' }],
-    pages: [{ id: 'license', title: 'License', entry: '/console/ext/license/license.js', styles: ['/console/ext/license/license.css'], scopes: ['admin'], entitlement: null, order: 50 }],
+    signIns: [
+      {
+        id: 'sso',
+        label: 'Sign in with SSO',
+        href: '/auth/sso/login?return_to=/console/',
+        signOutHref: '/auth/sso/logout',
+        principalKind: 'oidc',
+      },
+    ],
+    pages: [
+      {
+        id: 'license',
+        title: 'License',
+        entry: '/console/ext/license/license.js',
+        styles: ['/console/ext/license/license.css'],
+        scopes: ['admin'],
+        entitlement: null,
+        order: 50,
+      },
+    ],
   },
 } as const;
 
 export async function consoleRoutes(app: FastifyInstance, options: { dir: string }): Promise<void> {
   const { extensions } = app.sluice;
-  const skipped = (folder: string) => (relative: string, why: string) => app.log.warn({ folder, file: relative, why }, 'console: a file is not served');
+  const skipped = (folder: string) => (relative: string, why: string) =>
+    app.log.warn({ folder, file: relative, why }, 'console: a file is not served');
   const shell = new IndexedFolder(options.dir, skipped(options.dir));
   if (shell.exists()) app.log.info({ folder: options.dir, files: shell.size() }, 'web console at /console/');
   else app.log.warn({ folder: options.dir }, 'the web console is not built (run `npm run build`); /console/ answers 404 until it is');
@@ -180,7 +226,13 @@ export async function consoleRoutes(app: FastifyInstance, options: { dir: string
     reply.header('content-security-policy', CONSOLE_CSP);
   });
 
-  async function sendFile(request: FastifyRequest, reply: FastifyReply, entry: IndexedFile, cacheControl: string, missing: () => SluiceError) {
+  async function sendFile(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    entry: IndexedFile,
+    cacheControl: string,
+    missing: () => SluiceError,
+  ) {
     reply.header('cache-control', cacheControl).header('etag', entry.etag);
     if (etagMatches(request.headers['if-none-match'], entry.etag)) return reply.code(304).send();
     let body: Buffer;
@@ -202,60 +254,109 @@ export async function consoleRoutes(app: FastifyInstance, options: { dir: string
   const toConsole = async (_request: FastifyRequest, reply: FastifyReply) => reply.redirect('/console/', 302);
   app.get('/', { schema: { tags: ['console'], summary: 'Redirects to the web console (/console/)', response: redirect } }, toConsole);
   app.get('/console', { schema: { tags: ['console'], summary: 'Redirects to /console/', response: redirect } }, toConsole);
-  app.get('/console/', { schema: { tags: ['console'], summary: 'The web console (its HTML shell; sign in with an API key or another method)', response: htmlResponse } }, sendShell);
-
-  app.get('/console/*', {
-    schema: { tags: ['console'], summary: 'A console page (the app routes in the browser: index.html), or a file at the top of the console folder', params: wildcardParams, response: htmlResponse },
-  }, async (request: FastifyRequest<{ Params: { '*': string } }>, reply) => {
-    const relative = request.params['*'];
-    const segments = relative.split('/');
-    // Reserved folders, and paths no page has (dot segments, backslashes, NUL): a traversal attempt gets a 404.
-    if (segments[0] === 'assets' || segments[0] === 'ext' || segments.some((s) => s === '.' || s === '..' || /[\\\0]/.test(s))) throw noFile(relative);
-    if (!shell.exists()) throw notBuilt(options.dir);
-    // A file of the folder's top level (favicon, robots.txt...); anything else is a page of the app.
-    const file = relative !== 'index.html' && !relative.includes('/') ? shell.lookup(relative) : undefined;
-    if (file) return sendFile(request, reply, file, REVALIDATE, () => noFile(relative));
-    return sendShell(request, reply);
-  });
-
-  app.get('/console/assets/*', {
-    schema: { tags: ['console'], summary: "The console's built files (hashed names)", params: wildcardParams, response: fileResponse(IMMUTABLE) },
-  }, async (request: FastifyRequest<{ Params: { '*': string } }>, reply) => {
-    if (!shell.exists()) throw notBuilt(options.dir);
-    const relative = `assets/${request.params['*']}`;
-    const file = shell.lookup(relative);
-    if (!file) throw noFile(relative);
-    return sendFile(request, reply, file, IMMUTABLE, () => noFile(relative));
-  });
-
-  app.get('/console/ext/:page/*', {
-    schema: {
-      tags: ['console'],
-      summary: "A plugin console page's files (its assetsDir)",
-      params: { type: 'object', properties: { page: { type: 'string', description: 'The page id' }, '*': { type: 'string', description: 'A path inside its assetsDir' } }, required: ['page', '*'] },
-      response: fileResponse(REVALIDATE),
+  app.get(
+    '/console/',
+    {
+      schema: {
+        tags: ['console'],
+        summary: 'The web console (its HTML shell; sign in with an API key or another method)',
+        response: htmlResponse,
+      },
     },
-  }, async (request: FastifyRequest<{ Params: { page: string; '*': string } }>, reply) => {
-    const { page: id, '*': relative } = request.params;
-    const page = extensions.console.pages().find((p) => p.id === id);
-    if (!page) throw noFile(`ext/${id}/${relative}`);
-    let folder = pageFolders.get(id);
-    if (!folder) {
-      folder = new IndexedFolder(page.assetsDir, skipped(page.assetsDir));
-      if (!folder.exists()) app.log.warn({ page: id, folder: page.assetsDir }, 'console: a plugin page\'s assetsDir does not exist');
-      pageFolders.set(id, folder);
-    }
-    const file = folder.lookup(relative);
-    if (!file) throw noFile(`ext/${id}/${relative}`);
-    return sendFile(request, reply, file, REVALIDATE, () => noFile(`ext/${id}/${relative}`));
-  });
+    sendShell,
+  );
 
-  app.get('/console/manifest.json', {
-    schema: { tags: ['console'], summary: "The console's manifest: version, sign-in methods, plugins' pages", response: { 200: manifestSchema } },
-  }, async (_request, reply) => reply.header('cache-control', REVALIDATE).send({
-    product: 'Sluice',
-    version: SERVER_VERSION,
-    signIns: extensions.console.signIns().map((method) => ({ ...method })),
-    pages: extensions.console.pages().map(manifestPage),
-  }));
+  app.get(
+    '/console/*',
+    {
+      schema: {
+        tags: ['console'],
+        summary: 'A console page (the app routes in the browser: index.html), or a file at the top of the console folder',
+        params: wildcardParams,
+        response: htmlResponse,
+      },
+    },
+    async (request: FastifyRequest<{ Params: { '*': string } }>, reply) => {
+      const relative = request.params['*'];
+      const segments = relative.split('/');
+      // Reserved folders, and paths no page has (dot segments, backslashes, NUL): a traversal attempt gets a 404.
+      if (segments[0] === 'assets' || segments[0] === 'ext' || segments.some((s) => s === '.' || s === '..' || /[\\\0]/.test(s)))
+        throw noFile(relative);
+      if (!shell.exists()) throw notBuilt(options.dir);
+      // A file of the folder's top level (favicon, robots.txt...); anything else is a page of the app.
+      const file = relative !== 'index.html' && !relative.includes('/') ? shell.lookup(relative) : undefined;
+      if (file) return sendFile(request, reply, file, REVALIDATE, () => noFile(relative));
+      return sendShell(request, reply);
+    },
+  );
+
+  app.get(
+    '/console/assets/*',
+    {
+      schema: {
+        tags: ['console'],
+        summary: "The console's built files (hashed names)",
+        params: wildcardParams,
+        response: fileResponse(IMMUTABLE),
+      },
+    },
+    async (request: FastifyRequest<{ Params: { '*': string } }>, reply) => {
+      if (!shell.exists()) throw notBuilt(options.dir);
+      const relative = `assets/${request.params['*']}`;
+      const file = shell.lookup(relative);
+      if (!file) throw noFile(relative);
+      return sendFile(request, reply, file, IMMUTABLE, () => noFile(relative));
+    },
+  );
+
+  app.get(
+    '/console/ext/:page/*',
+    {
+      schema: {
+        tags: ['console'],
+        summary: "A plugin console page's files (its assetsDir)",
+        params: {
+          type: 'object',
+          properties: {
+            page: { type: 'string', description: 'The page id' },
+            '*': { type: 'string', description: 'A path inside its assetsDir' },
+          },
+          required: ['page', '*'],
+        },
+        response: fileResponse(REVALIDATE),
+      },
+    },
+    async (request: FastifyRequest<{ Params: { page: string; '*': string } }>, reply) => {
+      const { page: id, '*': relative } = request.params;
+      const page = extensions.console.pages().find((p) => p.id === id);
+      if (!page) throw noFile(`ext/${id}/${relative}`);
+      let folder = pageFolders.get(id);
+      if (!folder) {
+        folder = new IndexedFolder(page.assetsDir, skipped(page.assetsDir));
+        if (!folder.exists()) app.log.warn({ page: id, folder: page.assetsDir }, "console: a plugin page's assetsDir does not exist");
+        pageFolders.set(id, folder);
+      }
+      const file = folder.lookup(relative);
+      if (!file) throw noFile(`ext/${id}/${relative}`);
+      return sendFile(request, reply, file, REVALIDATE, () => noFile(`ext/${id}/${relative}`));
+    },
+  );
+
+  app.get(
+    '/console/manifest.json',
+    {
+      schema: {
+        tags: ['console'],
+        summary: "The console's manifest: version, sign-in methods, plugins' pages",
+        response: { 200: manifestSchema },
+      },
+    },
+    async (_request, reply) =>
+      reply.header('cache-control', REVALIDATE).send({
+        product: 'Sluice',
+        version: SERVER_VERSION,
+        signIns: extensions.console.signIns().map((method) => ({ ...method })),
+        pages: extensions.console.pages().map(manifestPage),
+      }),
+  );
 }

@@ -36,15 +36,30 @@ export function hashSessionToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
-export function createConsoleSessionStore(deps: { database: SluiceDatabase; ttlMs: number; idleMs: number; now?: () => number }): ConsoleSessionStore {
+export function createConsoleSessionStore(deps: {
+  database: SluiceDatabase;
+  ttlMs: number;
+  idleMs: number;
+  now?: () => number;
+}): ConsoleSessionStore {
   const { orm } = deps.database;
   const now = deps.now ?? Date.now;
   // Writing last_seen_at on every request would turn reads into writes; a fraction of the idle timeout is precise enough.
   const touchEveryMs = Math.min(60_000, Math.floor(deps.idleMs / 4));
-  const byTokenHash = orm.select().from(consoleSessions).where(eq(consoleSessions.tokenHash, sql.placeholder('hash'))).prepare();
+  const byTokenHash = orm
+    .select()
+    .from(consoleSessions)
+    .where(eq(consoleSessions.tokenHash, sql.placeholder('hash')))
+    .prepare();
 
   function deleteLeastRecentlyUsed(where?: ReturnType<typeof eq>): void {
-    const oldest = orm.select({ id: consoleSessions.id }).from(consoleSessions).where(where).orderBy(asc(consoleSessions.lastSeenAt)).limit(1).get();
+    const oldest = orm
+      .select({ id: consoleSessions.id })
+      .from(consoleSessions)
+      .where(where)
+      .orderBy(asc(consoleSessions.lastSeenAt))
+      .limit(1)
+      .get();
     if (oldest) orm.delete(consoleSessions).where(eq(consoleSessions.id, oldest.id)).run();
   }
 
@@ -54,7 +69,10 @@ export function createConsoleSessionStore(deps: { database: SluiceDatabase; ttlM
 
   function purgeExpired(): number {
     const at = now();
-    return orm.delete(consoleSessions).where(or(lt(consoleSessions.expiresAt, at + 1), lt(consoleSessions.lastSeenAt, at - deps.idleMs + 1))).run().changes;
+    return orm
+      .delete(consoleSessions)
+      .where(or(lt(consoleSessions.expiresAt, at + 1), lt(consoleSessions.lastSeenAt, at - deps.idleMs + 1)))
+      .run().changes;
   }
 
   return {
@@ -70,7 +88,8 @@ export function createConsoleSessionStore(deps: { database: SluiceDatabase; ttlM
         expiresAt: at + deps.ttlMs,
       };
       const insert = deps.database.sqlite.transaction(() => {
-        while (countWhere(eq(consoleSessions.keyId, keyId)) >= MAX_SESSIONS_PER_KEY) deleteLeastRecentlyUsed(eq(consoleSessions.keyId, keyId));
+        while (countWhere(eq(consoleSessions.keyId, keyId)) >= MAX_SESSIONS_PER_KEY)
+          deleteLeastRecentlyUsed(eq(consoleSessions.keyId, keyId));
         if (countWhere() >= MAX_SESSIONS) {
           purgeExpired();
           while (countWhere() >= MAX_SESSIONS) deleteLeastRecentlyUsed();
@@ -85,17 +104,22 @@ export function createConsoleSessionStore(deps: { database: SluiceDatabase; ttlM
       const session = byTokenHash.get({ hash: hashSessionToken(token) });
       if (!session) return { status: 'unknown' };
       const at = now();
-      const reason = at >= session.expiresAt
-        ? 'the console session reached its maximum lifetime; sign in again'
-        : at >= session.lastSeenAt + deps.idleMs
-          ? 'the console session was idle for too long; sign in again'
-          : undefined;
+      const reason =
+        at >= session.expiresAt
+          ? 'the console session reached its maximum lifetime; sign in again'
+          : at >= session.lastSeenAt + deps.idleMs
+            ? 'the console session was idle for too long; sign in again'
+            : undefined;
       if (reason) {
         orm.delete(consoleSessions).where(eq(consoleSessions.id, session.id)).run();
         return { status: 'expired', session, reason };
       }
       if (at - session.lastSeenAt >= touchEveryMs) {
-        orm.update(consoleSessions).set({ lastSeenAt: at }).where(and(eq(consoleSessions.id, session.id), lt(consoleSessions.lastSeenAt, at))).run();
+        orm
+          .update(consoleSessions)
+          .set({ lastSeenAt: at })
+          .where(and(eq(consoleSessions.id, session.id), lt(consoleSessions.lastSeenAt, at)))
+          .run();
         session.lastSeenAt = at;
       }
       return { status: 'valid', session };

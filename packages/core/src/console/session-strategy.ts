@@ -55,7 +55,11 @@ export function createConsoleSessionStrategy(deps: { sessions: ConsoleSessionSto
       const key = deps.apiKeys.get(session.keyId);
       if (!key || key.status !== 'active') {
         deps.sessions.deleteForKey(session.keyId);
-        return rejected(request, `the API key of this console session ${key?.status === 'expired' ? 'has expired' : 'has been revoked'}; sign in again`, session.keyId);
+        return rejected(
+          request,
+          `the API key of this console session ${key?.status === 'expired' ? 'has expired' : 'has been revoked'}; sign in again`,
+          session.keyId,
+        );
       }
       const endsAt = Math.min(deps.sessions.endsAt(session), key.expiresAt ? Date.parse(key.expiresAt) : Infinity);
       sessionOfRequest.set(request, { id: session.id, endsAt });

@@ -40,7 +40,8 @@ export function runMigrations(database: SluiceDatabase, set: MigrationSet): Migr
   sqlite.exec(`CREATE TABLE IF NOT EXISTS "${set.table}" (id INTEGER PRIMARY KEY, hash text NOT NULL, created_at numeric)`);
   const applied: string[] = [];
   const apply = sqlite.transaction(() => {
-    const last = sqlite.prepare(`SELECT created_at FROM "${set.table}" ORDER BY created_at DESC LIMIT 1`).get() as { created_at: number } | undefined;
+    const last = sqlite.prepare(`SELECT created_at FROM "${set.table}" ORDER BY created_at DESC LIMIT 1`).get() as
+      { created_at: number } | undefined;
     const insert = sqlite.prepare(`INSERT INTO "${set.table}" (hash, created_at) VALUES (?, ?)`);
     migrations.forEach((migration, index) => {
       if (last !== undefined && Number(last.created_at) >= migration.folderMillis) return;

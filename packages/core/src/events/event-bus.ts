@@ -34,7 +34,8 @@ export function createEventBus(deps: { logger: FastifyBaseLogger }): EventBus {
   /** Calls a listener; a synchronous throw propagates, a rejection (which nobody can wait for) is logged. */
   function call(event: keyof SluiceEvents, listener: EventListener<never>, payload: unknown): void {
     const result = (listener as (payload: unknown) => unknown)(payload);
-    if (result && typeof (result as Promise<void>).then === 'function') (result as Promise<void>).catch((error: unknown) => report(event, error));
+    if (result && typeof (result as Promise<void>).then === 'function')
+      (result as Promise<void>).catch((error: unknown) => report(event, error));
   }
 
   function deliverLater(event: keyof SluiceEvents, listener: EventListener<never>, payload: unknown): void {

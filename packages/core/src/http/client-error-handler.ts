@@ -10,7 +10,10 @@ import { rawErrorResponse } from './raw-error-response.js';
 
 function errorFor(code: string | undefined): SluiceError {
   if (code === 'ERR_HTTP_REQUEST_TIMEOUT' || code === 'ERR_HTTP_HEADERS_TIMEOUT') {
-    return new SluiceError('SLUICE_ERR_RECEIVE_TIMEOUT', 'the request did not arrive in time (see --headers-timeout-ms and --receive-timeout-ms)');
+    return new SluiceError(
+      'SLUICE_ERR_RECEIVE_TIMEOUT',
+      'the request did not arrive in time (see --headers-timeout-ms and --receive-timeout-ms)',
+    );
   }
   if (code === 'HPE_HEADER_OVERFLOW') return new SluiceError('SLUICE_ERR_HEADERS_TOO_LARGE', 'the request headers are too large');
   return new SluiceError('SLUICE_ERR_BAD_REQUEST', 'the request is not valid HTTP');

@@ -40,7 +40,9 @@ export class Deadline {
   }
 
   timeoutError(what = 'the inference'): SluiceError {
-    return new SluiceError('SLUICE_ERR_REQUEST_TIMEOUT', `${what} did not finish within the request time limit`, { headers: { 'retry-after': '1' } });
+    return new SluiceError('SLUICE_ERR_REQUEST_TIMEOUT', `${what} did not finish within the request time limit`, {
+      headers: { 'retry-after': '1' },
+    });
   }
 
   /** Calls `listener` once when the deadline passes (at once if it has); returns the unsubscribe function. */

@@ -39,7 +39,20 @@ export interface InferenceResult {
 }
 
 /** What an inference listener learns: who, which model, how much, how long. Never inputs or outputs. */
-export type InferenceOutcome = Pick<InferenceCompletedEvent, 'model' | 'version' | 'items' | 'tokens' | 'promptTokens' | 'completionTokens' | 'queueMs' | 'computeMs' | 'totalMs' | 'status' | 'errorCode'> & {
+export type InferenceOutcome = Pick<
+  InferenceCompletedEvent,
+  | 'model'
+  | 'version'
+  | 'items'
+  | 'tokens'
+  | 'promptTokens'
+  | 'completionTokens'
+  | 'queueMs'
+  | 'computeMs'
+  | 'totalMs'
+  | 'status'
+  | 'errorCode'
+> & {
   caller?: InferenceCaller;
 };
 
@@ -49,12 +62,20 @@ export interface InferenceService {
 
 function toClientError(error: unknown): SluiceError {
   if (isSluiceError(error)) return error;
-  if (error instanceof WorkerLostError) return new SluiceError('SLUICE_ERR_WORKER_LOST', `${error.message}; retry`, { cause: error, headers: { 'retry-after': '1' } });
+  if (error instanceof WorkerLostError)
+    return new SluiceError('SLUICE_ERR_WORKER_LOST', `${error.message}; retry`, { cause: error, headers: { 'retry-after': '1' } });
   // Anything ORT raised after our validation passed is about the values (e.g. an index out of range).
-  return new SluiceError('SLUICE_ERR_INFERENCE_FAILED', `ONNX Runtime could not run the model: ${(error as Error).message}`, { cause: error });
+  return new SluiceError('SLUICE_ERR_INFERENCE_FAILED', `ONNX Runtime could not run the model: ${(error as Error).message}`, {
+    cause: error,
+  });
 }
 
-export function createInferenceService(deps: { registry: ModelRegistry; metrics: ServerMetrics; limits: RequestLimits; onOutcome?: (outcome: InferenceOutcome) => void }): InferenceService {
+export function createInferenceService(deps: {
+  registry: ModelRegistry;
+  metrics: ServerMetrics;
+  limits: RequestLimits;
+  onOutcome?: (outcome: InferenceOutcome) => void;
+}): InferenceService {
   const { registry, metrics } = deps;
 
   return {
@@ -86,8 +107,27 @@ export function createInferenceService(deps: { registry: ModelRegistry; metrics:
           metrics.requestDuration.observe(labels, totalMs / 1000);
           metrics.queueDuration.observe(labels, queueMs / 1000);
           metrics.computeDuration.observe(labels, result.computeMs / 1000);
-          deps.onOutcome?.({ model: request.model, version: versionLabel, items: result.items, tokens: result.tokens, queueMs, computeMs: result.computeMs, totalMs, status: 'success', caller: request.caller });
-          return { modelName: request.model, modelVersion: versionLabel, outputs: result.outputs, items: result.items, tokens: result.tokens, queueMs, computeMs: result.computeMs, totalMs };
+          deps.onOutcome?.({
+            model: request.model,
+            version: versionLabel,
+            items: result.items,
+            tokens: result.tokens,
+            queueMs,
+            computeMs: result.computeMs,
+            totalMs,
+            status: 'success',
+            caller: request.caller,
+          });
+          return {
+            modelName: request.model,
+            modelVersion: versionLabel,
+            outputs: result.outputs,
+            items: result.items,
+            tokens: result.tokens,
+            queueMs,
+            computeMs: result.computeMs,
+            totalMs,
+          };
         } finally {
           target.release();
         }
@@ -97,7 +137,17 @@ export function createInferenceService(deps: { registry: ModelRegistry; metrics:
         const model = clientError.code === 'SLUICE_ERR_MODEL_NOT_FOUND' ? '' : request.model;
         metrics.requestFailure.inc({ model, version: versionLabel ?? '', code: clientError.code });
         const totalMs = performance.now() - started;
-        deps.onOutcome?.({ model: request.model, version: versionLabel, items, queueMs: 0, computeMs: 0, totalMs, status: 'failure', errorCode: clientError.code, caller: request.caller });
+        deps.onOutcome?.({
+          model: request.model,
+          version: versionLabel,
+          items,
+          queueMs: 0,
+          computeMs: 0,
+          totalMs,
+          status: 'failure',
+          errorCode: clientError.code,
+          caller: request.caller,
+        });
         throw clientError;
       }
     },

@@ -95,7 +95,10 @@ export class LoadedVersion {
   private releaseSessions(): void {
     if (this.released) return;
     this.released = true;
-    Promise.all(this.sessions.map((s) => this.pool.release(s))).then(() => this.onReleased(), (error) => this.onReleased(error));
+    Promise.all(this.sessions.map((s) => this.pool.release(s))).then(
+      () => this.onReleased(),
+      (error) => this.onReleased(error),
+    );
   }
 
   /** Task-level entry: runs the session (graph or worker-side pipeline) through the batcher when there is one. */
@@ -105,7 +108,8 @@ export class LoadedVersion {
   /** The instance to run on: one whose worker is up (others wait for a restart), then the least busy. */
   private pickSession(): number {
     let index = 0;
-    const score = (i: number) => (this.pool.isServing(this.sessions[i]!) ? 0 : 1_000_000) + this.sessionLoad[i]! + this.pool.backlog(this.sessions[i]!);
+    const score = (i: number) =>
+      (this.pool.isServing(this.sessions[i]!) ? 0 : 1_000_000) + this.sessionLoad[i]! + this.pool.backlog(this.sessions[i]!);
     for (let i = 1; i < this.sessions.length; i++) if (score(i) < score(index)) index = i;
     return index;
   }
@@ -117,7 +121,10 @@ export class LoadedVersion {
     try {
       const wireFeeds: Record<string, WireTensor> = {};
       for (const feed of feeds) wireFeeds[feed.name] = { type: DATATYPES[feed.datatype].ort, dims: feed.shape, data: feed.data };
-      const { outputs, computeMs } = await this.pool.run(this.sessions[index]!, wireFeeds, outputNames, { deadline, pipeline: this.task.pipeline });
+      const { outputs, computeMs } = await this.pool.run(this.sessions[index]!, wireFeeds, outputNames, {
+        deadline,
+        pipeline: this.task.pipeline,
+      });
       this.onExecution(requests, this.batchedAlongDim0 ? (feeds[0]?.shape[0] ?? 1) : 1, computeMs);
       return {
         computeMs,

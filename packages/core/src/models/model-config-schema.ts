@@ -53,7 +53,11 @@ export const modelConfigSchema = {
       maxProperties: 1,
       additionalProperties: false,
       properties: {
-        latest: { type: 'object', additionalProperties: false, properties: { num_versions: { type: 'integer', minimum: 1, maximum: L.policyVersions } } },
+        latest: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { num_versions: { type: 'integer', minimum: 1, maximum: L.policyVersions } },
+        },
         specific: {
           type: 'object',
           additionalProperties: false,
@@ -75,9 +79,19 @@ export const modelConfigSchema = {
         max_queue_size: { type: 'integer', minimum: 1, maximum: L.maxQueueSize },
       },
     },
-    aliases: { type: 'object', maxProperties: L.aliases, propertyNames: { type: 'string', pattern: ALIAS_PATTERN.source }, additionalProperties: version },
+    aliases: {
+      type: 'object',
+      maxProperties: L.aliases,
+      propertyNames: { type: 'string', pattern: ALIAS_PATTERN.source },
+      additionalProperties: version,
+    },
     normalize: { type: 'boolean' },
-    matryoshka_dimensions: { type: 'array', minItems: 1, maxItems: L.matryoshkaDimensions, items: { type: 'integer', minimum: 1, maximum: L.dimensionWidth } },
+    matryoshka_dimensions: {
+      type: 'array',
+      minItems: 1,
+      maxItems: L.matryoshkaDimensions,
+      items: { type: 'integer', minimum: 1, maximum: L.dimensionWidth },
+    },
     source: text,
     license: text,
     generation: {
@@ -111,5 +125,12 @@ export interface RawModelConfig {
   matryoshka_dimensions?: number[];
   source?: string;
   license?: string;
-  generation?: { max_sequences?: number; max_waiting?: number; max_context_length?: number; default_max_tokens?: number; kv_cache_mb?: number; prefill_chunk_tokens?: number };
+  generation?: {
+    max_sequences?: number;
+    max_waiting?: number;
+    max_context_length?: number;
+    default_max_tokens?: number;
+    kv_cache_mb?: number;
+    prefill_chunk_tokens?: number;
+  };
 }

@@ -10,10 +10,7 @@ import { MODEL_TASKS, modelConfigSchema, type RawModelConfig } from './model-con
 export { MODEL_TASKS, MODEL_CONFIG_LIMITS } from './model-config-schema.js';
 export type ModelTask = (typeof MODEL_TASKS)[number];
 
-export type VersionPolicy =
-  | { kind: 'latest'; numVersions: number }
-  | { kind: 'specific'; versions: number[] }
-  | { kind: 'all' };
+export type VersionPolicy = { kind: 'latest'; numVersions: number } | { kind: 'specific'; versions: number[] } | { kind: 'all' };
 
 export interface DynamicBatchingConfig {
   enabled: boolean;
@@ -88,7 +85,10 @@ const validateRaw = ajv.compile<RawModelConfig>(modelConfigSchema);
 
 /** `/dynamic_batching/max_batch_size` -> `dynamic_batching.max_batch_size`; array items as `[i]`. */
 function keyOf(error: ErrorObject): string {
-  const parts = error.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (error.keyword === 'additionalProperties') parts.push(String(error.params.additionalProperty));
   if (error.keyword === 'required') parts.push(String(error.params.missingProperty));
   if (error.propertyName !== undefined) parts.push(error.propertyName); // a bad key, e.g. an alias name
@@ -104,7 +104,9 @@ function messageOf(error: ErrorObject): string {
     case 'pattern':
     case 'not':
       if (error.propertyName !== undefined) return 'an alias starts with a letter and has only letters, digits, _ and - (at most 64)';
-      return keyOf(error) === 'tokenizer' ? 'is not allowed here (a tokenizer path must stay inside the model directory)' : 'has characters that are not allowed';
+      return keyOf(error) === 'tokenizer'
+        ? 'is not allowed here (a tokenizer path must stay inside the model directory)'
+        : 'has characters that are not allowed';
     case 'minProperties':
     case 'maxProperties':
       return keyOf(error) === 'version_policy' ? 'must have exactly one of "latest", "specific" or "all"' : (error.message ?? 'is invalid');
@@ -157,7 +159,8 @@ export function parseModelConfig(raw: unknown, source = 'config.json'): ModelCon
     license: raw.license,
   };
   // A text-generation version folder carries its own tokenizer.json (the Hugging Face layout).
-  if (config.task !== 'raw' && config.task !== 'text-generation' && !config.tokenizer) throw new ModelConfigError(`${source} "tokenizer": task "${config.task}" needs a tokenizer.json`);
+  if (config.task !== 'raw' && config.task !== 'text-generation' && !config.tokenizer)
+    throw new ModelConfigError(`${source} "tokenizer": task "${config.task}" needs a tokenizer.json`);
   return config;
 }
 

@@ -21,8 +21,15 @@ import type { WorkerPool } from './runtime/worker-pool.js';
 import { buildVersion } from './version-builder.js';
 import * as routing from './version-routing.js';
 import {
-  failureOf, modelReason, publicReason,
-  type ModelSlot, type RetireCause, type TrafficSplit, type VersionNote, type VersionSlot, type VersionState,
+  failureOf,
+  modelReason,
+  publicReason,
+  type ModelSlot,
+  type RetireCause,
+  type TrafficSplit,
+  type VersionNote,
+  type VersionSlot,
+  type VersionState,
 } from './version-slot.js';
 
 export type { TrafficSplit, VersionState } from './version-slot.js';
@@ -82,7 +89,10 @@ export class ModelRegistry extends EventEmitter<RegistryEvents> {
     const directories = await scanRepository(this.options.repository, (name) => {
       if (this.reportedInvalidNames.has(name)) return;
       this.reportedInvalidNames.add(name);
-      this.options.logger.warn({ directory: name.slice(0, 200) }, 'a model directory name breaks the model-name rule (1-128 of A-Z a-z 0-9 _ . -, no ".."); it is not served');
+      this.options.logger.warn(
+        { directory: name.slice(0, 200) },
+        'a model directory name breaks the model-name rule (1-128 of A-Z a-z 0-9 _ . -, no ".."); it is not served',
+      );
     });
     const present = new Set(directories.map((d) => d.name));
     const tasks = directories.map((d) => this.queue.run(d.name, () => this.syncModel(d.name, d, mode)));
@@ -158,7 +168,10 @@ export class ModelRegistry extends EventEmitter<RegistryEvents> {
     if (directory.configError && !slot.configOverride) {
       const failure = directory.configError;
       if (slot.configFailure?.detail !== failure.detail) {
-        this.options.logger.error({ model: name, file: `${directory.directory}/config.json`, reason: failure.publicReason, detail: failure.detail }, 'model config is invalid; versions already serving keep serving');
+        this.options.logger.error(
+          { model: name, file: `${directory.directory}/config.json`, reason: failure.publicReason, detail: failure.detail },
+          'model config is invalid; versions already serving keep serving',
+        );
       }
       slot.configFailure = failure;
       return;
@@ -169,7 +182,12 @@ export class ModelRegistry extends EventEmitter<RegistryEvents> {
     // A serving version whose file is being replaced in place stays a candidate: its loaded copy keeps serving
     // until the new file has settled and loaded.
     const replacing = directory.versions.filter((v) => !this.isComplete(v, mode) && slot.versions.get(v.version)?.serving);
-    const wanted = new Set(selectVersions(config.versionPolicy, [...settled, ...replacing].map((v) => v.version)));
+    const wanted = new Set(
+      selectVersions(
+        config.versionPolicy,
+        [...settled, ...replacing].map((v) => v.version),
+      ),
+    );
 
     await Promise.all(settled.filter((v) => wanted.has(v.version)).map((files) => this.ensureLoaded(name, slot, files, config)));
     // A wanted version that failed to load must not take the current one down with it: the versions it would
@@ -191,7 +209,11 @@ export class ModelRegistry extends EventEmitter<RegistryEvents> {
     }
     for (const files of directory.versions) {
       if (!slot.versions.has(files.version)) {
-        slot.versions.set(files.version, { version: files.version, state: 'UNAVAILABLE', note: this.isComplete(files, mode) ? { kind: 'not-selected' } : { kind: 'settling' } });
+        slot.versions.set(files.version, {
+          version: files.version,
+          state: 'UNAVAILABLE',
+          note: this.isComplete(files, mode) ? { kind: 'not-selected' } : { kind: 'settling' },
+        });
       }
     }
   }
@@ -211,7 +233,11 @@ export class ModelRegistry extends EventEmitter<RegistryEvents> {
     const target = version;
     try {
       const loaded = await buildVersion(this.options, {
-        model: name, directory: slot.directory!, files, config, onReleased: () => this.onVersionReleased(name, files.version),
+        model: name,
+        directory: slot.directory!,
+        files,
+        config,
+        onReleased: () => this.onVersionReleased(name, files.version),
       });
       const previous = version.serving;
       version.serving = loaded; // the swap: one assignment
@@ -223,7 +249,10 @@ export class ModelRegistry extends EventEmitter<RegistryEvents> {
     } catch (error) {
       const failure = loadFailureOf('session', error);
       const note: VersionNote = target.serving ? { kind: 'reload-failed', failure } : { kind: 'load-failed', failure };
-      this.options.logger.error({ ...where, reason: publicReason(note), detail: failure.detail }, target.serving ? 'model version reload failed; the loaded copy keeps serving' : 'model version failed to load');
+      this.options.logger.error(
+        { ...where, reason: publicReason(note), detail: failure.detail },
+        target.serving ? 'model version reload failed; the loaded copy keeps serving' : 'model version failed to load',
+      );
       this.setState(name, target, target.serving ? target.state : 'UNAVAILABLE', note);
       target.failedStamp = stamp;
     }
@@ -243,7 +272,10 @@ export class ModelRegistry extends EventEmitter<RegistryEvents> {
     // UNLOADING while its running requests drain; the release callback turns it UNAVAILABLE.
     this.setState(name, version, 'UNLOADING', { kind: 'retired', cause });
     serving.retire();
-    this.options.logger.info({ model: name, version: version.version, reason: publicReason(version.note), draining: serving.activeRequests }, 'model version unloaded');
+    this.options.logger.info(
+      { model: name, version: version.version, reason: publicReason(version.note), draining: serving.activeRequests },
+      'model version unloaded',
+    );
   }
 
   private removeModel(name: string): void {
@@ -314,7 +346,10 @@ export class ModelRegistry extends EventEmitter<RegistryEvents> {
     const slot = this.requireModel(name);
     const version = routing.resolveVersion(slot, label);
     if (!version.serving) throw routing.versionNotReady(name, version);
-    const versions = [...slot.versions.values()].filter((v) => v.serving).map((v) => v.version).sort((a, b) => a - b);
+    const versions = [...slot.versions.values()]
+      .filter((v) => v.serving)
+      .map((v) => v.version)
+      .sort((a, b) => a - b);
     return { loaded: version.serving, versions, config: slot.config };
   }
 
@@ -328,7 +363,12 @@ export class ModelRegistry extends EventEmitter<RegistryEvents> {
         continue;
       }
       for (const version of [...slot.versions.values()].sort((a, b) => a.version - b.version)) {
-        entries.push({ name: slot.name, version: String(version.version), state: version.state, reason: publicReason(version.note) || reason });
+        entries.push({
+          name: slot.name,
+          version: String(version.version),
+          state: version.state,
+          reason: publicReason(version.note) || reason,
+        });
       }
     }
     return entries;
@@ -339,7 +379,11 @@ export class ModelRegistry extends EventEmitter<RegistryEvents> {
     return [...this.models.values()]
       .map((slot) => {
         const ready = [...slot.versions.values()].filter((v) => v.serving);
-        return { name: slot.name, versions: ready.map((v) => v.version).sort((a, b) => a - b), task: ready[0]?.serving?.task.name ?? 'raw' };
+        return {
+          name: slot.name,
+          versions: ready.map((v) => v.version).sort((a, b) => a - b),
+          task: ready[0]?.serving?.task.name ?? 'raw',
+        };
       })
       .filter((m) => m.versions.length > 0);
   }
@@ -361,6 +405,7 @@ export class ModelRegistry extends EventEmitter<RegistryEvents> {
 
   /** Retires everything (shutdown). Sessions go as their requests finish. */
   retireAll(): void {
-    for (const [name, slot] of this.models) for (const version of slot.versions.values()) this.retireVersion(name, version, 'shutting-down');
+    for (const [name, slot] of this.models)
+      for (const version of slot.versions.values()) this.retireVersion(name, version, 'shutting-down');
   }
 }

@@ -35,7 +35,17 @@ export const MODEL_FILE = 'model.onnx';
  * Where the graph is, in order: Sluice's own layout, then a Hugging Face Optimum / transformers.js folder
  * (onnx/model.onnx, else one of its quantized variants).
  */
-const MODEL_FILE_CANDIDATES = [MODEL_FILE, 'onnx/model.onnx', 'onnx/model_fp16.onnx', 'onnx/model_quantized.onnx', 'onnx/model_int8.onnx', 'onnx/model_uint8.onnx', 'onnx/model_q4.onnx', 'onnx/model_q4f16.onnx', 'onnx/model_bnb4.onnx'];
+const MODEL_FILE_CANDIDATES = [
+  MODEL_FILE,
+  'onnx/model.onnx',
+  'onnx/model_fp16.onnx',
+  'onnx/model_quantized.onnx',
+  'onnx/model_int8.onnx',
+  'onnx/model_uint8.onnx',
+  'onnx/model_q4.onnx',
+  'onnx/model_q4f16.onnx',
+  'onnx/model_bnb4.onnx',
+];
 export const READY_MARKER = 'READY';
 
 /** config.json is read whole: bound it so a huge file cannot exhaust memory on every poll. */
@@ -46,7 +56,10 @@ async function readConfig(directory: string): Promise<{ config?: ModelConfig; co
   let text: string;
   try {
     const info = await stat(file);
-    if (info.size > MAX_CONFIG_BYTES) return { configError: new LoadFailure('config', `config.json is larger than ${MAX_CONFIG_BYTES} bytes`, `${file}: ${info.size} bytes`) };
+    if (info.size > MAX_CONFIG_BYTES)
+      return {
+        configError: new LoadFailure('config', `config.json is larger than ${MAX_CONFIG_BYTES} bytes`, `${file}: ${info.size} bytes`),
+      };
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { config: parseModelConfig(undefined) };
@@ -77,8 +90,18 @@ async function readVersions(directory: string): Promise<VersionFiles[]> {
       try {
         const info = await stat(modelPath);
         if (!info.isFile()) continue;
-        const hasReadyMarker = await stat(path.join(versionDir, READY_MARKER)).then(() => true, () => false);
-        versions.push({ version: Number(entry.name), directory: versionDir, modelPath, size: info.size, mtimeMs: info.mtimeMs, hasReadyMarker });
+        const hasReadyMarker = await stat(path.join(versionDir, READY_MARKER)).then(
+          () => true,
+          () => false,
+        );
+        versions.push({
+          version: Number(entry.name),
+          directory: versionDir,
+          modelPath,
+          size: info.size,
+          mtimeMs: info.mtimeMs,
+          hasReadyMarker,
+        });
         break;
       } catch {
         // a version directory without a model file (yet) is not a version
@@ -106,7 +129,10 @@ export async function scanRepository(root: string, onSkipped: (name: string) => 
   const entries = await readdir(root, { withFileTypes: true });
   const directories = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.'));
   for (const entry of directories) if (!isValidModelName(entry.name)) onSkipped(entry.name);
-  const names = directories.filter((e) => isValidModelName(e.name)).map((e) => e.name).sort();
+  const names = directories
+    .filter((e) => isValidModelName(e.name))
+    .map((e) => e.name)
+    .sort();
   const models = await Promise.all(names.map((name) => readModelDirectory(root, name)));
   return models.filter((m): m is ModelDirectory => m !== undefined);
 }

@@ -18,7 +18,10 @@ export function assertWithinLimits(model: string, inputs: readonly Tensor[], lim
     if (input.datatype !== 'BYTES') continue;
     const items = input.shape[0] ?? 1;
     if (items > limits.maxRequestItems) {
-      throw new SluiceError('SLUICE_ERR_TOO_MANY_ITEMS', `model "${model}": input "${input.name}" has ${items} items; at most ${limits.maxRequestItems} per request (--max-request-items)`);
+      throw new SluiceError(
+        'SLUICE_ERR_TOO_MANY_ITEMS',
+        `model "${model}": input "${input.name}" has ${items} items; at most ${limits.maxRequestItems} per request (--max-request-items)`,
+      );
     }
   }
   let total = 0;
@@ -27,11 +30,17 @@ export function assertWithinLimits(model: string, inputs: readonly Tensor[], lim
     for (const [index, text] of (input.data as string[]).entries()) {
       const bytes = Buffer.byteLength(text, 'utf8');
       if (bytes > limits.maxTextBytes) {
-        throw new SluiceError('SLUICE_ERR_TEXT_TOO_LARGE', `model "${model}": element ${index} of input "${input.name}" has ${bytes} bytes; at most ${limits.maxTextBytes} per text (--max-text-bytes)`);
+        throw new SluiceError(
+          'SLUICE_ERR_TEXT_TOO_LARGE',
+          `model "${model}": element ${index} of input "${input.name}" has ${bytes} bytes; at most ${limits.maxTextBytes} per text (--max-text-bytes)`,
+        );
       }
       total += bytes;
       if (total > limits.maxRequestTextBytes) {
-        throw new SluiceError('SLUICE_ERR_TEXT_TOO_LARGE', `model "${model}": the texts of input "${input.name}" exceed ${limits.maxRequestTextBytes} bytes in all (--max-request-text-bytes)`);
+        throw new SluiceError(
+          'SLUICE_ERR_TEXT_TOO_LARGE',
+          `model "${model}": the texts of input "${input.name}" exceed ${limits.maxRequestTextBytes} bytes in all (--max-request-text-bytes)`,
+        );
       }
     }
   }

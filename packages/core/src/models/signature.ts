@@ -7,7 +7,9 @@ import type { WireValueInfo } from './runtime/worker-protocol.js';
 function toSpec(info: WireValueInfo, direction: 'input' | 'output'): TensorSpec {
   const datatype = info.isTensor ? v2DatatypeOf(info.type) : undefined;
   if (!datatype) {
-    throw new PublicLoadError(`${direction} "${info.name}" has type ${info.isTensor ? info.type : 'non-tensor'}, which the Open Inference Protocol cannot carry`);
+    throw new PublicLoadError(
+      `${direction} "${info.name}" has type ${info.isTensor ? info.type : 'non-tensor'}, which the Open Inference Protocol cannot carry`,
+    );
   }
   return { name: info.name, datatype, shape: info.shape.map((dim) => (typeof dim === 'number' && dim >= 0 ? dim : -1)) };
 }

@@ -59,27 +59,43 @@ export async function buildVersion(deps: VersionBuilderDeps, target: VersionToBu
   }
   try {
     const raw = await loadStep('signature', () => signatureFromSession(sessions[0]!.inputs, sessions[0]!.outputs));
-    const task = await loadStep('task', () => createTask(config, raw, directory, { directory: files.directory, session: sessions[0]! }), ` ("${config.task}"; the server log says what is missing)`);
+    const task = await loadStep(
+      'task',
+      () => createTask(config, raw, directory, { directory: files.directory, session: sessions[0]! }),
+      ` ("${config.task}"; the server log says what is missing)`,
+    );
     const labels = { model, version: String(files.version) };
-    const loaded = new LoadedVersion(model, files.version, raw, task, sessions, pool, (error) => {
-      if (error) logger.warn({ model, version: files.version, err: error }, 'releasing sessions failed');
-      target.onReleased();
-    }, (requests, rows, computeMs) => {
-      metrics.executionCount.inc(labels);
-      metrics.batchSize.observe(labels, requests);
-      deps.onExecution?.({ model, version: labels.version, requests, rows, computeMs });
-    });
+    const loaded = new LoadedVersion(
+      model,
+      files.version,
+      raw,
+      task,
+      sessions,
+      pool,
+      (error) => {
+        if (error) logger.warn({ model, version: files.version, err: error }, 'releasing sessions failed');
+        target.onReleased();
+      },
+      (requests, rows, computeMs) => {
+        metrics.executionCount.inc(labels);
+        metrics.batchSize.observe(labels, requests);
+        deps.onExecution?.({ model, version: labels.version, requests, rows, computeMs });
+      },
+    );
     const generation = task.generation;
     if (generation) {
-      loaded.attachGenerator((workers, handles) => new GenerationEngine(workers, handles, generation.spec, config.generation, {
-        onStep: (state) => {
-          metrics.runningSequences.set(labels, state.running);
-          metrics.waitingSequences.set(labels, state.waiting);
-          metrics.kvCacheBytes.set(labels, state.kvBytes);
-          metrics.kvCacheReservedBytes.set(labels, state.reservedBytes);
-          if (state.stepSequences > 0) metrics.stepSequences.observe(labels, state.stepSequences);
-        },
-      }));
+      loaded.attachGenerator(
+        (workers, handles) =>
+          new GenerationEngine(workers, handles, generation.spec, config.generation, {
+            onStep: (state) => {
+              metrics.runningSequences.set(labels, state.running);
+              metrics.waitingSequences.set(labels, state.waiting);
+              metrics.kvCacheBytes.set(labels, state.kvBytes);
+              metrics.kvCacheReservedBytes.set(labels, state.reservedBytes);
+              if (state.stepSequences > 0) metrics.stepSequences.observe(labels, state.stepSequences);
+            },
+          }),
+      );
     } else {
       await loadStep('batching', () => attachDynamicBatching(loaded, config, directory, sessions.length, logger));
     }

@@ -44,14 +44,20 @@ export function defaultVersion(slot: ModelSlot): number | undefined {
 /** 503 for a version that exists but does not serve; the reason is the public one. */
 export function versionNotReady(name: string, version: VersionSlot): SluiceError {
   const reason = publicReason(version.note);
-  return new SluiceError('SLUICE_ERR_MODEL_NOT_READY', `model "${name}" version ${version.version} is ${version.state}${reason ? `: ${reason}` : ''}`, { headers: { 'retry-after': '1' } });
+  return new SluiceError(
+    'SLUICE_ERR_MODEL_NOT_READY',
+    `model "${name}" version ${version.version} is ${version.state}${reason ? `: ${reason}` : ''}`,
+    { headers: { 'retry-after': '1' } },
+  );
 }
 
 function modelNotReady(slot: ModelSlot): SluiceError {
   const reason = modelReason(slot);
   const failed = [...slot.versions.values()].find((v) => failureOf(v) || v.note?.kind === 'settling');
   const first = failed ? ` (version ${failed.version}: ${publicReason(failed.note)})` : '';
-  return new SluiceError('SLUICE_ERR_MODEL_NOT_READY', `model "${slot.name}" has no version ready${reason ? `: ${reason}` : ''}${first}`, { headers: { 'retry-after': '1' } });
+  return new SluiceError('SLUICE_ERR_MODEL_NOT_READY', `model "${slot.name}" has no version ready${reason ? `: ${reason}` : ''}${first}`, {
+    headers: { 'retry-after': '1' },
+  });
 }
 
 /** Resolves a request's version label (none, a number or an alias) to a version slot; 404 or 503 otherwise. */
@@ -64,7 +70,8 @@ export function resolveVersion(slot: ModelSlot, label?: string): VersionSlot {
     number = Number(label);
   } else {
     number = aliasesOf(slot)[label];
-    if (number === undefined) throw new SluiceError('SLUICE_ERR_VERSION_NOT_FOUND', `model "${slot.name}" has no version or alias "${label}"`);
+    if (number === undefined)
+      throw new SluiceError('SLUICE_ERR_VERSION_NOT_FOUND', `model "${slot.name}" has no version or alias "${label}"`);
   }
   const version = slot.versions.get(number);
   if (!version) throw new SluiceError('SLUICE_ERR_VERSION_NOT_FOUND', `model "${slot.name}" has no version ${number}`);
@@ -73,14 +80,18 @@ export function resolveVersion(slot: ModelSlot, label?: string): VersionSlot {
 
 /** Sets (or, with null, removes) an API alias. */
 export function setAlias(slot: ModelSlot, alias: string, version: number | null): void {
-  if (!ALIAS_PATTERN.test(alias)) throw new SluiceError('SLUICE_ERR_BAD_REQUEST', 'an alias starts with a letter and has only letters, digits, _ and - (at most 64)');
+  if (!ALIAS_PATTERN.test(alias))
+    throw new SluiceError('SLUICE_ERR_BAD_REQUEST', 'an alias starts with a letter and has only letters, digits, _ and - (at most 64)');
   if (version === null) {
     slot.apiAliases.delete(alias);
     return;
   }
   if (!slot.versions.has(version)) throw new SluiceError('SLUICE_ERR_VERSION_NOT_FOUND', `model "${slot.name}" has no version ${version}`);
   if (!slot.apiAliases.has(alias) && slot.apiAliases.size >= MAX_API_ALIASES) {
-    throw new SluiceError('SLUICE_ERR_BAD_REQUEST', `model "${slot.name}" already has ${MAX_API_ALIASES} aliases set through the API (the most allowed); remove one first`);
+    throw new SluiceError(
+      'SLUICE_ERR_BAD_REQUEST',
+      `model "${slot.name}" already has ${MAX_API_ALIASES} aliases set through the API (the most allowed); remove one first`,
+    );
   }
   slot.apiAliases.set(alias, version);
 }
@@ -88,14 +99,19 @@ export function setAlias(slot: ModelSlot, alias: string, version: number | null)
 /** Sets (or, with undefined, clears) the traffic split; the route's schema bounds its size and weights. */
 export function setTraffic(slot: ModelSlot, split: TrafficSplit | undefined): void {
   if (split) {
-    if (split.versions.length === 0 || split.versions.some((v) => !Number.isFinite(v.weight) || v.weight < 0) || split.versions.every((v) => v.weight === 0)) {
+    if (
+      split.versions.length === 0 ||
+      split.versions.some((v) => !Number.isFinite(v.weight) || v.weight < 0) ||
+      split.versions.every((v) => v.weight === 0)
+    ) {
       throw new SluiceError('SLUICE_ERR_BAD_REQUEST', 'a traffic split needs at least one version with a positive weight');
     }
     const seen = new Set<number>();
     for (const entry of split.versions) {
       if (seen.has(entry.version)) throw new SluiceError('SLUICE_ERR_BAD_REQUEST', `a traffic split names version ${entry.version} twice`);
       seen.add(entry.version);
-      if (!slot.versions.has(entry.version)) throw new SluiceError('SLUICE_ERR_VERSION_NOT_FOUND', `model "${slot.name}" has no version ${entry.version}`);
+      if (!slot.versions.has(entry.version))
+        throw new SluiceError('SLUICE_ERR_VERSION_NOT_FOUND', `model "${slot.name}" has no version ${entry.version}`);
     }
   }
   slot.traffic = split;

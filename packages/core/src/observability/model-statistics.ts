@@ -85,7 +85,17 @@ export class ModelStatistics {
     const key = this.key(model, version);
     let found = this.versions.get(key);
     if (!found) {
-      found = { lastInference: 0, inferenceCount: 0, executionCount: 0, success: zero(), fail: zero(), queue: zero(), computeInfer: zero(), computeIo: 0, batches: new Map() };
+      found = {
+        lastInference: 0,
+        inferenceCount: 0,
+        executionCount: 0,
+        success: zero(),
+        fail: zero(),
+        queue: zero(),
+        computeInfer: zero(),
+        computeIo: 0,
+        batches: new Map(),
+      };
       this.versions.set(key, found);
     }
     return found;
@@ -156,7 +166,12 @@ export class ModelStatistics {
       },
       batch_stats: [...(c?.batches ?? new Map<number, DurationStat>())]
         .sort(([a], [b]) => a - b)
-        .map(([size, stat]) => ({ batch_size: size, compute_input: { count: stat.count, ns: 0 }, compute_infer: { count: stat.count, ns: stat.ns }, compute_output: { count: stat.count, ns: 0 } })),
+        .map(([size, stat]) => ({
+          batch_size: size,
+          compute_input: { count: stat.count, ns: 0 },
+          compute_infer: { count: stat.count, ns: stat.ns },
+          compute_output: { count: stat.count, ns: 0 },
+        })),
     };
   }
 }

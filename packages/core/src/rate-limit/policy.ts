@@ -16,7 +16,8 @@ export interface PolicyInput {
 
 export function coreDecision(input: Omit<PolicyInput, 'policy'>): RateLimitDecision | null {
   if (input.principal.rateLimit) return { ...input.principal.rateLimit, bucket: 'principal' };
-  if (input.rule.rateLimit) return { ...input.rule.rateLimit, bucket: `route:${input.method === 'HEAD' ? 'GET' : input.method} ${input.route}` };
+  if (input.rule.rateLimit)
+    return { ...input.rule.rateLimit, bucket: `route:${input.method === 'HEAD' ? 'GET' : input.method} ${input.route}` };
   if (input.serverDefault) return { ...input.serverDefault, bucket: 'server' };
   return null;
 }

@@ -34,9 +34,17 @@ async function rateLimitPlugin(app: FastifyInstance): Promise<void> {
     if (decisions.has(request)) return decisions.get(request)!;
     const rule = routeRuleOf(request);
     const principal = request.principal;
-    const decision = rule && principal
-      ? decideRateLimit({ principal, method: request.method, route: request.routeOptions.url ?? request.url, rule, serverDefault, policy: extensions.rateLimit.policy() })
-      : null;
+    const decision =
+      rule && principal
+        ? decideRateLimit({
+            principal,
+            method: request.method,
+            route: request.routeOptions.url ?? request.url,
+            rule,
+            serverDefault,
+            policy: extensions.rateLimit.policy(),
+          })
+        : null;
     decisions.set(request, decision);
     return decision;
   }
@@ -55,7 +63,11 @@ async function rateLimitPlugin(app: FastifyInstance): Promise<void> {
     timeWindow: (request) => decisionOf(request)?.windowMs ?? 60_000,
     errorResponseBuilder: (_request, context) => {
       const seconds = Math.max(1, Math.ceil(context.ttl / 1000));
-      return new SluiceError('SLUICE_ERR_RATE_LIMITED', `rate limit exceeded: ${context.max} requests per ${context.after}; retry in ${seconds} s`, { headers: { 'retry-after': String(seconds) } });
+      return new SluiceError(
+        'SLUICE_ERR_RATE_LIMITED',
+        `rate limit exceeded: ${context.max} requests per ${context.after}; retry in ${seconds} s`,
+        { headers: { 'retry-after': String(seconds) } },
+      );
     },
   });
 }

@@ -19,14 +19,22 @@ async function securityPlugin(app: FastifyInstance): Promise<void> {
   });
   const origins = app.sluice.config.corsOrigins;
   for (const origin of origins) {
-    if (!ORIGIN.test(origin)) throw new ConfigError('corsOrigins', `"${origin}" is not an origin like https://app.example.com (wildcards are not allowed)`);
+    if (!ORIGIN.test(origin))
+      throw new ConfigError('corsOrigins', `"${origin}" is not an origin like https://app.example.com (wildcards are not allowed)`);
   }
   if (origins.length > 0) {
     await app.register(cors, {
       origin: origins,
       methods: ['GET', 'HEAD', 'POST', 'DELETE'],
       allowedHeaders: ['authorization', 'content-type', 'inference-header-content-length', 'x-request-id'],
-      exposedHeaders: ['x-request-id', 'inference-header-content-length', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'],
+      exposedHeaders: [
+        'x-request-id',
+        'inference-header-content-length',
+        'retry-after',
+        'ratelimit-limit',
+        'ratelimit-remaining',
+        'ratelimit-reset',
+      ],
       maxAge: 600,
     });
   }

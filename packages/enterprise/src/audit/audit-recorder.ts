@@ -61,7 +61,9 @@ export function createAuditRecorder(deps: {
       store.append(record, { outbox: forwarder !== undefined });
     } catch (error) {
       logger.error({ err: error, action: record.action }, 'cannot append to the audit log');
-      throw new SluiceError('SLUICE_ERR_AUDIT_UNAVAILABLE', `"${record.action}" cannot be recorded in the audit log right now`, { cause: error });
+      throw new SluiceError('SLUICE_ERR_AUDIT_UNAVAILABLE', `"${record.action}" cannot be recorded in the audit log right now`, {
+        cause: error,
+      });
     }
     forwarder?.kick();
   };
@@ -88,7 +90,8 @@ export function createAuditRecorder(deps: {
     subscribe(events) {
       // Durable: the insert commits inside emit(), before the audited action's response can be sent.
       const offAudit = events.on('audit', recordAudit, { durable: true });
-      const offInference = deps.inferenceAudit === 'metadata' ? events.on('inference.completed', recordInference, { durable: true }) : () => undefined;
+      const offInference =
+        deps.inferenceAudit === 'metadata' ? events.on('inference.completed', recordInference, { durable: true }) : () => undefined;
       return () => {
         offAudit();
         offInference();

@@ -33,7 +33,10 @@ function filtersOf(query: FilterQuery): AuditFilters {
   };
 }
 
-export async function auditRoutes(app: FastifyInstance, options: { db: EnterpriseDatabase; store: AuditStore; licenses: LicenseService; clock: Clock }): Promise<void> {
+export async function auditRoutes(
+  app: FastifyInstance,
+  options: { db: EnterpriseDatabase; store: AuditStore; licenses: LicenseService; clock: Clock },
+): Promise<void> {
   const { db, store, licenses, clock } = options;
   // A log whose tables were tampered with (dropped) still "has data": reading and verify must show it.
   const hasData = () => {
@@ -46,53 +49,80 @@ export async function auditRoutes(app: FastifyInstance, options: { db: Enterpris
   const read = { ...ADMIN_ROUTE, onRequest: featureGate(licenses, 'audit', 'read', hasData) };
   const use = { ...ADMIN_ROUTE, onRequest: featureGate(licenses, 'audit', 'use', hasData) };
 
-  app.get<{ Querystring: FilterQuery & { limit?: string; cursor?: string; order?: string } }>('/admin/audit', {
-    ...read, schema: doc('Query the audit log (filters: from, to, actor, action (prefix*), resource_type, resource_id, outcome; cursor pagination)'),
-  }, async (request) => {
-    const filters = filtersOf(request.query);
-    const limit = parseLimit(request.query.limit, 100, 1000);
-    const order = parseChoice(request.query.order, 'order', ['asc', 'desc'] as const, 'desc');
-    if (request.query.cursor) {
-      try {
-        decodeCursor(request.query.cursor);
-      } catch {
-        throw new EnterpriseError('SLUICE_EE_ERR_BAD_REQUEST', '"cursor" is not a cursor this server returned');
+  app.get<{ Querystring: FilterQuery & { limit?: string; cursor?: string; order?: string } }>(
+    '/admin/audit',
+    {
+      ...read,
+      schema: doc(
+        'Query the audit log (filters: from, to, actor, action (prefix*), resource_type, resource_id, outcome; cursor pagination)',
+      ),
+    },
+    async (request) => {
+      const filters = filtersOf(request.query);
+      const limit = parseLimit(request.query.limit, 100, 1000);
+      const order = parseChoice(request.query.order, 'order', ['asc', 'desc'] as const, 'desc');
+      if (request.query.cursor) {
+        try {
+          decodeCursor(request.query.cursor);
+        } catch {
+          throw new EnterpriseError('SLUICE_EE_ERR_BAD_REQUEST', '"cursor" is not a cursor this server returned');
+        }
       }
-    }
-    return store.query(filters, { limit, order, ...(request.query.cursor ? { cursor: request.query.cursor } : {}) });
-  });
+      return store.query(filters, { limit, order, ...(request.query.cursor ? { cursor: request.query.cursor } : {}) });
+    },
+  );
 
-  app.get<{ Querystring: FilterQuery & { format?: string } }>('/admin/audit/export', {
-    ...read, schema: doc('Export the audit log as JSONL or CSV (same filters as the query), in seq order, with the chain hashes'),
-  }, async (request, reply) => {
-    const filters = filtersOf(request.query);
-    const format = parseChoice(request.query.format, 'format', ['jsonl', 'csv'] as const, 'jsonl');
-    emitAudit(request, { action: 'audit.export', outcome: 'success', resource: { type: 'audit-log' } });
-    const lines = function* () {
-      if (format === 'csv') yield auditCsvHeader();
-      for (const entry of store.iterate(filters)) yield format === 'csv' ? auditCsvLine(entry) : auditJsonLine(entry);
-    };
-    const stamp = clock().toISOString().slice(0, 10);
-    reply.header('content-disposition', `attachment; filename="sluice-audit-${stamp}.${format}"`);
-    reply.type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
-    return reply.send(Readable.from(lines()));
-  });
+  app.get<{ Querystring: FilterQuery & { format?: string } }>(
+    '/admin/audit/export',
+    {
+      ...read,
+      schema: doc('Export the audit log as JSONL or CSV (same filters as the query), in seq order, with the chain hashes'),
+    },
+    async (request, reply) => {
+      const filters = filtersOf(request.query);
+      const format = parseChoice(request.query.format, 'format', ['jsonl', 'csv'] as const, 'jsonl');
+      emitAudit(request, { action: 'audit.export', outcome: 'success', resource: { type: 'audit-log' } });
+      const lines = function* () {
+        if (format === 'csv') yield auditCsvHeader();
+        for (const entry of store.iterate(filters)) yield format === 'csv' ? auditCsvLine(entry) : auditJsonLine(entry);
+      };
+      const stamp = clock().toISOString().slice(0, 10);
+      reply.header('content-disposition', `attachment; filename="sluice-audit-${stamp}.${format}"`);
+      reply.type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
+      return reply.send(Readable.from(lines()));
+    },
+  );
 
-  app.get('/admin/audit/verify', {
-    ...read, schema: doc('Verify the hash chain; names the first edited, deleted or reordered entry'),
-  }, async (request) => {
-    const result = verifyAuditChain(db.core.sqlite);
-    emitAudit(request, { action: 'audit.verify', outcome: result.ok ? 'success' : 'failure', resource: { type: 'audit-log' }, ...(result.firstBad ? { reason: result.firstBad.message } : {}) });
-    return result;
-  });
+  app.get(
+    '/admin/audit/verify',
+    {
+      ...read,
+      schema: doc('Verify the hash chain; names the first edited, deleted or reordered entry'),
+    },
+    async (request) => {
+      const result = verifyAuditChain(db.core.sqlite);
+      emitAudit(request, {
+        action: 'audit.verify',
+        outcome: result.ok ? 'success' : 'failure',
+        resource: { type: 'audit-log' },
+        ...(result.firstBad ? { reason: result.firstBad.message } : {}),
+      });
+      return result;
+    },
+  );
 
-  app.post<{ Body: { olderThanDays?: unknown } }>('/admin/audit/retention', {
-    ...use, schema: doc('Delete entries older than N days now (the chain stays verifiable through an anchor)'),
-  }, async (request) => {
-    const days = request.body?.olderThanDays;
-    if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > MAX_RETENTION_DAYS) {
-      throw new EnterpriseError('SLUICE_EE_ERR_BAD_REQUEST', `"olderThanDays" must be an integer from 1 to ${MAX_RETENTION_DAYS}`);
-    }
-    return applyRetention(db, store, days, clock());
-  });
+  app.post<{ Body: { olderThanDays?: unknown } }>(
+    '/admin/audit/retention',
+    {
+      ...use,
+      schema: doc('Delete entries older than N days now (the chain stays verifiable through an anchor)'),
+    },
+    async (request) => {
+      const days = request.body?.olderThanDays;
+      if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > MAX_RETENTION_DAYS) {
+        throw new EnterpriseError('SLUICE_EE_ERR_BAD_REQUEST', `"olderThanDays" must be an integer from 1 to ${MAX_RETENTION_DAYS}`);
+      }
+      return applyRetention(db, store, days, clock());
+    },
+  );
 }

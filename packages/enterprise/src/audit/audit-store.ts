@@ -69,7 +69,11 @@ export function toEntry(row: AuditRow): AuditEntry {
     time: row.time,
     action: row.action,
     outcome: row.outcome,
-    actor: { kind: row.actorKind, ...(row.actorId !== null ? { id: row.actorId } : {}), ...(row.actorName !== null ? { name: row.actorName } : {}) },
+    actor: {
+      kind: row.actorKind,
+      ...(row.actorId !== null ? { id: row.actorId } : {}),
+      ...(row.actorName !== null ? { name: row.actorName } : {}),
+    },
     resource: { type: row.resourceType, ...(row.resourceId !== null ? { id: row.resourceId } : {}) },
     ...(row.reason !== null ? { reason: row.reason } : {}),
     ...(row.ip !== null ? { ip: row.ip } : {}),
@@ -97,7 +101,11 @@ function whereOf(filters: AuditFilters): SQL[] {
   if (filters.to) where.push(lt(auditLog.time, filters.to));
   if (filters.actor) where.push(sql`(${auditLog.actorId} = ${filters.actor} OR ${auditLog.actorName} = ${filters.actor})`);
   if (filters.action) {
-    where.push(filters.action.endsWith('*') ? like(auditLog.action, `${filters.action.slice(0, -1).replace(/[%_\\]/g, '\\$&')}%`) : eq(auditLog.action, filters.action));
+    where.push(
+      filters.action.endsWith('*')
+        ? like(auditLog.action, `${filters.action.slice(0, -1).replace(/[%_\\]/g, '\\$&')}%`)
+        : eq(auditLog.action, filters.action),
+    );
   }
   if (filters.resourceType) where.push(eq(auditLog.resourceType, filters.resourceType));
   if (filters.resourceId) where.push(eq(auditLog.resourceId, filters.resourceId));
@@ -158,7 +166,10 @@ export function createAuditStore(db: EnterpriseDatabase, options: AuditStoreOpti
     writeChainHead(sqlite, { anchorSeq: state.anchorSeq, anchorHash: state.anchorHash, headSeq: row.seq, headHash: row.hash });
     const entry = toEntry(row);
     if (outbox) {
-      orm.insert(auditOutbox).values({ seq: row.seq, entry: JSON.stringify(entry), attempts: 0, nextAttemptAt: 0 }).run();
+      orm
+        .insert(auditOutbox)
+        .values({ seq: row.seq, entry: JSON.stringify(entry), attempts: 0, nextAttemptAt: 0 })
+        .run();
       const dropped = trimOutbox.run(row.seq - outboxLimit).changes;
       if (dropped > 0) options.onOutboxDropped?.(dropped);
     }
@@ -177,14 +188,26 @@ export function createAuditStore(db: EnterpriseDatabase, options: AuditStoreOpti
         order = cursor.order;
         where.push(order === 'asc' ? gt(auditLog.seq, cursor.seq) : lt(auditLog.seq, cursor.seq));
       }
-      const rows = orm.select().from(auditLog).where(and(...where)).orderBy(order === 'asc' ? asc(auditLog.seq) : desc(auditLog.seq)).limit(page.limit + 1).all();
+      const rows = orm
+        .select()
+        .from(auditLog)
+        .where(and(...where))
+        .orderBy(order === 'asc' ? asc(auditLog.seq) : desc(auditLog.seq))
+        .limit(page.limit + 1)
+        .all();
       const entries = rows.slice(0, page.limit).map(toEntry);
       return rows.length > page.limit ? { entries, nextCursor: encodeCursor(entries[entries.length - 1]!.seq, order) } : { entries };
     },
     *iterate(filters) {
       let after = 0;
       for (;;) {
-        const rows = orm.select().from(auditLog).where(and(...whereOf(filters), gt(auditLog.seq, after))).orderBy(asc(auditLog.seq)).limit(500).all();
+        const rows = orm
+          .select()
+          .from(auditLog)
+          .where(and(...whereOf(filters), gt(auditLog.seq, after)))
+          .orderBy(asc(auditLog.seq))
+          .limit(500)
+          .all();
         for (const row of rows) yield toEntry(row);
         if (rows.length < 500) return;
         after = rows[rows.length - 1]!.seq;
@@ -192,7 +215,12 @@ export function createAuditStore(db: EnterpriseDatabase, options: AuditStoreOpti
     },
     chain,
     count() {
-      return orm.select({ n: sql<number>`count(*)` }).from(auditLog).get()?.n ?? 0;
+      return (
+        orm
+          .select({ n: sql<number>`count(*)` })
+          .from(auditLog)
+          .get()?.n ?? 0
+      );
     },
   };
 }

@@ -39,9 +39,26 @@ export interface ChainFields {
 }
 
 export function entryHash(f: ChainFields): string {
-  const fields = [f.seq, f.time, f.action, f.outcome, f.actorKind, f.actorId, f.actorName, f.resourceType, f.resourceId, f.reason, f.ip, f.requestId, f.detail, f.prevHash];
+  const fields = [
+    f.seq,
+    f.time,
+    f.action,
+    f.outcome,
+    f.actorKind,
+    f.actorId,
+    f.actorName,
+    f.resourceType,
+    f.resourceId,
+    f.reason,
+    f.ip,
+    f.requestId,
+    f.detail,
+    f.prevHash,
+  ];
   if (f.count !== undefined && f.count !== null) fields.push(f.count);
-  return createHash('sha256').update(`${CHAIN_VERSION}\n${JSON.stringify(fields)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${CHAIN_VERSION}\n${JSON.stringify(fields)}`)
+    .digest('hex');
 }
 
 export const HEAD_SEAL_VERSION = 'sluice-audit-head-v1';
@@ -54,14 +71,20 @@ export interface ChainHead {
 }
 
 export function headSeal(head: ChainHead): string {
-  return createHash('sha256').update(`${HEAD_SEAL_VERSION}\n${JSON.stringify([head.anchorSeq, head.anchorHash, head.headSeq, head.headHash])}`).digest('hex');
+  return createHash('sha256')
+    .update(`${HEAD_SEAL_VERSION}\n${JSON.stringify([head.anchorSeq, head.anchorHash, head.headSeq, head.headHash])}`)
+    .digest('hex');
 }
 
 /** JSON with object keys sorted, so the same detail always serialises (and hashes) the same way. */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().filter((k) => (value as Record<string, unknown>)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value ?? null);
 }

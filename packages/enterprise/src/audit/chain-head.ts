@@ -14,17 +14,23 @@ export interface SealedHead extends ChainHead {
 }
 
 export function readChainHead(sqlite: Database.Database): SealedHead | undefined {
-  const row = sqlite.prepare('SELECT anchor_seq, anchor_hash, head_seq, head_hash, head_seal FROM enterprise_audit_chain WHERE id = 1').get() as
-    | { anchor_seq: number; anchor_hash: string; head_seq: number; head_hash: string; head_seal: string | null }
-    | undefined;
-  return row && { anchorSeq: row.anchor_seq, anchorHash: row.anchor_hash, headSeq: row.head_seq, headHash: row.head_hash, seal: row.head_seal };
+  const row = sqlite
+    .prepare('SELECT anchor_seq, anchor_hash, head_seq, head_hash, head_seal FROM enterprise_audit_chain WHERE id = 1')
+    .get() as { anchor_seq: number; anchor_hash: string; head_seq: number; head_hash: string; head_seal: string | null } | undefined;
+  return (
+    row && { anchorSeq: row.anchor_seq, anchorHash: row.anchor_hash, headSeq: row.head_seq, headHash: row.head_hash, seal: row.head_seal }
+  );
 }
 
 /** Moves the head (and its seal); throws when the head row is gone. Call inside the append/prune transaction. */
 export function writeChainHead(sqlite: Database.Database, head: ChainHead): void {
-  const changed = sqlite.prepare('UPDATE enterprise_audit_chain SET anchor_seq = ?, anchor_hash = ?, head_seq = ?, head_hash = ?, head_seal = ? WHERE id = 1')
+  const changed = sqlite
+    .prepare('UPDATE enterprise_audit_chain SET anchor_seq = ?, anchor_hash = ?, head_seq = ?, head_hash = ?, head_seal = ? WHERE id = 1')
     .run(head.anchorSeq, head.anchorHash, head.headSeq, head.headHash, headSeal(head)).changes;
-  if (changed !== 1) throw new Error('the audit chain head is missing (the log was wiped outside Sluice): run `sluice audit verify`; nothing more is appended until it is restored');
+  if (changed !== 1)
+    throw new Error(
+      'the audit chain head is missing (the log was wiped outside Sluice): run `sluice audit verify`; nothing more is appended until it is restored',
+    );
 }
 
 export function sealUnsealedHead(sqlite: Database.Database): void {

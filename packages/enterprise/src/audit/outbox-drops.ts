@@ -16,8 +16,10 @@ export function outboxDropLogger(counters: AuditCounters, logger: FastifyBaseLog
     unreported += dropped;
     if (Date.now() - lastWarning < WARN_EVERY_MS) return;
     lastWarning = Date.now();
-    logger.warn({ dropped: unreported, droppedTotal: counters.siemDropped, maxPending: limit },
-      'audit SIEM outbox full: dropped the oldest undelivered entries (they stay in the audit log; export them to fill the gap)');
+    logger.warn(
+      { dropped: unreported, droppedTotal: counters.siemDropped, maxPending: limit },
+      'audit SIEM outbox full: dropped the oldest undelivered entries (they stay in the audit log; export them to fill the gap)',
+    );
     unreported = 0;
   };
 }

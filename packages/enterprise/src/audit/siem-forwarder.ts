@@ -48,7 +48,8 @@ export function validateSiemUrl(url: string): URL {
   } catch {
     throw new Error(`audit SIEM URL "${url}" is not a URL`);
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`audit SIEM URL must be http(s), got ${parsed.protocol}`);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new Error(`audit SIEM URL must be http(s), got ${parsed.protocol}`);
   return parsed;
 }
 
@@ -71,7 +72,9 @@ export function createSiemForwarder(deps: { sqlite: Database.Database; settings:
   // Strictly in seq order: the oldest entry's retry time governs the whole outbox (newer entries wait behind it).
   const oldest = sqlite.prepare('SELECT seq, entry, attempts, next_attempt_at FROM enterprise_audit_outbox ORDER BY seq LIMIT ?');
   const remove = sqlite.prepare('DELETE FROM enterprise_audit_outbox WHERE seq = ?');
-  const retry = sqlite.prepare('UPDATE enterprise_audit_outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE seq = ?');
+  const retry = sqlite.prepare(
+    'UPDATE enterprise_audit_outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE seq = ?',
+  );
   const nextDue = sqlite.prepare('SELECT next_attempt_at AS at FROM enterprise_audit_outbox ORDER BY seq LIMIT 1');
   const count = sqlite.prepare('SELECT count(*) AS n FROM enterprise_audit_outbox');
   let timer: NodeJS.Timeout | undefined;
@@ -81,10 +84,13 @@ export function createSiemForwarder(deps: { sqlite: Database.Database; settings:
   function schedule(delayMs: number): void {
     if (stopped) return;
     if (timer) clearTimeout(timer);
-    timer = setTimeout(() => {
-      timer = undefined;
-      void forwarder.deliverDue();
-    }, Math.max(0, delayMs));
+    timer = setTimeout(
+      () => {
+        timer = undefined;
+        void forwarder.deliverDue();
+      },
+      Math.max(0, delayMs),
+    );
     timer.unref();
   }
 
@@ -108,7 +114,8 @@ export function createSiemForwarder(deps: { sqlite: Database.Database; settings:
           redirect: 'manual',
         });
         await response.arrayBuffer().catch(() => undefined);
-        if (response.status >= 300 && response.status < 400) failure = `HTTP ${response.status} redirect to ${originOf(response.headers.get('location'), url)} (not followed: configure the final URL)`;
+        if (response.status >= 300 && response.status < 400)
+          failure = `HTTP ${response.status} redirect to ${originOf(response.headers.get('location'), url)} (not followed: configure the final URL)`;
         else if (!response.ok) failure = `HTTP ${response.status}`;
       } catch (error) {
         failure = (error as Error).message;
@@ -121,7 +128,10 @@ export function createSiemForwarder(deps: { sqlite: Database.Database; settings:
       const attempts = rows[0]!.attempts + 1;
       const delay = Math.min(max, base * 2 ** (attempts - 1));
       sqlite.transaction(() => rows.forEach((r) => retry.run(Date.now() + delay, failure!, r.seq)))();
-      logger.warn({ siem: new URL(url).origin, attempts, retryInMs: delay, error: failure, pending: rows.length }, 'audit SIEM delivery failed; will retry');
+      logger.warn(
+        { siem: new URL(url).origin, attempts, retryInMs: delay, error: failure, pending: rows.length },
+        'audit SIEM delivery failed; will retry',
+      );
       return { sent, failed: true };
     }
   }

@@ -17,14 +17,20 @@ function isSystemError(error: unknown): boolean {
 }
 
 export function runMain(name: string, main: (argv: string[]) => Promise<number>, argv: string[]): void {
-  main(argv).then((code) => {
-    process.exitCode = code;
-  }, (error: unknown) => {
-    const usageMistake = error instanceof UsageError || Boolean((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) || (error as Error).name === 'ConfigError';
-    const oneLine = usageMistake || isSystemError(error);
-    process.stderr.write(`${name}: ${oneLine ? (error as Error).message : (error as Error).stack ?? String(error)}\n`);
-    process.exitCode = usageMistake ? 2 : 1;
-  });
+  main(argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      const usageMistake =
+        error instanceof UsageError ||
+        Boolean((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) ||
+        (error as Error).name === 'ConfigError';
+      const oneLine = usageMistake || isSystemError(error);
+      process.stderr.write(`${name}: ${oneLine ? (error as Error).message : ((error as Error).stack ?? String(error))}\n`);
+      process.exitCode = usageMistake ? 2 : 1;
+    },
+  );
 }
 
 export function parseDate(value: string | undefined, flag: string): Date | undefined {
@@ -45,7 +51,9 @@ export function wantsHelp(argv: readonly string[]): boolean {
  */
 export function existingDataDir(dir: string): string {
   if (!existsSync(path.join(dir, DATABASE_FILE))) {
-    fail(`${path.resolve(dir)} holds no Sluice database (${existsSync(dir) ? `no ${DATABASE_FILE} there` : 'the directory does not exist'}); check --data or SLUICE_DATA`);
+    fail(
+      `${path.resolve(dir)} holds no Sluice database (${existsSync(dir) ? `no ${DATABASE_FILE} there` : 'the directory does not exist'}); check --data or SLUICE_DATA`,
+    );
   }
   return dir;
 }

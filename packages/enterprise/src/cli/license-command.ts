@@ -42,17 +42,26 @@ function cliUser(): string {
 }
 
 async function currentLicense(db: EnterpriseDatabase, now: Date) {
-  const sources = { ...(process.env.SLUICE_LICENSE_KEY ? { key: process.env.SLUICE_LICENSE_KEY } : {}), ...(process.env.SLUICE_LICENSE_FILE ? { file: process.env.SLUICE_LICENSE_FILE } : {}) };
+  const sources = {
+    ...(process.env.SLUICE_LICENSE_KEY ? { key: process.env.SLUICE_LICENSE_KEY } : {}),
+    ...(process.env.SLUICE_LICENSE_FILE ? { file: process.env.SLUICE_LICENSE_FILE } : {}),
+  };
   return selectLicense({ orm: db.orm, sources, keys: await loadTrustedKeys(), now, policy: DEFAULT_LICENSE_POLICY });
 }
 
 function describe(status: LicenseStatus): string {
-  const lines = [`license state: ${status.state}${status.source ? ` (source: ${status.source})` : ''}${status.reason ? `: ${status.reason}` : ''}`];
+  const lines = [
+    `license state: ${status.state}${status.source ? ` (source: ${status.source})` : ''}${status.reason ? `: ${status.reason}` : ''}`,
+  ];
   if (status.licensee) lines.push(`licensee: ${status.licensee} (license ${status.licenseId})`);
-  if (status.expiresAt) lines.push(`${status.source === 'trial' ? 'trial ends' : 'expires'}: ${status.expiresAt} (grace period until ${status.graceEndsAt})`);
+  if (status.expiresAt)
+    lines.push(`${status.source === 'trial' ? 'trial ends' : 'expires'}: ${status.expiresAt} (grace period until ${status.graceEndsAt})`);
   lines.push(`features: ${status.features.map((f) => `${f.name} ${f.active ? 'on' : 'off'}`).join(', ')}`);
   const trial = status.trial;
-  if (trial.available) lines.push(`trial: available: \`sluice license trial\` starts ${trial.lengthDays} days of every enterprise feature (once per data directory)`);
+  if (trial.available)
+    lines.push(
+      `trial: available: \`sluice license trial\` starts ${trial.lengthDays} days of every enterprise feature (once per data directory)`,
+    );
   else if (trial.startedAt) lines.push(`trial: used (started ${trial.startedAt}, ends ${trial.endsAt}; once per data directory)`);
   else lines.push(`trial: not now (${trial.unavailableReason})`);
   for (const problem of status.problems) lines.push(`problem: ${problem}`);
@@ -83,9 +92,18 @@ export async function licenseTrialCommand(argv: string[]): Promise<number> {
     const { selection, problems } = await currentLicense(db, now);
     const store = createAuditStore(db);
     const user = cliUser();
-    const record = (outcome: AuditRecord['outcome'], extra: Partial<AuditRecord> = {}) => store.append({
-      time: new Date().toISOString(), action: 'license.trial.start', outcome, actor: { kind: 'cli', name: user }, resource: { type: 'license', id: 'trial' }, ...extra,
-    }, { outbox: Boolean(process.env.SLUICE_AUDIT_SIEM_URL) }); // the server's forwarder delivers it
+    const record = (outcome: AuditRecord['outcome'], extra: Partial<AuditRecord> = {}) =>
+      store.append(
+        {
+          time: new Date().toISOString(),
+          action: 'license.trial.start',
+          outcome,
+          actor: { kind: 'cli', name: user },
+          resource: { type: 'license', id: 'trial' },
+          ...extra,
+        },
+        { outbox: Boolean(process.env.SLUICE_AUDIT_SIEM_URL) },
+      ); // the server's forwarder delivers it
     record('requested');
     try {
       startTrial({ orm: db.orm, selection, now, policy: DEFAULT_LICENSE_POLICY, startedBy: `cli:${user}` });
@@ -98,7 +116,11 @@ export async function licenseTrialCommand(argv: string[]): Promise<number> {
     }
     const status = licenseStatus(selection, readTrial(db.orm), problems, now, DEFAULT_LICENSE_POLICY);
     record('success', { detail: { startedAt: status.trial.startedAt!, endsAt: status.trial.endsAt!, state: status.state } });
-    process.stdout.write(values.json ? `${JSON.stringify(status)}\n` : `trial started: every enterprise feature until ${status.trial.endsAt} (once per data directory)\n${describe(status)}`);
+    process.stdout.write(
+      values.json
+        ? `${JSON.stringify(status)}\n`
+        : `trial started: every enterprise feature until ${status.trial.endsAt} (once per data directory)\n${describe(status)}`,
+    );
     return 0;
   } finally {
     db.close();

@@ -49,8 +49,14 @@ function auditVerify(argv: string[]): number {
   try {
     const result = verifyAuditChain(db.core.sqlite);
     if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-    else if (result.ok) process.stdout.write(`audit log intact: ${result.checked} entries (seq ${result.anchorSeq + 1}..${result.headSeq}), head hash ${result.headHash}\n`);
-    else process.stdout.write(`audit log TAMPERED: first bad entry seq ${result.firstBad!.seq} (${result.firstBad!.kind}): ${result.firstBad!.message}\n`);
+    else if (result.ok)
+      process.stdout.write(
+        `audit log intact: ${result.checked} entries (seq ${result.anchorSeq + 1}..${result.headSeq}), head hash ${result.headHash}\n`,
+      );
+    else
+      process.stdout.write(
+        `audit log TAMPERED: first bad entry seq ${result.firstBad!.seq} (${result.firstBad!.kind}): ${result.firstBad!.message}\n`,
+      );
     return result.ok ? 0 : 1;
   } finally {
     db.close();
@@ -58,7 +64,17 @@ function auditVerify(argv: string[]): number {
 }
 
 async function auditExport(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { data: { type: 'string' }, format: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      data: { type: 'string' },
+      format: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      out: { type: 'string' },
+    },
+    strict: true,
+  });
   const format = values.format ?? 'jsonl';
   if (format !== 'jsonl' && format !== 'csv') fail('--format must be jsonl or csv');
   const from = parseDate(values.from, 'from');
@@ -70,7 +86,8 @@ async function auditExport(argv: string[]): Promise<number> {
     const store = createAuditStore(db);
     if (format === 'csv') out.write(auditCsvHeader());
     for (const entry of store.iterate({ ...(from ? { from: from.toISOString() } : {}), ...(to ? { to: to.toISOString() } : {}) })) {
-      if (!out.write(format === 'csv' ? auditCsvLine(entry) : auditJsonLine(entry))) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+      if (!out.write(format === 'csv' ? auditCsvLine(entry) : auditJsonLine(entry)))
+        await new Promise<void>((resolve) => out.once('drain', () => resolve()));
     }
   } finally {
     db.close();
@@ -82,7 +99,15 @@ async function auditExport(argv: string[]): Promise<number> {
 function usageExport(argv: string[]): number {
   const { values } = parseArgs({
     args: argv,
-    options: { data: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, format: { type: 'string' }, granularity: { type: 'string' }, 'group-by': { type: 'string' }, out: { type: 'string' } },
+    options: {
+      data: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      format: { type: 'string' },
+      granularity: { type: 'string' },
+      'group-by': { type: 'string' },
+      out: { type: 'string' },
+    },
     strict: true,
   });
   const from = parseDate(values.from, 'from') ?? fail('usage export needs --from DATE');
@@ -98,7 +123,12 @@ function usageExport(argv: string[]): number {
   const db = openEnterpriseDatabase(dataDirOf(values.data));
   try {
     const silent = { error: () => undefined } as unknown as Parameters<typeof createMeteringService>[0]['logger'];
-    const metering = createMeteringService({ db, clock: systemClock, logger: silent, settings: { flushMs: 1000, minuteRetentionDays: 7, hourRetentionDays: 90 } });
+    const metering = createMeteringService({
+      db,
+      clock: systemClock,
+      logger: silent,
+      settings: { flushMs: 1000, minuteRetentionDays: 7, hourRetentionDays: 90 },
+    });
     const query = { from: from.getTime(), to: to.getTime(), granularity, groupBy };
     const rows = metering.usage(query);
     metering.stop();
@@ -139,7 +169,9 @@ export async function main(argv: string[], program = 'sluice-ee'): Promise<numbe
     process.stdout.write(usage(program, inArea));
     return 0;
   }
-  process.stderr.write(`${program}: unknown command "${argv.slice(0, 2).join(' ')}"\n${usage(program, inArea.length > 0 ? inArea : undefined)}`);
+  process.stderr.write(
+    `${program}: unknown command "${argv.slice(0, 2).join(' ')}"\n${usage(program, inArea.length > 0 ? inArea : undefined)}`,
+  );
   return 2;
 }
 

@@ -47,7 +47,9 @@ async function keygen(argv: string[]): Promise<number> {
   writeFileSync(privateFile, pair.privateKeyPem, { mode: 0o600 });
   chmodSync(privateFile, 0o600);
   writeFileSync(path.join(values.out, `${name}.jwk.json`), `${JSON.stringify(pair.publicJwk)}\n`);
-  process.stdout.write(`private key: ${privateFile} (keep secret)\npublic key:  ${path.join(values.out, `${name}.jwk.json`)}\nkey id:      ${pair.kid}\n`);
+  process.stdout.write(
+    `private key: ${privateFile} (keep secret)\npublic key:  ${path.join(values.out, `${name}.jwk.json`)}\nkey id:      ${pair.kid}\n`,
+  );
   return 0;
 }
 
@@ -55,8 +57,16 @@ async function issue(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      key: { type: 'string' }, licensee: { type: 'string' }, entitlements: { type: 'string' }, expires: { type: 'string' }, days: { type: 'string' },
-      'not-before': { type: 'string' }, 'grace-days': { type: 'string' }, limit: { type: 'string', multiple: true }, id: { type: 'string' }, out: { type: 'string' },
+      key: { type: 'string' },
+      licensee: { type: 'string' },
+      entitlements: { type: 'string' },
+      expires: { type: 'string' },
+      days: { type: 'string' },
+      'not-before': { type: 'string' },
+      'grace-days': { type: 'string' },
+      limit: { type: 'string', multiple: true },
+      id: { type: 'string' },
+      out: { type: 'string' },
     },
     strict: true,
   });
@@ -64,7 +74,10 @@ async function issue(argv: string[]): Promise<number> {
   outputFile(values.out);
   if (!values.licensee) fail('issue needs --licensee NAME');
   if (!values.entitlements) fail(`issue needs --entitlements (any of ${Object.keys(FEATURES).join(', ')})`);
-  const entitlements = values.entitlements.split(',').map((s) => s.trim()).filter(Boolean);
+  const entitlements = values.entitlements
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const e of entitlements) if (!(e in FEATURES)) fail(`unknown entitlement "${e}" (known: ${Object.keys(FEATURES).join(', ')})`);
   const notBefore = parseDate(values['not-before'], 'not-before') ?? new Date();
   let expiresAt = parseDate(values.expires, 'expires');
@@ -81,21 +94,29 @@ async function issue(argv: string[]): Promise<number> {
     limits[match[1]!] = Number(match[2]);
   }
   const graceDays = values['grace-days'] !== undefined ? Number(values['grace-days']) : undefined;
-  if (graceDays !== undefined && (!Number.isInteger(graceDays) || graceDays < 0 || graceDays > 365)) fail('--grace-days must be a whole number between 0 and 365');
+  if (graceDays !== undefined && (!Number.isInteger(graceDays) || graceDays < 0 || graceDays > 365))
+    fail('--grace-days must be a whole number between 0 and 365');
   const token = await issueLicense(readFileSync(values.key, 'utf8'), {
-    licensee: values.licensee, entitlements, limits, notBefore, expiresAt,
-    ...(graceDays !== undefined ? { graceDays } : {}), ...(values.id ? { licenseId: values.id } : {}),
+    licensee: values.licensee,
+    entitlements,
+    limits,
+    notBefore,
+    expiresAt,
+    ...(graceDays !== undefined ? { graceDays } : {}),
+    ...(values.id ? { licenseId: values.id } : {}),
   });
   if (values.out) {
     writeFileSync(values.out, `${token}\n`, { mode: 0o600 });
-    process.stderr.write(`license for ${values.licensee} (${entitlements.join(', ')}, expires ${expiresAt.toISOString()}) written to ${values.out}\n`);
+    process.stderr.write(
+      `license for ${values.licensee} (${entitlements.join(', ')}, expires ${expiresAt.toISOString()}) written to ${values.out}\n`,
+    );
   } else process.stdout.write(`${token}\n`);
   return 0;
 }
 
 async function inspect(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: { file: { type: 'string' } }, strict: true, allowPositionals: true });
-  const token = (values.file ? readFileSync(values.file, 'utf8') : positionals[0] ?? fail('inspect needs --file FILE or the key')).trim();
+  const token = (values.file ? readFileSync(values.file, 'utf8') : (positionals[0] ?? fail('inspect needs --file FILE or the key'))).trim();
   let claims: unknown;
   let header: unknown;
   try {
@@ -105,7 +126,9 @@ async function inspect(argv: string[]): Promise<number> {
     fail('that is not a JWT');
   }
   const verification = await verifyLicense(token, await loadTrustedKeys(), new Date());
-  process.stdout.write(`${JSON.stringify({ header, claims, trustedByThisBuild: verification.ok, ...(verification.ok ? { state: stateOf(verification.claims, new Date(), DEFAULT_LICENSE_POLICY) } : { reason: verification.reason }) }, null, 2)}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ header, claims, trustedByThisBuild: verification.ok, ...(verification.ok ? { state: stateOf(verification.claims, new Date(), DEFAULT_LICENSE_POLICY) } : { reason: verification.reason }) }, null, 2)}\n`,
+  );
   return verification.ok ? 0 : 1;
 }
 

@@ -25,10 +25,17 @@ export const ENTERPRISE_CONSOLE_PAGES: readonly Omit<ConsolePage, 'assetsDir' | 
   { id: 'account', title: 'Account', entry: 'account.js', order: 90 },
 ];
 
-export function registerConsolePages(registry: SluiceExtensions['console'], logger: FastifyBaseLogger, assetsDir = CONSOLE_ASSETS_DIR): void {
+export function registerConsolePages(
+  registry: SluiceExtensions['console'],
+  logger: FastifyBaseLogger,
+  assetsDir = CONSOLE_ASSETS_DIR,
+): void {
   const missing = ENTERPRISE_CONSOLE_PAGES.filter((page) => !existsSync(join(assetsDir, page.entry)));
   if (missing.length > 0) {
-    logger.warn({ assetsDir, missing: missing.map((page) => page.entry) }, 'enterprise console pages are not built (run `npm run build:console -w @sluice/enterprise`); they will fail to load in the console');
+    logger.warn(
+      { assetsDir, missing: missing.map((page) => page.entry) },
+      'enterprise console pages are not built (run `npm run build:console -w @sluice/enterprise`); they will fail to load in the console',
+    );
   }
   for (const page of ENTERPRISE_CONSOLE_PAGES) registry.addPage({ ...page, assetsDir, styles: [CONSOLE_STYLESHEET] });
 }

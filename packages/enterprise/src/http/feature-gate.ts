@@ -21,9 +21,15 @@ export function lockedError(licenses: LicenseService, feature: Feature): Enterpr
   const state = status.state;
   const what = `this route needs the "${feature}" entitlement (${FEATURES[feature]})`;
   if (unlocksFeatures(state)) {
-    return new EnterpriseError('SLUICE_EE_ERR_NOT_ENTITLED', `${what}; the license of ${status.licensee} includes: ${status.entitlements.join(', ') || 'nothing'}`);
+    return new EnterpriseError(
+      'SLUICE_EE_ERR_NOT_ENTITLED',
+      `${what}; the license of ${status.licensee} includes: ${status.entitlements.join(', ') || 'nothing'}`,
+    );
   }
-  return new EnterpriseError('SLUICE_EE_ERR_LICENSE_REQUIRED', `${what}, which needs a Sluice Enterprise license or trial: ${whyLocked(status)}. ${howToUnlock(status.trial)}`);
+  return new EnterpriseError(
+    'SLUICE_EE_ERR_LICENSE_REQUIRED',
+    `${what}, which needs a Sluice Enterprise license or trial: ${whyLocked(status)}. ${howToUnlock(status.trial)}`,
+  );
 }
 
 function whyLocked(status: LicenseStatus): string {
@@ -40,7 +46,12 @@ export function featureGate(licenses: LicenseService, feature: Feature, mode: Ga
     if (licenses.isActive(feature)) return;
     if (mode === 'read' && hasData()) return;
     const error = lockedError(licenses, feature);
-    emitAudit(request, { action: 'auth.denied', outcome: 'denied', resource: { type: 'route', id: `${request.method} ${request.routeOptions.url}` }, reason: error.message });
+    emitAudit(request, {
+      action: 'auth.denied',
+      outcome: 'denied',
+      resource: { type: 'route', id: `${request.method} ${request.routeOptions.url}` },
+      reason: error.message,
+    });
     throw error;
   };
 }

@@ -8,7 +8,8 @@ export const LICENSE_ALGORITHMS = ['EdDSA'];
 
 /** The enterprise features a license can unlock, with what they do (shown to users without a license too). */
 export const FEATURES = {
-  audit: 'tamper-evident, hash-chained audit log of admin actions, auth failures and license changes; query, export, retention, SIEM forwarding',
+  audit:
+    'tamper-evident, hash-chained audit log of admin actions, auth failures and license changes; query, export, retention, SIEM forwarding',
   metering: 'usage per key, model and version in minute/hour/day buckets; per-key request/token quotas; billing export',
   sso: 'OpenID Connect sign-in and IdP-issued JWT bearer tokens (separate module)',
 } as const;
@@ -39,16 +40,27 @@ export function parseClaims(payload: Record<string, unknown>): LicenseClaims {
   if (typeof jti !== 'string' || jti === '') throw new Error('the license has no license id ("jti")');
   const name = typeof licensee === 'string' && licensee !== '' ? licensee : sub;
   if (typeof name !== 'string' || name === '') throw new Error('the license names no licensee');
-  if (!Array.isArray(entitlements) || !entitlements.every((e) => typeof e === 'string')) throw new Error('"entitlements" must be an array of strings');
-  if (limits !== undefined && (typeof limits !== 'object' || limits === null || !Object.values(limits).every((v) => typeof v === 'number'))) {
+  if (!Array.isArray(entitlements) || !entitlements.every((e) => typeof e === 'string'))
+    throw new Error('"entitlements" must be an array of strings');
+  if (
+    limits !== undefined &&
+    (typeof limits !== 'object' || limits === null || !Object.values(limits).every((v) => typeof v === 'number'))
+  ) {
     throw new Error('"limits" must be an object of numbers');
   }
-  if (typeof iat !== 'number' || typeof nbf !== 'number' || typeof exp !== 'number') throw new Error('the license needs "iat", "nbf" and "exp"');
-  for (const [name, value] of [['iat', iat], ['nbf', nbf], ['exp', exp]] as const) {
+  if (typeof iat !== 'number' || typeof nbf !== 'number' || typeof exp !== 'number')
+    throw new Error('the license needs "iat", "nbf" and "exp"');
+  for (const [name, value] of [
+    ['iat', iat],
+    ['nbf', nbf],
+    ['exp', exp],
+  ] as const) {
     // Every date is shown, stored and compared later: one that no Date can hold (1e300) is refused here.
-    if (!Number.isFinite(value) || value < 0 || value > LATEST_CLAIM_TIME) throw new Error(`the license's "${name}" claim is not a time between 1970 and 9999`);
+    if (!Number.isFinite(value) || value < 0 || value > LATEST_CLAIM_TIME)
+      throw new Error(`the license's "${name}" claim is not a time between 1970 and 9999`);
   }
-  if (graceDays !== undefined && (typeof graceDays !== 'number' || graceDays < 0 || graceDays > 365)) throw new Error('"grace_days" must be a number of days between 0 and 365');
+  if (graceDays !== undefined && (typeof graceDays !== 'number' || graceDays < 0 || graceDays > 365))
+    throw new Error('"grace_days" must be a number of days between 0 and 365');
   return {
     licenseId: jti,
     licensee: name,

@@ -4,7 +4,17 @@
  * keys/) and the license JWT.
  */
 import { randomUUID } from 'node:crypto';
-import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, importPKCS8, SignJWT, type CryptoKey, type JWK, type KeyObject } from 'jose';
+import {
+  calculateJwkThumbprint,
+  exportJWK,
+  exportPKCS8,
+  generateKeyPair,
+  importPKCS8,
+  SignJWT,
+  type CryptoKey,
+  type JWK,
+  type KeyObject,
+} from 'jose';
 import { LICENSE_AUDIENCE, LICENSE_ISSUER } from './claims.js';
 
 export interface VendorKeyPair {
@@ -20,7 +30,11 @@ export async function generateVendorKeyPair(): Promise<VendorKeyPair> {
   const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
   const jwk = await exportJWK(publicKey);
   const publicJwk: JWK = { kty: jwk.kty!, crv: jwk.crv!, x: jwk.x!, use: 'sig', alg: 'EdDSA' };
-  return { privateKeyPem: await exportPKCS8(privateKey), publicJwk, kid: await calculateJwkThumbprint({ kty: jwk.kty!, crv: jwk.crv!, x: jwk.x! }) };
+  return {
+    privateKeyPem: await exportPKCS8(privateKey),
+    publicJwk,
+    kid: await calculateJwkThumbprint({ kty: jwk.kty!, crv: jwk.crv!, x: jwk.x! }),
+  };
 }
 
 export interface LicenseTerms {

@@ -23,15 +23,31 @@ export interface LicenseSelection {
 export async function evaluateCandidate(candidate: LicenseCandidate, keys: readonly TrustedKey[], now: Date): Promise<LicenseSelection> {
   const verification = await verifyLicense(candidate.token, keys, now);
   if (verification.ok) return { source: candidate.source, claims: verification.claims, candidate };
-  return { source: candidate.source, reason: verification.reason, candidate, ...(verification.notBefore ? { notBefore: verification.notBefore } : {}) };
+  return {
+    source: candidate.source,
+    reason: verification.reason,
+    candidate,
+    ...(verification.notBefore ? { notBefore: verification.notBefore } : {}),
+  };
 }
 
-export async function selectLicense(deps: { orm: EnterpriseOrm; sources: LicenseSourceSettings; keys: readonly TrustedKey[]; now: Date; policy: LicensePolicy }): Promise<{ selection: LicenseSelection; problems: Map<LicenseSource, string> }> {
+export async function selectLicense(deps: {
+  orm: EnterpriseOrm;
+  sources: LicenseSourceSettings;
+  keys: readonly TrustedKey[];
+  now: Date;
+  policy: LicensePolicy;
+}): Promise<{ selection: LicenseSelection; problems: Map<LicenseSource, string> }> {
   const { now, policy } = deps;
-  const evaluated = await Promise.all(readLicenseCandidates(deps.orm, deps.sources).map((candidate) => evaluateCandidate(candidate, deps.keys, now)));
+  const evaluated = await Promise.all(
+    readLicenseCandidates(deps.orm, deps.sources).map((candidate) => evaluateCandidate(candidate, deps.keys, now)),
+  );
   const problems = new Map<LicenseSource, string>();
   if (evaluated.length === 0) return { selection: {}, problems };
-  const rank = (c: LicenseSelection): [number, number] => [stateRank(c.claims ? stateOf(c.claims, now, policy) : 'invalid'), -(c.claims?.expiresAt.getTime() ?? 0)];
+  const rank = (c: LicenseSelection): [number, number] => [
+    stateRank(c.claims ? stateOf(c.claims, now, policy) : 'invalid'),
+    -(c.claims?.expiresAt.getTime() ?? 0),
+  ];
   evaluated.sort((a, b) => {
     const [ra, ea] = rank(a);
     const [rb, eb] = rank(b);

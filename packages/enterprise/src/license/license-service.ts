@@ -14,7 +14,13 @@ import { EnterpriseError } from '../errors.js';
 import { evaluateCandidate, selectLicense, type LicenseSelection } from './license-selection.js';
 import { effectiveLicense, licenseStatus, type EffectiveLicense, type LicenseStatus } from './license-status.js';
 import { stateOf, unlocksFeatures, type LicensePolicy, type LicenseState } from './license-state.js';
-import { removeInstalledLicense, storeInstalledLicense, watchLicenseFile, type LicenseSource, type LicenseSourceSettings } from './license-sources.js';
+import {
+  removeInstalledLicense,
+  storeInstalledLicense,
+  watchLicenseFile,
+  type LicenseSource,
+  type LicenseSourceSettings,
+} from './license-sources.js';
 import { startTrial } from './trial-start.js';
 import { claimTrialEnd, readTrial, type TrialRecord } from './trial-store.js';
 import type { TrustedKey } from './trusted-keys.js';
@@ -79,22 +85,29 @@ export function createLicenseService(deps: LicenseServiceDeps): LicenseService {
   function describe(): Record<string, unknown> {
     const e = effective();
     return {
-      state: e.state, source: e.source, licensee: e.claims?.licensee, licenseId: e.claims?.licenseId, expiresAt: e.expiresAt?.toISOString(),
+      state: e.state,
+      source: e.source,
+      licensee: e.claims?.licensee,
+      licenseId: e.claims?.licenseId,
+      expiresAt: e.expiresAt?.toISOString(),
       ...(e.source !== 'trial' && current.reason ? { reason: current.reason } : {}),
     };
   }
 
   function recordStateChange(previous: LicenseState, state: LicenseState, cause: string): void {
     const e = effective();
-    deps.audit({
-      time: clock().toISOString(),
-      action: 'license.state',
-      outcome: unlocksFeatures(state) ? 'success' : 'failure',
-      actor: { kind: 'system' },
-      resource: { type: 'license', ...(e.claims ? { id: e.claims.licenseId } : e.source === 'trial' ? { id: 'trial' } : {}) },
-      ...(e.source !== 'trial' && current.reason ? { reason: current.reason } : {}),
-      detail: { from: previous, to: state, cause, source: e.source ?? null },
-    }, { always: true });
+    deps.audit(
+      {
+        time: clock().toISOString(),
+        action: 'license.state',
+        outcome: unlocksFeatures(state) ? 'success' : 'failure',
+        actor: { kind: 'system' },
+        resource: { type: 'license', ...(e.claims ? { id: e.claims.licenseId } : e.source === 'trial' ? { id: 'trial' } : {}) },
+        ...(e.source !== 'trial' && current.reason ? { reason: current.reason } : {}),
+        detail: { from: previous, to: state, cause, source: e.source ?? null },
+      },
+      { always: true },
+    );
   }
 
   /**
@@ -106,16 +119,34 @@ export function createLicenseService(deps: LicenseServiceDeps): LicenseService {
     const ended = trial;
     const now = clock();
     try {
-      const recorded = deps.orm.transaction(() => {
-        if (!claimTrialEnd(deps.orm, now)) return false;
-        deps.audit({
-          time: now.toISOString(), action: 'license.trial.end', outcome: 'success', actor: { kind: 'system' }, resource: { type: 'license', id: 'trial' },
-          detail: { startedAt: ended.startedAt.toISOString(), endsAt: ended.endsAt.toISOString(), inForce: effective().source === 'trial' },
-        }, { always: true });
-        return true;
-      }, { behavior: 'immediate' });
+      const recorded = deps.orm.transaction(
+        () => {
+          if (!claimTrialEnd(deps.orm, now)) return false;
+          deps.audit(
+            {
+              time: now.toISOString(),
+              action: 'license.trial.end',
+              outcome: 'success',
+              actor: { kind: 'system' },
+              resource: { type: 'license', id: 'trial' },
+              detail: {
+                startedAt: ended.startedAt.toISOString(),
+                endsAt: ended.endsAt.toISOString(),
+                inForce: effective().source === 'trial',
+              },
+            },
+            { always: true },
+          );
+          return true;
+        },
+        { behavior: 'immediate' },
+      );
       trial = readTrial(deps.orm);
-      if (recorded) logger.warn({ trial: { startedAt: ended.startedAt, endsAt: ended.endsAt } }, 'the enterprise trial has ended: install a license to keep enterprise features after the grace period');
+      if (recorded)
+        logger.warn(
+          { trial: { startedAt: ended.startedAt, endsAt: ended.endsAt } },
+          'the enterprise trial has ended: install a license to keep enterprise features after the grace period',
+        );
     } catch {
       // Logged by the sink; retried at the next check. The end follows from time: it cannot be refused.
     }
@@ -129,7 +160,12 @@ export function createLicenseService(deps: LicenseServiceDeps): LicenseService {
     if (state !== lastState) {
       const previous = lastState;
       lastState = state;
-      const level = state === 'valid' || state === 'trial' || state === 'none' ? 'info' : state === 'expiring-soon' || state === 'expired-grace' ? 'warn' : 'error';
+      const level =
+        state === 'valid' || state === 'trial' || state === 'none'
+          ? 'info'
+          : state === 'expiring-soon' || state === 'expired-grace'
+            ? 'warn'
+            : 'error';
       logger[level]({ license: describe(), previous, cause }, `license state: ${state}`);
       if (level === 'warn') lastWarning = now;
       try {
@@ -140,15 +176,29 @@ export function createLicenseService(deps: LicenseServiceDeps): LicenseService {
       for (const listener of listeners) listener(state);
     } else if ((state === 'expiring-soon' || state === 'expired-grace') && now - lastWarning >= DAY_MS) {
       lastWarning = now;
-      logger.warn({ license: describe() }, state === 'expiring-soon' ? 'the license expires soon: install a renewed key' : 'the license or trial has expired: enterprise features stop when the grace period ends');
+      logger.warn(
+        { license: describe() },
+        state === 'expiring-soon'
+          ? 'the license expires soon: install a renewed key'
+          : 'the license or trial has expired: enterprise features stop when the grace period ends',
+      );
     } else if (state === 'trial' && trial && trial.endsAt.getTime() - now <= TRIAL_WARNING_DAYS * DAY_MS && now - lastWarning >= DAY_MS) {
       lastWarning = now;
-      logger.warn({ license: describe() }, `the enterprise trial ends on ${trial.endsAt.toISOString()}: install a license key to keep enterprise features`);
+      logger.warn(
+        { license: describe() },
+        `the enterprise trial ends on ${trial.endsAt.toISOString()}: install a license key to keep enterprise features`,
+      );
     }
   }
 
   async function selectFromSources(cause: string): Promise<void> {
-    ({ selection: current, problems } = await selectLicense({ orm: deps.orm, sources: deps.sources, keys: deps.keys, now: clock(), policy }));
+    ({ selection: current, problems } = await selectLicense({
+      orm: deps.orm,
+      sources: deps.sources,
+      keys: deps.keys,
+      now: clock(),
+      policy,
+    }));
     observe(cause);
   }
 
@@ -168,7 +218,9 @@ export function createLicenseService(deps: LicenseServiceDeps): LicenseService {
       await selectFromSources('start');
       if (deps.sources.file) {
         stopWatch = watchLicenseFile(deps.sources.file, deps.filePollMs, () => {
-          selectFromSources('license file changed').catch((error: unknown) => logger.error({ err: error }, 'cannot re-read the license file'));
+          selectFromSources('license file changed').catch((error: unknown) =>
+            logger.error({ err: error }, 'cannot re-read the license file'),
+          );
         });
       }
       timer = setInterval(() => {
@@ -196,7 +248,10 @@ export function createLicenseService(deps: LicenseServiceDeps): LicenseService {
         throw new EnterpriseError('SLUICE_EE_ERR_LICENSE_INVALID', `the license key was refused: ${evaluated.reason}`);
       }
       if (stateOf(evaluated.claims, clock(), policy) === 'expired') {
-        throw new EnterpriseError('SLUICE_EE_ERR_LICENSE_INVALID', `the license key was refused: it expired on ${evaluated.claims.expiresAt.toISOString()} and its grace period has ended`);
+        throw new EnterpriseError(
+          'SLUICE_EE_ERR_LICENSE_INVALID',
+          `the license key was refused: it expired on ${evaluated.claims.expiresAt.toISOString()} and its grace period has ended`,
+        );
       }
       storeInstalledLicense(deps.orm, token.trim(), installedBy, clock());
       current = evaluated;

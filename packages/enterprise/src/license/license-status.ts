@@ -11,7 +11,16 @@
 import { FEATURES, type LicenseClaims } from './claims.js';
 import type { LicenseSelection } from './license-selection.js';
 import type { LicenseSource } from './license-sources.js';
-import { graceEndsAt, isLicenseInForce, stateOf, trialGraceEndsAt, trialStateOf, unlocksFeatures, type LicensePolicy, type LicenseState } from './license-state.js';
+import {
+  graceEndsAt,
+  isLicenseInForce,
+  stateOf,
+  trialGraceEndsAt,
+  trialStateOf,
+  unlocksFeatures,
+  type LicensePolicy,
+  type LicenseState,
+} from './license-state.js';
 import { TRIAL_DAYS, type TrialRecord } from './trial-store.js';
 
 const DAY_MS = 86_400_000;
@@ -72,7 +81,12 @@ function licenseStateOf(selection: LicenseSelection, now: Date, policy: LicenseP
   return selection.reason !== undefined ? 'invalid' : 'none';
 }
 
-export function effectiveLicense(selection: LicenseSelection, trial: TrialRecord | undefined, now: Date, policy: LicensePolicy): EffectiveLicense {
+export function effectiveLicense(
+  selection: LicenseSelection,
+  trial: TrialRecord | undefined,
+  now: Date,
+  policy: LicensePolicy,
+): EffectiveLicense {
   const licenseState = licenseStateOf(selection, now, policy);
   const trialState = trial ? trialStateOf(trial, now, policy) : undefined;
   const fromLicense = (): EffectiveLicense => {
@@ -85,7 +99,11 @@ export function effectiveLicense(selection: LicenseSelection, trial: TrialRecord
     };
   };
   const fromTrial = (): EffectiveLicense => ({
-    state: trialState!, source: 'trial', entitlements: [...ALL_ENTITLEMENTS], expiresAt: trial!.endsAt, graceEndsAt: trialGraceEndsAt(trial!, policy),
+    state: trialState!,
+    source: 'trial',
+    entitlements: [...ALL_ENTITLEMENTS],
+    expiresAt: trial!.endsAt,
+    graceEndsAt: trialGraceEndsAt(trial!, policy),
   });
   if (isLicenseInForce(licenseState)) return fromLicense();
   if (trialState === 'trial') return fromTrial();
@@ -100,21 +118,31 @@ export function trialStatus(selection: LicenseSelection, trial: TrialRecord | un
   const inForce = isLicenseInForce(licenseStateOf(selection, now, policy));
   const unavailableReason = trial
     ? `the trial of this data directory started on ${trial.startedAt.toISOString()} (a trial runs once per data directory)`
-    : inForce ? 'a license is in force; a trial would add nothing to it' : undefined;
+    : inForce
+      ? 'a license is in force; a trial would add nothing to it'
+      : undefined;
   return {
     available: unavailableReason === undefined,
     ...(unavailableReason ? { unavailableReason } : {}),
     lengthDays: TRIAL_DAYS,
-    ...(trial ? {
-      startedAt: trial.startedAt.toISOString(),
-      endsAt: trial.endsAt.toISOString(),
-      graceEndsAt: trialGraceEndsAt(trial, policy).toISOString(),
-      daysLeft: Math.max(0, Math.ceil((trial.endsAt.getTime() - now.getTime()) / DAY_MS)),
-    } : {}),
+    ...(trial
+      ? {
+          startedAt: trial.startedAt.toISOString(),
+          endsAt: trial.endsAt.toISOString(),
+          graceEndsAt: trialGraceEndsAt(trial, policy).toISOString(),
+          daysLeft: Math.max(0, Math.ceil((trial.endsAt.getTime() - now.getTime()) / DAY_MS)),
+        }
+      : {}),
   };
 }
 
-export function licenseStatus(selection: LicenseSelection, trial: TrialRecord | undefined, otherProblems: ReadonlyMap<string, string>, now: Date, policy: LicensePolicy): LicenseStatus {
+export function licenseStatus(
+  selection: LicenseSelection,
+  trial: TrialRecord | undefined,
+  otherProblems: ReadonlyMap<string, string>,
+  now: Date,
+  policy: LicensePolicy,
+): LicenseStatus {
   const effective = effectiveLicense(selection, trial, now, policy);
   const c = effective.claims;
   const active = unlocksFeatures(effective.state);
@@ -127,15 +155,23 @@ export function licenseStatus(selection: LicenseSelection, trial: TrialRecord | 
     state: effective.state,
     ...(effective.source !== 'trial' && selection.reason ? { reason: selection.reason } : {}),
     ...(effective.source ? { source: effective.source } : {}),
-    ...(c ? { licensee: c.licensee, licenseId: c.licenseId, issuedAt: c.issuedAt.toISOString(), notBefore: c.notBefore.toISOString() } : {}),
-    ...(effective.expiresAt && effective.graceEndsAt ? {
-      expiresAt: effective.expiresAt.toISOString(),
-      graceEndsAt: effective.graceEndsAt.toISOString(),
-      daysUntilExpiry: Math.floor((effective.expiresAt.getTime() - now.getTime()) / DAY_MS),
-    } : {}),
+    ...(c
+      ? { licensee: c.licensee, licenseId: c.licenseId, issuedAt: c.issuedAt.toISOString(), notBefore: c.notBefore.toISOString() }
+      : {}),
+    ...(effective.expiresAt && effective.graceEndsAt
+      ? {
+          expiresAt: effective.expiresAt.toISOString(),
+          graceEndsAt: effective.graceEndsAt.toISOString(),
+          daysUntilExpiry: Math.floor((effective.expiresAt.getTime() - now.getTime()) / DAY_MS),
+        }
+      : {}),
     entitlements: effective.entitlements,
     limits: c?.limits ?? {},
-    features: Object.entries(FEATURES).map(([name, description]) => ({ name, description, active: active && effective.entitlements.includes(name) })),
+    features: Object.entries(FEATURES).map(([name, description]) => ({
+      name,
+      description,
+      active: active && effective.entitlements.includes(name),
+    })),
     problems,
     trial: trialStatus(selection, trial, now, policy),
   };

@@ -10,7 +10,7 @@ import { TRIAL_DAYS } from './trial-store.js';
 export const LICENSING_DOCS = 'packages/enterprise/README.md#licensing';
 
 const INSTALL = 'install a license with PUT /admin/license, SLUICE_LICENSE_KEY or SLUICE_LICENSE_FILE';
-const TRIAL_ROUTES = 'POST /admin/license/trial, `sluice license trial` or the console\'s License page';
+const TRIAL_ROUTES = "POST /admin/license/trial, `sluice license trial` or the console's License page";
 
 export function howToUnlock(trial: TrialStatus): string {
   const docs = `Licensing and the trial are documented in ${LICENSING_DOCS}`;

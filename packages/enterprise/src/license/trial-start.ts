@@ -13,20 +13,30 @@ import { claimTrial, readTrial, TRIAL_DAYS, type TrialRecord } from './trial-sto
 
 function trialUsed(trial: TrialRecord, now: Date): EnterpriseError {
   const ended = trial.endsAt.getTime() <= now.getTime() ? 'ended' : 'ends';
-  return new EnterpriseError('SLUICE_EE_ERR_TRIAL_USED',
-    `the free ${TRIAL_DAYS}-day trial of this data directory was already used: it started on ${trial.startedAt.toISOString()} and ${ended} on ${trial.endsAt.toISOString()}. `
-    + `A trial runs once per data directory; to keep enterprise features, install a license (PUT /admin/license, SLUICE_LICENSE_KEY or SLUICE_LICENSE_FILE; see ${LICENSING_DOCS})`);
+  return new EnterpriseError(
+    'SLUICE_EE_ERR_TRIAL_USED',
+    `the free ${TRIAL_DAYS}-day trial of this data directory was already used: it started on ${trial.startedAt.toISOString()} and ${ended} on ${trial.endsAt.toISOString()}. ` +
+      `A trial runs once per data directory; to keep enterprise features, install a license (PUT /admin/license, SLUICE_LICENSE_KEY or SLUICE_LICENSE_FILE; see ${LICENSING_DOCS})`,
+  );
 }
 
-export function startTrial(deps: { orm: EnterpriseOrm; selection: LicenseSelection; now: Date; policy: LicensePolicy; startedBy?: string | undefined }): TrialRecord {
+export function startTrial(deps: {
+  orm: EnterpriseOrm;
+  selection: LicenseSelection;
+  now: Date;
+  policy: LicensePolicy;
+  startedBy?: string | undefined;
+}): TrialRecord {
   const { orm, selection, now } = deps;
   const existing = readTrial(orm);
   if (existing) throw trialUsed(existing, now);
   const claims = selection.claims;
   if (claims && isLicenseInForce(stateOf(claims, now, deps.policy))) {
-    throw new EnterpriseError('SLUICE_EE_ERR_LICENSE_ACTIVE',
-      `a license is in force (${claims.licensee}, license ${claims.licenseId}, until ${claims.expiresAt.toISOString()}): a trial would add nothing to it. `
-      + `The trial stays available to this data directory once no license is in force (see ${LICENSING_DOCS})`);
+    throw new EnterpriseError(
+      'SLUICE_EE_ERR_LICENSE_ACTIVE',
+      `a license is in force (${claims.licensee}, license ${claims.licenseId}, until ${claims.expiresAt.toISOString()}): a trial would add nothing to it. ` +
+        `The trial stays available to this data directory once no license is in force (see ${LICENSING_DOCS})`,
+    );
   }
   const { started, trial } = claimTrial(orm, now, deps.startedBy);
   if (!started) throw trialUsed(trial, now); // another start won the race

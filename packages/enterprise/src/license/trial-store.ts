@@ -42,6 +42,11 @@ export function claimTrial(orm: EnterpriseOrm, now: Date, startedBy: string | un
  * in the same transaction as the audit entry, so a failed entry leaves the end unrecorded for the next check.
  */
 export function claimTrialEnd(orm: EnterpriseOrm, now: Date): boolean {
-  return orm.update(licenseTrial).set({ endRecordedAt: now.getTime() })
-    .where(and(eq(licenseTrial.id, TRIAL_ROW), isNull(licenseTrial.endRecordedAt))).run().changes === 1;
+  return (
+    orm
+      .update(licenseTrial)
+      .set({ endRecordedAt: now.getTime() })
+      .where(and(eq(licenseTrial.id, TRIAL_ROW), isNull(licenseTrial.endRecordedAt)))
+      .run().changes === 1
+  );
 }

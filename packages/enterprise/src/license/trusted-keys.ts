@@ -28,14 +28,17 @@ async function toJwk(input: PublicKeyInput): Promise<JWK> {
 
 async function trust(input: PublicKeyInput, source: TrustedKey['source']): Promise<TrustedKey> {
   const jwk = await toJwk(input);
-  if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string') throw new Error('a trusted license key must be an Ed25519 public key');
+  if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string')
+    throw new Error('a trusted license key must be an Ed25519 public key');
   if ('d' in jwk) throw new Error('a trusted license key must be a public key (this one holds a private part)');
   const publicJwk = { kty: jwk.kty, crv: jwk.crv, x: jwk.x };
   return { kid: await calculateJwkThumbprint(publicJwk), key: (await importJWK(publicJwk, 'EdDSA')) as CryptoKey, source };
 }
 
 export async function loadTrustedKeys(extra: readonly PublicKeyInput[] = [], folder = SHIPPED_KEYS_FOLDER): Promise<TrustedKey[]> {
-  const files = readdirSync(folder).filter((name) => name.endsWith('.jwk.json')).sort();
+  const files = readdirSync(folder)
+    .filter((name) => name.endsWith('.jwk.json'))
+    .sort();
   const keys: TrustedKey[] = [];
   for (const file of files) keys.push(await trust(JSON.parse(readFileSync(path.join(folder, file), 'utf8')) as JWK, 'package'));
   for (const input of extra) keys.push(await trust(input, 'programmatic'));

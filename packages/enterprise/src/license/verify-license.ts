@@ -63,11 +63,18 @@ export async function verifyLicense(token: string, keys: readonly TrustedKey[], 
       }
       if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'nbf') {
         const nbf = typeof error.payload.nbf === 'number' ? new Date(error.payload.nbf * 1000) : undefined;
-        return { ok: false, reason: `the license is not valid before ${nbf?.toISOString() ?? 'its "nbf" time'}`, ...(nbf ? { notBefore: nbf } : {}) };
+        return {
+          ok: false,
+          reason: `the license is not valid before ${nbf?.toISOString() ?? 'its "nbf" time'}`,
+          ...(nbf ? { notBefore: nbf } : {}),
+        };
       }
       if (!(error instanceof errors.JOSEError)) return { ok: false, reason: (error as Error).message }; // parseClaims
       return { ok: false, reason: refusal(error) };
     }
   }
-  return { ok: false, reason: 'the license signature does not verify against any trusted key (forged, tampered with, or signed by another vendor key)' };
+  return {
+    ok: false,
+    reason: 'the license signature does not verify against any trusted key (forged, tampered with, or signed by another vendor key)',
+  };
 }

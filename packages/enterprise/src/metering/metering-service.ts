@@ -73,12 +73,18 @@ export interface MeteringSettings {
   hourRetentionDays: number;
 }
 
-export function createMeteringService(deps: { db: EnterpriseDatabase; clock: Clock; logger: FastifyBaseLogger; settings: MeteringSettings }): MeteringService {
+export function createMeteringService(deps: {
+  db: EnterpriseDatabase;
+  clock: Clock;
+  logger: FastifyBaseLogger;
+  settings: MeteringSettings;
+}): MeteringService {
   const sqlite = new Database(deps.db.core.file, { timeout: 5000 });
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   const pending = new Map<string, Pending>();
-  const upsert = sqlite.prepare(`INSERT INTO enterprise_usage (granularity, bucket_start, subject, subject_kind, model, version, requests, items, tokens, compute_ms, errors)
+  const upsert =
+    sqlite.prepare(`INSERT INTO enterprise_usage (granularity, bucket_start, subject, subject_kind, model, version, requests, items, tokens, compute_ms, errors)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (granularity, bucket_start, subject, model, version) DO UPDATE SET
       requests = requests + excluded.requests, items = items + excluded.items, tokens = tokens + excluded.tokens,
@@ -90,7 +96,19 @@ export function createMeteringService(deps: { db: EnterpriseDatabase; clock: Clo
   const flushTx = sqlite.transaction((rows: Pending[]) => {
     for (const p of rows) {
       for (const granularity of GRANULARITIES) {
-        upsert.run(granularity, bucketStart(granularity, p.minute), p.subject, p.subjectKind, p.model, p.version, p.requests, p.items, p.tokens, Math.round(p.computeMs), p.errors);
+        upsert.run(
+          granularity,
+          bucketStart(granularity, p.minute),
+          p.subject,
+          p.subjectKind,
+          p.model,
+          p.version,
+          p.requests,
+          p.items,
+          p.tokens,
+          Math.round(p.computeMs),
+          p.errors,
+        );
       }
     }
   });
@@ -103,7 +121,18 @@ export function createMeteringService(deps: { db: EnterpriseDatabase; clock: Clo
       const key = `${minute}\u0000${subject}\u0000${event.model}\u0000${version}`;
       let p = pending.get(key);
       if (!p) {
-        p = { minute, subject, subjectKind: event.principalKind ?? (event.keyId ? 'api-key' : 'anonymous'), model: event.model, version, requests: 0, items: 0, tokens: 0, computeMs: 0, errors: 0 };
+        p = {
+          minute,
+          subject,
+          subjectKind: event.principalKind ?? (event.keyId ? 'api-key' : 'anonymous'),
+          model: event.model,
+          version,
+          requests: 0,
+          items: 0,
+          tokens: 0,
+          computeMs: 0,
+          errors: 0,
+        };
         pending.set(key, p);
       }
       p.requests++;
@@ -133,22 +162,40 @@ export function createMeteringService(deps: { db: EnterpriseDatabase; clock: Clo
       const select = columns.length > 0 ? `${columns.join(', ')}, ` : '';
       const group = columns.length > 0 ? `GROUP BY ${columns.join(', ')} ORDER BY ${columns.join(', ')}` : '';
       const subjectFilter = query.subject !== undefined ? 'AND subject = @subject' : '';
-      const rows = sqlite.prepare(`SELECT ${select}sum(requests) AS requests, sum(items) AS items, sum(tokens) AS tokens, sum(compute_ms) AS compute_ms, sum(errors) AS errors
-        FROM enterprise_usage WHERE granularity = @granularity AND bucket_start >= @from AND bucket_start < @to ${subjectFilter} ${group}`)
-        .all({ granularity: query.granularity, from: bucketStart(query.granularity, query.from), to: query.to, ...(query.subject !== undefined ? { subject: query.subject } : {}) }) as Record<string, string | number | null>[];
-      return rows.filter((r) => r.requests !== null).map((r) => ({
-        ...(r.subject !== undefined ? { key: String(r.subject), keyKind: String(r.subject_kind) } : {}),
-        ...(r.model !== undefined ? { model: String(r.model) } : {}),
-        ...(r.version !== undefined ? { version: String(r.version) } : {}),
-        ...(r.bucket_start !== undefined ? { time: new Date(Number(r.bucket_start)).toISOString() } : {}),
-        requests: Number(r.requests), items: Number(r.items), tokens: Number(r.tokens), computeMs: Number(r.compute_ms), errors: Number(r.errors),
-      }));
+      const rows = sqlite
+        .prepare(
+          `SELECT ${select}sum(requests) AS requests, sum(items) AS items, sum(tokens) AS tokens, sum(compute_ms) AS compute_ms, sum(errors) AS errors
+        FROM enterprise_usage WHERE granularity = @granularity AND bucket_start >= @from AND bucket_start < @to ${subjectFilter} ${group}`,
+        )
+        .all({
+          granularity: query.granularity,
+          from: bucketStart(query.granularity, query.from),
+          to: query.to,
+          ...(query.subject !== undefined ? { subject: query.subject } : {}),
+        }) as Record<string, string | number | null>[];
+      return rows
+        .filter((r) => r.requests !== null)
+        .map((r) => ({
+          ...(r.subject !== undefined ? { key: String(r.subject), keyKind: String(r.subject_kind) } : {}),
+          ...(r.model !== undefined ? { model: String(r.model) } : {}),
+          ...(r.version !== undefined ? { version: String(r.version) } : {}),
+          ...(r.bucket_start !== undefined ? { time: new Date(Number(r.bucket_start)).toISOString() } : {}),
+          requests: Number(r.requests),
+          items: Number(r.items),
+          tokens: Number(r.tokens),
+          computeMs: Number(r.compute_ms),
+          errors: Number(r.errors),
+        }));
     },
     totalsSince(subject, sinceMs) {
       service.flush();
       const dayFrom = bucketStart('day', sinceMs) === sinceMs ? sinceMs : bucketStart('day', sinceMs) + bucketSizeMs('day');
-      const row = sqlite.prepare(`SELECT coalesce(sum(requests), 0) AS requests, coalesce(sum(items), 0) AS items, coalesce(sum(tokens), 0) AS tokens, coalesce(sum(compute_ms), 0) AS computeMs, coalesce(sum(errors), 0) AS errors
-        FROM enterprise_usage WHERE granularity = 'day' AND subject = ? AND bucket_start >= ?`).get(subject, dayFrom) as UsageCounters;
+      const row = sqlite
+        .prepare(
+          `SELECT coalesce(sum(requests), 0) AS requests, coalesce(sum(items), 0) AS items, coalesce(sum(tokens), 0) AS tokens, coalesce(sum(compute_ms), 0) AS computeMs, coalesce(sum(errors), 0) AS errors
+        FROM enterprise_usage WHERE granularity = 'day' AND subject = ? AND bucket_start >= ?`,
+        )
+        .get(subject, dayFrom) as UsageCounters;
       return row;
     },
     prune() {

@@ -8,7 +8,12 @@ import type { Clock } from '../clock.js';
 import { EnterpriseError } from '../errors.js';
 import type { QuotaService } from './quota-service.js';
 
-const LIMIT_TEXT = { requestsPerDay: 'requests per day', requestsPerMonth: 'requests per month', tokensPerDay: 'tokens per day', tokensPerMonth: 'tokens per month' } as const;
+const LIMIT_TEXT = {
+  requestsPerDay: 'requests per day',
+  requestsPerMonth: 'requests per month',
+  tokensPerDay: 'tokens per day',
+  tokensPerMonth: 'tokens per month',
+} as const;
 
 export function installQuotaHook(app: FastifyInstance, deps: { quotas: QuotaService; active: () => boolean; clock: Clock }): void {
   app.addHook('onRequest', async (request) => {
@@ -22,7 +27,13 @@ export function installQuotaHook(app: FastifyInstance, deps: { quotas: QuotaServ
     throw new EnterpriseError(
       'SLUICE_EE_ERR_QUOTA_EXCEEDED',
       `quota exceeded: ${decision.used} of ${decision.max} ${LIMIT_TEXT[decision.limit]} used; it resets at ${new Date(decision.resetAt).toISOString()}`,
-      { headers: { 'retry-after': String(retryAfter), 'x-quota-limit': String(decision.max), 'x-quota-reset': new Date(decision.resetAt).toISOString() } },
+      {
+        headers: {
+          'retry-after': String(retryAfter),
+          'x-quota-limit': String(decision.max),
+          'x-quota-reset': new Date(decision.resetAt).toISOString(),
+        },
+      },
     );
   });
 }

@@ -24,9 +24,7 @@ export interface Quota extends QuotaLimits {
   updatedAt: string;
 }
 
-export type QuotaDecision =
-  | { allowed: true }
-  | { allowed: false; limit: keyof QuotaLimits; max: number; used: number; resetAt: number };
+export type QuotaDecision = { allowed: true } | { allowed: false; limit: keyof QuotaLimits; max: number; used: number; resetAt: number };
 
 interface Usage {
   day: number;
@@ -51,12 +49,25 @@ export interface QuotaService {
 }
 
 function toQuota(row: QuotaRow): Quota {
-  return { subject: row.subject, requestsPerDay: row.requestsPerDay, requestsPerMonth: row.requestsPerMonth, tokensPerDay: row.tokensPerDay, tokensPerMonth: row.tokensPerMonth, updatedAt: new Date(row.updatedAt).toISOString() };
+  return {
+    subject: row.subject,
+    requestsPerDay: row.requestsPerDay,
+    requestsPerMonth: row.requestsPerMonth,
+    tokensPerDay: row.tokensPerDay,
+    tokensPerMonth: row.tokensPerMonth,
+    updatedAt: new Date(row.updatedAt).toISOString(),
+  };
 }
 
 export function createQuotaService(deps: { db: EnterpriseDatabase; clock: Clock; metering: MeteringService }): QuotaService {
   const { orm } = deps.db;
-  const limits = new Map<string, Quota>(orm.select().from(quotasTable).all().map((row) => [row.subject, toQuota(row)]));
+  const limits = new Map<string, Quota>(
+    orm
+      .select()
+      .from(quotasTable)
+      .all()
+      .map((row) => [row.subject, toQuota(row)]),
+  );
   const usage = new Map<string, Usage>();
 
   function current(subject: string): Usage {
@@ -67,7 +78,14 @@ export function createQuotaService(deps: { db: EnterpriseDatabase; clock: Clock;
     if (!u) {
       const monthTotals = deps.metering.totalsSince(subject, month);
       const dayTotals = deps.metering.totalsSince(subject, day);
-      u = { day, month, requestsDay: dayTotals.requests, requestsMonth: monthTotals.requests, tokensDay: dayTotals.tokens, tokensMonth: monthTotals.tokens };
+      u = {
+        day,
+        month,
+        requestsDay: dayTotals.requests,
+        requestsMonth: monthTotals.requests,
+        tokensDay: dayTotals.tokens,
+        tokensMonth: monthTotals.tokens,
+      };
       usage.set(subject, u);
     }
     if (u.month !== month) Object.assign(u, { month, requestsMonth: 0, tokensMonth: 0 });
@@ -77,7 +95,14 @@ export function createQuotaService(deps: { db: EnterpriseDatabase; clock: Clock;
 
   return {
     set(subject, next) {
-      const row = { subject, requestsPerDay: next.requestsPerDay ?? null, requestsPerMonth: next.requestsPerMonth ?? null, tokensPerDay: next.tokensPerDay ?? null, tokensPerMonth: next.tokensPerMonth ?? null, updatedAt: deps.clock().getTime() };
+      const row = {
+        subject,
+        requestsPerDay: next.requestsPerDay ?? null,
+        requestsPerMonth: next.requestsPerMonth ?? null,
+        tokensPerDay: next.tokensPerDay ?? null,
+        tokensPerMonth: next.tokensPerMonth ?? null,
+        updatedAt: deps.clock().getTime(),
+      };
       orm.insert(quotasTable).values(row).onConflictDoUpdate({ target: quotasTable.subject, set: row }).run();
       const quota = toQuota(row);
       limits.set(subject, quota);

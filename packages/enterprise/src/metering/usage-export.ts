@@ -14,10 +14,24 @@ export function usageCsvColumns(groupBy: readonly GroupBy[]): string[] {
 export function usageToCsv(rows: readonly UsageRow[], groupBy: readonly GroupBy[]): string {
   const columns = usageCsvColumns(groupBy);
   const value = (row: UsageRow, column: string): unknown =>
-    ({ time: row.time, key: row.key, key_kind: row.keyKind, model: row.model, version: row.version, requests: row.requests, items: row.items, tokens: row.tokens, compute_ms: row.computeMs, errors: row.errors })[column];
+    ({
+      time: row.time,
+      key: row.key,
+      key_kind: row.keyKind,
+      model: row.model,
+      version: row.version,
+      requests: row.requests,
+      items: row.items,
+      tokens: row.tokens,
+      compute_ms: row.computeMs,
+      errors: row.errors,
+    })[column];
   return csvLine(columns) + rows.map((row) => csvLine(columns.map((c) => value(row, c)))).join('');
 }
 
-export function usageToJson(rows: readonly UsageRow[], meta: { from: number; to: number; granularity: string; groupBy: readonly GroupBy[] }): string {
+export function usageToJson(
+  rows: readonly UsageRow[],
+  meta: { from: number; to: number; granularity: string; groupBy: readonly GroupBy[] },
+): string {
   return `${JSON.stringify({ from: new Date(meta.from).toISOString(), to: new Date(meta.to).toISOString(), granularity: meta.granularity, groupBy: meta.groupBy, rows }, null, 2)}\n`;
 }

@@ -13,7 +13,19 @@ import type { EnterpriseError } from '../errors.js';
 import { parseRoleMap, ROLES, isRole, type Role, type RoleRule } from './roles.js';
 
 /** Signature algorithms a machine token may use. Symmetric (HS*) and `none` are never accepted. */
-export const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'] as const;
+export const ASYMMETRIC_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+] as const;
 
 export const CALLBACK_PATH = '/auth/sso/callback';
 
@@ -137,16 +149,24 @@ export function resolveSsoConfig(options: SsoPluginOptions = {}): SsoConfig | un
 
   const issuerSource = pick('issuer');
   const clientSecret = pickSecret(options, env);
-  const anySet = (Object.keys(SSO_ENV) as (keyof typeof SSO_ENV)[]).some((name) => name !== 'clientSecretFile' && pick(name as keyof SsoOptions & keyof typeof SSO_ENV) !== undefined) || clientSecret !== undefined;
+  const anySet =
+    (Object.keys(SSO_ENV) as (keyof typeof SSO_ENV)[]).some(
+      (name) => name !== 'clientSecretFile' && pick(name as keyof SsoOptions & keyof typeof SSO_ENV) !== undefined,
+    ) || clientSecret !== undefined;
   if (!issuerSource) {
-    if (anySet) fail({ key: SSO_ENV.issuer }, 'single sign-on settings are present but the issuer is not set: set it to the identity provider\'s issuer URL');
+    if (anySet)
+      fail(
+        { key: SSO_ENV.issuer },
+        "single sign-on settings are present but the issuer is not set: set it to the identity provider's issuer URL",
+      );
     return undefined;
   }
 
   const issuerUrl = url(issuerSource, fail);
   if (issuerUrl.search || issuerUrl.hash) fail(issuerSource, 'the issuer URL must not have a query or fragment');
   const insecureIssuer = issuerUrl.protocol === 'http:';
-  if (insecureIssuer && !isLoopbackHost(issuerUrl.hostname)) fail(issuerSource, 'the issuer must use https (plain http is allowed only on a loopback address)');
+  if (insecureIssuer && !isLoopbackHost(issuerUrl.hostname))
+    fail(issuerSource, 'the issuer must use https (plain http is allowed only on a loopback address)');
   const issuer = String(issuerSource.value);
 
   // People: all three or none.
@@ -159,7 +179,8 @@ export function resolveSsoConfig(options: SsoPluginOptions = {}): SsoConfig | un
     const missing = Object.entries(loginParts).find(([, v]) => v === undefined);
     if (missing) fail({ key: missing[0] }, `browser login needs ${Object.keys(loginParts).join(', ')} together; this one is missing`);
     const redirectUri = url(redirect!, fail);
-    if (!redirectUri.pathname.endsWith(CALLBACK_PATH)) fail(redirect!, `the redirect URI's path must end with ${CALLBACK_PATH} (e.g. https://sluice.example.com${CALLBACK_PATH})`);
+    if (!redirectUri.pathname.endsWith(CALLBACK_PATH))
+      fail(redirect!, `the redirect URI's path must end with ${CALLBACK_PATH} (e.g. https://sluice.example.com${CALLBACK_PATH})`);
     if (redirectUri.search || redirectUri.hash) fail(redirect!, 'the redirect URI must not have a query or fragment');
     const postLogout = pick('postLogoutRedirectUri');
     if (postLogout) url(postLogout, fail);
@@ -180,12 +201,20 @@ export function resolveSsoConfig(options: SsoPluginOptions = {}): SsoConfig | un
 
   const audienceSource = pick('audience');
   const machine = audienceSource ? { audience: list(audienceSource, fail, /\s*,\s*/) } : undefined;
-  if (!login && !machine) fail({ key: SSO_ENV.clientId }, `the issuer is set but neither browser login (${SSO_ENV.clientId}, ${SSO_ENV.clientSecret}, ${SSO_ENV.redirectUri}) nor machine tokens (${SSO_ENV.audience}) are configured`);
+  if (!login && !machine)
+    fail(
+      { key: SSO_ENV.clientId },
+      `the issuer is set but neither browser login (${SSO_ENV.clientId}, ${SSO_ENV.clientSecret}, ${SSO_ENV.redirectUri}) nor machine tokens (${SSO_ENV.audience}) are configured`,
+    );
 
   const roleClaimSource = pick('roleClaim');
   const roleClaim = roleClaimSource ? nonEmpty(roleClaimSource, fail) : 'groups';
   const roleMapSource = pick('roleMap');
-  if (!roleMapSource) fail({ key: SSO_ENV.roleMap }, 'map identity-provider groups to Sluice roles, e.g. "sluice-admins=admin,ml-ops=operator,*=viewer" (roles: ' + ROLES.join(', ') + ')');
+  if (!roleMapSource)
+    fail(
+      { key: SSO_ENV.roleMap },
+      'map identity-provider groups to Sluice roles, e.g. "sluice-admins=admin,ml-ops=operator,*=viewer" (roles: ' + ROLES.join(', ') + ')',
+    );
   const roleRules = roleRulesOf(roleMapSource!, fail);
 
   const ttl = seconds(pick('sessionTtlSeconds'), 12 * 3600, fail);
@@ -194,7 +223,10 @@ export function resolveSsoConfig(options: SsoPluginOptions = {}): SsoConfig | un
   const algorithms = algorithmsSource ? list(algorithmsSource, fail, /[\s,]+/) : [...ASYMMETRIC_ALGORITHMS];
   for (const algorithm of algorithms) {
     if (!(ASYMMETRIC_ALGORITHMS as readonly string[]).includes(algorithm)) {
-      fail(algorithmsSource!, `"${algorithm}" is not accepted: use asymmetric algorithms only (${ASYMMETRIC_ALGORITHMS.join(', ')}); a token signed with a shared secret or unsigned could be forged`);
+      fail(
+        algorithmsSource!,
+        `"${algorithm}" is not accepted: use asymmetric algorithms only (${ASYMMETRIC_ALGORITHMS.join(', ')}); a token signed with a shared secret or unsigned could be forged`,
+      );
     }
   }
   const tolerance = seconds(pick('clockToleranceSeconds'), 30, fail, true);
@@ -237,7 +269,10 @@ function pickSecret(options: SsoPluginOptions, env: Record<string, string | unde
   try {
     return { value: readFileSync(file.trim(), 'utf8').trim(), key: SSO_ENV.clientSecretFile };
   } catch (error) {
-    throw new ConfigError(SSO_ENV.clientSecretFile, `cannot read the client secret file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new ConfigError(
+      SSO_ENV.clientSecretFile,
+      `cannot read the client secret file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
 }
 
@@ -260,8 +295,14 @@ function nonEmpty(source: Source, fail: (s: Source, m: string) => never): string
 }
 
 function list(source: Source, fail: (s: Source, m: string) => never, separator: RegExp): string[] {
-  const items = Array.isArray(source.value) ? source.value : typeof source.value === 'string' ? source.value.split(separator) : fail(source, 'must be a list of strings');
-  const values = items.map((item) => (typeof item === 'string' ? item.trim() : fail(source, 'must be a list of strings'))).filter((item) => item !== '');
+  const items = Array.isArray(source.value)
+    ? source.value
+    : typeof source.value === 'string'
+      ? source.value.split(separator)
+      : fail(source, 'must be a list of strings');
+  const values = items
+    .map((item) => (typeof item === 'string' ? item.trim() : fail(source, 'must be a list of strings')))
+    .filter((item) => item !== '');
   if (values.length === 0) fail(source, 'must not be empty');
   return values;
 }
@@ -275,9 +316,11 @@ function roleRulesOf(source: Source, fail: (s: Source, m: string) => never): Rol
       return fail(source, (error as Error).message);
     }
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return fail(source, 'must be "value=role,..." or an object { value: role }');
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return fail(source, 'must be "value=role,..." or an object { value: role }');
   const rules = Object.entries(value as Record<string, unknown>).map(([match, role]) => {
-    if (typeof role !== 'string' || !isRole(role)) return fail(source, `"${String(role)}" for "${match}" is not a role (one of ${ROLES.join(', ')})`);
+    if (typeof role !== 'string' || !isRole(role))
+      return fail(source, `"${String(role)}" for "${match}" is not a role (one of ${ROLES.join(', ')})`);
     return { match, role };
   });
   if (rules.length === 0) fail(source, 'must map at least one value to a role');

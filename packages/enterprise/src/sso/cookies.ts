@@ -37,7 +37,13 @@ export interface CookieAttributes {
 }
 
 export function serializeCookie(name: string, value: string, attributes: CookieAttributes): string {
-  const parts = [`${name}=${value}`, `Path=${attributes.path}`, `Max-Age=${Math.max(0, Math.floor(attributes.maxAge))}`, 'HttpOnly', 'SameSite=Lax'];
+  const parts = [
+    `${name}=${value}`,
+    `Path=${attributes.path}`,
+    `Max-Age=${Math.max(0, Math.floor(attributes.maxAge))}`,
+    'HttpOnly',
+    'SameSite=Lax',
+  ];
   if (attributes.maxAge <= 0) parts.push('Expires=Thu, 01 Jan 1970 00:00:00 GMT');
   if (attributes.secure) parts.push('Secure');
   return parts.join('; ');

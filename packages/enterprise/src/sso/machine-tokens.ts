@@ -10,9 +10,7 @@ import type { OidcClient } from './oidc-client.js';
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
-export type MachineTokenResult =
-  | { ok: true; claims: JWTPayload & { sub: string } }
-  | { ok: false; reason: string };
+export type MachineTokenResult = { ok: true; claims: JWTPayload & { sub: string } } | { ok: false; reason: string };
 
 export interface MachineTokenVerifier {
   /** True when the token is a JWT that names this IdP as its issuer (so this verifier must decide on it). */
@@ -32,7 +30,12 @@ export function createMachineTokenVerifier(deps: { config: SsoConfig; oidc: Oidc
 
   function keySet() {
     keys ??= oidc.jwksUri().then(
-      (uri) => createRemoteJWKSet(uri, { cooldownDuration: config.jwksCooldownMs, cacheMaxAge: config.jwksCacheMaxAgeMs, timeoutDuration: config.httpTimeoutMs }),
+      (uri) =>
+        createRemoteJWKSet(uri, {
+          cooldownDuration: config.jwksCooldownMs,
+          cacheMaxAge: config.jwksCacheMaxAgeMs,
+          timeoutDuration: config.httpTimeoutMs,
+        }),
       (error: unknown) => {
         keys = undefined;
         throw error;
@@ -92,7 +95,8 @@ function reasonOf(error: unknown): string {
   if (error instanceof errors.JOSEAlgNotAllowed) return 'the token is signed with an algorithm this server does not accept';
   if (error instanceof errors.JWKSNoMatchingKey) return 'the token was signed by a key the identity provider does not publish';
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'the token signature is not valid';
-  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) return "the identity provider's signing keys could not be fetched; try again later";
+  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid)
+    return "the identity provider's signing keys could not be fetched; try again later";
   if (error instanceof errors.JOSEError) return `the token is not valid (${error.code})`;
   return "the identity provider's signing keys could not be fetched; try again later";
 }

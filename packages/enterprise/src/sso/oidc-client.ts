@@ -40,16 +40,22 @@ export function createOidcClient(config: SsoConfig): OidcClient {
   const login = config.login;
 
   function configuration(): Promise<oidc.Configuration> {
-    discovered ??= oidc.discovery(
-      new URL(config.issuer),
-      login?.clientId ?? 'sluice',
-      login ? { client_secret: login.clientSecret } : undefined,
-      login ? oidc.ClientSecretBasic(login.clientSecret) : oidc.None(),
-      { execute: config.insecureIssuer ? [oidc.allowInsecureRequests] : [], timeout: Math.ceil(config.httpTimeoutMs / 1000) },
-    ).catch((error: unknown) => {
-      discovered = undefined; // try again on the next request
-      throw new SsoError('SLUICE_EE_ERR_SSO_IDP_UNAVAILABLE', `the identity provider's discovery document at ${config.issuer} could not be used: ${describe(error)}`, { cause: error });
-    });
+    discovered ??= oidc
+      .discovery(
+        new URL(config.issuer),
+        login?.clientId ?? 'sluice',
+        login ? { client_secret: login.clientSecret } : undefined,
+        login ? oidc.ClientSecretBasic(login.clientSecret) : oidc.None(),
+        { execute: config.insecureIssuer ? [oidc.allowInsecureRequests] : [], timeout: Math.ceil(config.httpTimeoutMs / 1000) },
+      )
+      .catch((error: unknown) => {
+        discovered = undefined; // try again on the next request
+        throw new SsoError(
+          'SLUICE_EE_ERR_SSO_IDP_UNAVAILABLE',
+          `the identity provider's discovery document at ${config.issuer} could not be used: ${describe(error)}`,
+          { cause: error },
+        );
+      });
     return discovered;
   }
 
@@ -112,7 +118,9 @@ export function createOidcClient(config: SsoConfig): OidcClient {
         try {
           userinfo = { ...(await oidc.fetchUserInfo(server, tokens.access_token, idClaims.sub)) };
         } catch (error) {
-          throw new SsoError('SLUICE_EE_ERR_SSO_IDP_UNAVAILABLE', `the identity provider's userinfo endpoint failed: ${describe(error)}`, { cause: error });
+          throw new SsoError('SLUICE_EE_ERR_SSO_IDP_UNAVAILABLE', `the identity provider's userinfo endpoint failed: ${describe(error)}`, {
+            cause: error,
+          });
         }
       }
       // The ID token's own claims (iss, aud, sub, ...) win over userinfo's.
@@ -135,23 +143,49 @@ export function createOidcClient(config: SsoConfig): OidcClient {
 function loginError(error: unknown): SsoError {
   if (error instanceof oidc.AuthorizationResponseError) {
     const description = error.error_description ? `: ${error.error_description}` : '';
-    return new SsoError('SLUICE_EE_ERR_SSO_IDP_ERROR', `the identity provider refused the login (${error.error}${description})`, { cause: error });
+    return new SsoError('SLUICE_EE_ERR_SSO_IDP_ERROR', `the identity provider refused the login (${error.error}${description})`, {
+      cause: error,
+    });
   }
   if (error instanceof oidc.ResponseBodyError) {
     const description = error.error_description ? `: ${error.error_description}` : '';
     if (error.error === 'invalid_grant') {
-      return new SsoError('SLUICE_EE_ERR_SSO_CODE_REJECTED', `the identity provider refused the authorization code (invalid_grant${description}); start the login again`, { cause: error });
+      return new SsoError(
+        'SLUICE_EE_ERR_SSO_CODE_REJECTED',
+        `the identity provider refused the authorization code (invalid_grant${description}); start the login again`,
+        { cause: error },
+      );
     }
     // invalid_client and friends are the operator's configuration, not the user's mistake.
-    return new SsoError('SLUICE_EE_ERR_SSO_IDP_UNAVAILABLE', `the identity provider's token endpoint answered ${error.error}${description}`, { cause: error });
+    return new SsoError(
+      'SLUICE_EE_ERR_SSO_IDP_UNAVAILABLE',
+      `the identity provider's token endpoint answered ${error.error}${description}`,
+      { cause: error },
+    );
   }
   if (error instanceof oidc.ClientError) {
-    if (mentionsNonce(error)) return new SsoError('SLUICE_EE_ERR_SSO_NONCE_MISMATCH', "the ID token's nonce does not match this login attempt; start the login again", { cause: error });
-    if (error.code?.startsWith('OAUTH_JWT') || error.code === 'OAUTH_INVALID_RESPONSE' || error.code === 'OAUTH_KEY_SELECTION_FAILED' || error.code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED') {
-      return new SsoError('SLUICE_EE_ERR_SSO_ID_TOKEN_INVALID', `the identity provider's token response failed validation: ${describe(error)}`, { cause: error });
+    if (mentionsNonce(error))
+      return new SsoError(
+        'SLUICE_EE_ERR_SSO_NONCE_MISMATCH',
+        "the ID token's nonce does not match this login attempt; start the login again",
+        { cause: error },
+      );
+    if (
+      error.code?.startsWith('OAUTH_JWT') ||
+      error.code === 'OAUTH_INVALID_RESPONSE' ||
+      error.code === 'OAUTH_KEY_SELECTION_FAILED' ||
+      error.code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED'
+    ) {
+      return new SsoError(
+        'SLUICE_EE_ERR_SSO_ID_TOKEN_INVALID',
+        `the identity provider's token response failed validation: ${describe(error)}`,
+        { cause: error },
+      );
     }
   }
-  return new SsoError('SLUICE_EE_ERR_SSO_IDP_UNAVAILABLE', `the identity provider could not complete the login: ${describe(error)}`, { cause: error });
+  return new SsoError('SLUICE_EE_ERR_SSO_IDP_UNAVAILABLE', `the identity provider could not complete the login: ${describe(error)}`, {
+    cause: error,
+  });
 }
 
 function mentionsNonce(error: unknown): boolean {
@@ -166,6 +200,7 @@ function mentionsNonce(error: unknown): boolean {
 /** The innermost useful message of an error chain (no stack, no secrets: openid-client never puts them there). */
 export function describe(error: unknown): string {
   const messages: string[] = [];
-  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 4; current = current.cause, depth += 1) messages.push(current.message);
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 4; current = current.cause, depth += 1)
+    messages.push(current.message);
   return messages.filter((message, index) => messages.indexOf(message) === index).join(': ') || String(error);
 }

@@ -42,29 +42,47 @@ async function sso(app: FastifyInstance, options: SsoPluginOptions): Promise<voi
   if (migrations.applied.length > 0) app.log.info({ applied: migrations.applied }, 'single sign-on tables migrated');
 
   const oidc = createOidcClient(config);
-  const sessions = config.login ? createSsoSessionStore({ database, ttlMs: config.session.ttlMs, idleMs: config.session.idleMs }) : undefined;
+  const sessions = config.login
+    ? createSsoSessionStore({ database, ttlMs: config.session.ttlMs, idleMs: config.session.idleMs })
+    : undefined;
   if (sessions) {
     extensions.auth.register(createSessionStrategy({ sessions, entitled }));
     // People sign in to the console through the IdP; the login lands on postLoginPath (default /console/).
-    extensions.console.addSignIn({ id: 'sso', label: 'Sign in with SSO', href: '/auth/sso/login', signOutHref: '/auth/sso/logout', principalKind: SESSION_PRINCIPAL_KIND });
+    extensions.console.addSignIn({
+      id: 'sso',
+      label: 'Sign in with SSO',
+      href: '/auth/sso/login',
+      signOutHref: '/auth/sso/logout',
+      principalKind: SESSION_PRINCIPAL_KIND,
+    });
   }
-  if (config.machine) extensions.auth.register(createMachineTokenStrategy({ config, verifier: createMachineTokenVerifier({ config, oidc }), entitled }));
+  if (config.machine)
+    extensions.auth.register(createMachineTokenStrategy({ config, verifier: createMachineTokenVerifier({ config, oidc }), entitled }));
   await app.register(ssoRoutes, { config, oidc, sessions, entitled, lockedError: options.lockedError });
 
-  app.log.info({
-    issuer: config.issuer,
-    browserLogin: config.login ? { clientId: config.login.clientId, redirectUri: config.login.redirectUri.href, scopes: config.login.scopes } : false,
-    machineTokens: config.machine ? { audience: config.machine.audience, algorithms: config.algorithms } : false,
-    roleClaim: config.roleClaim,
-    roleMap: config.roleRules.map((rule) => `${rule.match}=${rule.role}`).join(','),
-    entitled: entitled(),
-  }, 'single sign-on configured');
+  app.log.info(
+    {
+      issuer: config.issuer,
+      browserLogin: config.login
+        ? { clientId: config.login.clientId, redirectUri: config.login.redirectUri.href, scopes: config.login.scopes }
+        : false,
+      machineTokens: config.machine ? { audience: config.machine.audience, algorithms: config.algorithms } : false,
+      roleClaim: config.roleClaim,
+      roleMap: config.roleRules.map((rule) => `${rule.match}=${rule.role}`).join(','),
+      entitled: entitled(),
+    },
+    'single sign-on configured',
+  );
 
   let purge: NodeJS.Timeout | undefined;
   app.addHook('onReady', async () => {
     oidc.configuration().then(
       () => app.log.info({ issuer: config.issuer }, 'single sign-on: identity provider discovered'),
-      (error: Error) => app.log.warn({ issuer: config.issuer, reason: error.message }, 'single sign-on: identity provider not reachable yet; will retry on the next login or token'),
+      (error: Error) =>
+        app.log.warn(
+          { issuer: config.issuer, reason: error.message },
+          'single sign-on: identity provider not reachable yet; will retry on the next login or token',
+        ),
     );
     if (sessions) {
       purge = setInterval(() => {

@@ -26,9 +26,7 @@ export interface NewSession {
 }
 
 export type SessionLookup =
-  | { status: 'valid'; session: SsoSessionRow }
-  | { status: 'unknown' }
-  | { status: 'expired'; session: SsoSessionRow; reason: string };
+  { status: 'valid'; session: SsoSessionRow } | { status: 'unknown' } | { status: 'expired'; session: SsoSessionRow; reason: string };
 
 export interface SsoSessionStore {
   /** Records a login attempt; `binding` is the browser's login-binding cookie value. */
@@ -55,7 +53,12 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-export function createSsoSessionStore(deps: { database: SluiceDatabase; ttlMs: number; idleMs: number; now?: () => number }): SsoSessionStore {
+export function createSsoSessionStore(deps: {
+  database: SluiceDatabase;
+  ttlMs: number;
+  idleMs: number;
+  now?: () => number;
+}): SsoSessionStore {
   const db = drizzle(deps.database.sqlite);
   const now = deps.now ?? Date.now;
   // Writing last_seen_at on every request would turn reads into writes; a fraction of the idle timeout is precise enough.
@@ -64,7 +67,17 @@ export function createSsoSessionStore(deps: { database: SluiceDatabase; ttlMs: n
   return {
     startLogin({ state, binding, codeVerifier, nonce, returnTo }) {
       const at = now();
-      db.insert(ssoLoginAttempts).values({ stateHash: hashToken(state), bindingHash: hashToken(binding), codeVerifier, nonce, returnTo, createdAt: at, expiresAt: at + LOGIN_ATTEMPT_TTL_MS }).run();
+      db.insert(ssoLoginAttempts)
+        .values({
+          stateHash: hashToken(state),
+          bindingHash: hashToken(binding),
+          codeVerifier,
+          nonce,
+          returnTo,
+          createdAt: at,
+          expiresAt: at + LOGIN_ATTEMPT_TTL_MS,
+        })
+        .run();
     },
 
     pendingLogins() {
@@ -72,7 +85,11 @@ export function createSsoSessionStore(deps: { database: SluiceDatabase; ttlMs: n
     },
 
     consumeLogin(state) {
-      const row = db.delete(ssoLoginAttempts).where(eq(ssoLoginAttempts.stateHash, hashToken(state))).returning().get();
+      const row = db
+        .delete(ssoLoginAttempts)
+        .where(eq(ssoLoginAttempts.stateHash, hashToken(state)))
+        .returning()
+        .get();
       if (!row || row.expiresAt <= now()) return undefined;
       return row;
     },
@@ -104,20 +121,28 @@ export function createSsoSessionStore(deps: { database: SluiceDatabase; ttlMs: n
 
     findSession(token) {
       if (!token.startsWith(SESSION_TOKEN_PREFIX)) return { status: 'unknown' };
-      const session = db.select().from(ssoSessions).where(eq(ssoSessions.tokenHash, hashToken(token))).get();
+      const session = db
+        .select()
+        .from(ssoSessions)
+        .where(eq(ssoSessions.tokenHash, hashToken(token)))
+        .get();
       if (!session) return { status: 'unknown' };
       const at = now();
-      const reason = at >= session.expiresAt
-        ? 'the SSO session reached its maximum lifetime; log in again'
-        : at >= session.lastSeenAt + deps.idleMs
-          ? 'the SSO session was idle for too long; log in again'
-          : undefined;
+      const reason =
+        at >= session.expiresAt
+          ? 'the SSO session reached its maximum lifetime; log in again'
+          : at >= session.lastSeenAt + deps.idleMs
+            ? 'the SSO session was idle for too long; log in again'
+            : undefined;
       if (reason) {
         db.delete(ssoSessions).where(eq(ssoSessions.id, session.id)).run();
         return { status: 'expired', session, reason };
       }
       if (at - session.lastSeenAt >= touchEveryMs) {
-        db.update(ssoSessions).set({ lastSeenAt: at }).where(and(eq(ssoSessions.id, session.id), lt(ssoSessions.lastSeenAt, at))).run();
+        db.update(ssoSessions)
+          .set({ lastSeenAt: at })
+          .where(and(eq(ssoSessions.id, session.id), lt(ssoSessions.lastSeenAt, at)))
+          .run();
         session.lastSeenAt = at;
       }
       return { status: 'valid', session };
@@ -130,7 +155,10 @@ export function createSsoSessionStore(deps: { database: SluiceDatabase; ttlMs: n
     purgeExpired() {
       const at = now();
       const sessions = db.delete(ssoSessions).where(lt(ssoSessions.expiresAt, at)).run().changes;
-      const idle = db.delete(ssoSessions).where(lt(ssoSessions.lastSeenAt, at - deps.idleMs)).run().changes;
+      const idle = db
+        .delete(ssoSessions)
+        .where(lt(ssoSessions.lastSeenAt, at - deps.idleMs))
+        .run().changes;
       const attempts = db.delete(ssoLoginAttempts).where(lt(ssoLoginAttempts.expiresAt, at)).run().changes;
       return sessions + idle + attempts;
     },

@@ -24,7 +24,13 @@ const NOT_ENTITLED = 'single sign-on credentials are not accepted: this server\'
 
 export function principalOfSession(session: SsoSessionRow): Principal {
   const name = session.name ?? session.email ?? undefined;
-  return { kind: SESSION_PRINCIPAL_KIND, id: session.subject, ...(name ? { name } : {}), role: session.role, scopes: session.scopes as Principal['scopes'] };
+  return {
+    kind: SESSION_PRINCIPAL_KIND,
+    id: session.subject,
+    ...(name ? { name } : {}),
+    role: session.role,
+    scopes: session.scopes as Principal['scopes'],
+  };
 }
 
 function rejected(request: FastifyRequest, kind: string, reason: string): AuthOutcome {
@@ -53,7 +59,11 @@ export function createSessionStrategy(deps: { sessions: SsoSessionStore; entitle
   };
 }
 
-export function createMachineTokenStrategy(deps: { config: SsoConfig; verifier: MachineTokenVerifier; entitled: () => boolean }): AuthStrategy {
+export function createMachineTokenStrategy(deps: {
+  config: SsoConfig;
+  verifier: MachineTokenVerifier;
+  entitled: () => boolean;
+}): AuthStrategy {
   const { config, verifier } = deps;
   return {
     name: 'sso-jwt',
@@ -66,7 +76,10 @@ export function createMachineTokenStrategy(deps: { config: SsoConfig; verifier: 
       if (!role) return rejected(request, 'sso-jwt', `the token's "${config.roleClaim}" claim maps to no Sluice role`);
       const clientId = result.claims['client_id'] ?? result.claims['azp'];
       const name = typeof clientId === 'string' && clientId !== result.claims.sub ? clientId : undefined;
-      return { result: 'authenticated', principal: { kind: MACHINE_PRINCIPAL_KIND, id: result.claims.sub, ...(name ? { name } : {}), role, scopes } };
+      return {
+        result: 'authenticated',
+        principal: { kind: MACHINE_PRINCIPAL_KIND, id: result.claims.sub, ...(name ? { name } : {}), role, scopes },
+      };
     },
   };
 }

@@ -84,9 +84,7 @@ export function PlaygroundPage({ session }: { session: ConsoleSession }) {
           ))}
         </select>
       </div>
-      {models && models.length === 0 ? (
-        <p class="empty">No model is ready to serve{session.models ? ' for this key' : ''}.</p>
-      ) : null}
+      {models && models.length === 0 ? <p class="empty">No model is ready to serve{session.models ? ' for this key' : ''}.</p> : null}
       <ErrorMessage message={error} />
       {meta ? (
         <>

@@ -34,59 +34,92 @@ const keySchema = {
   },
 } as const;
 
-const errors = { 400: errorResponseSchema, 401: errorResponseSchema, 403: errorResponseSchema, 404: errorResponseSchema, 429: errorResponseSchema };
+const errors = {
+  400: errorResponseSchema,
+  401: errorResponseSchema,
+  403: errorResponseSchema,
+  404: errorResponseSchema,
+  429: errorResponseSchema,
+};
 
 export async function adminKeyRoutes(app: FastifyInstance): Promise<void> {
   const { apiKeys } = app.sluice;
 
-  app.get('/admin/keys', {
-    schema: { tags: ['admin'], summary: 'List API keys (never their secrets)', response: { 200: { type: 'object', properties: { keys: { type: 'array', items: keySchema } } }, ...errors } },
-  }, async (request) => audited(request, { action: 'key.list', resource: { type: 'api-key' } }, () => ({ keys: apiKeys.list() })));
-
-  app.post('/admin/keys', {
-    schema: {
-      tags: ['admin'],
-      summary: 'Create an API key; the token is shown in this response only',
-      body: {
-        type: 'object',
-        required: ['name', 'scopes'],
-        additionalProperties: false,
-        properties: {
-          name: { type: 'string' },
-          scopes: { type: 'array', items: { type: 'string', enum: [...SCOPES] }, minItems: 1 },
-          models: { type: 'array', items: { type: 'string' }, minItems: 1 },
-          expires: { type: 'string' },
-          rateLimit: { type: 'object', required: ['max', 'windowMs'], additionalProperties: false, properties: { max: { type: 'integer' }, windowMs: { type: 'integer' } } },
-        },
+  app.get(
+    '/admin/keys',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'List API keys (never their secrets)',
+        response: { 200: { type: 'object', properties: { keys: { type: 'array', items: keySchema } } }, ...errors },
       },
-      response: { 201: { type: 'object', properties: { key: keySchema, token: { type: 'string' } } }, ...errors },
     },
-  }, async (request: FastifyRequest<{ Body: CreateKeyBody }>, reply) => {
-    const body = request.body;
-    emitAudit(request, { action: 'key.create', outcome: 'requested', resource: { type: 'api-key' } }); // intent first: audit fails closed
-    let created;
-    try {
-      let expiresAt: number | undefined;
-      if (body.expires !== undefined) {
-        expiresAt = parseExpiry(body.expires, Date.now());
-        if (expiresAt === undefined) throw new SluiceError('SLUICE_ERR_BAD_REQUEST', `expires must be a duration like 30d, 12h, 15m or an ISO date, got "${body.expires}"`);
-      }
-      created = apiKeys.create({ name: body.name, scopes: body.scopes, models: body.models, expiresAt, rateLimit: body.rateLimit });
-    } catch (error) {
-      emitAudit(request, { action: 'key.create', outcome: 'failure', resource: { type: 'api-key' }, reason: (error as Error).message });
-      throw error;
-    }
-    emitAudit(request, { action: 'key.create', outcome: 'success', resource: { type: 'api-key', id: created.key.id } });
-    return reply.code(201).send(created);
-  });
+    async (request) => audited(request, { action: 'key.list', resource: { type: 'api-key' } }, () => ({ keys: apiKeys.list() })),
+  );
 
-  app.delete('/admin/keys/:id', {
-    schema: {
-      tags: ['admin'],
-      summary: 'Revoke an API key (it stops working at once; the record stays for audit)',
-      params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
-      response: { 200: { type: 'object', properties: { key: keySchema } }, ...errors },
+  app.post(
+    '/admin/keys',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Create an API key; the token is shown in this response only',
+        body: {
+          type: 'object',
+          required: ['name', 'scopes'],
+          additionalProperties: false,
+          properties: {
+            name: { type: 'string' },
+            scopes: { type: 'array', items: { type: 'string', enum: [...SCOPES] }, minItems: 1 },
+            models: { type: 'array', items: { type: 'string' }, minItems: 1 },
+            expires: { type: 'string' },
+            rateLimit: {
+              type: 'object',
+              required: ['max', 'windowMs'],
+              additionalProperties: false,
+              properties: { max: { type: 'integer' }, windowMs: { type: 'integer' } },
+            },
+          },
+        },
+        response: { 201: { type: 'object', properties: { key: keySchema, token: { type: 'string' } } }, ...errors },
+      },
     },
-  }, async (request: FastifyRequest<{ Params: { id: string } }>) =>
-    audited(request, { action: 'key.revoke', resource: { type: 'api-key', id: request.params.id } }, () => ({ key: apiKeys.revoke(request.params.id) })));
+    async (request: FastifyRequest<{ Body: CreateKeyBody }>, reply) => {
+      const body = request.body;
+      emitAudit(request, { action: 'key.create', outcome: 'requested', resource: { type: 'api-key' } }); // intent first: audit fails closed
+      let created;
+      try {
+        let expiresAt: number | undefined;
+        if (body.expires !== undefined) {
+          expiresAt = parseExpiry(body.expires, Date.now());
+          if (expiresAt === undefined)
+            throw new SluiceError(
+              'SLUICE_ERR_BAD_REQUEST',
+              `expires must be a duration like 30d, 12h, 15m or an ISO date, got "${body.expires}"`,
+            );
+        }
+        created = apiKeys.create({ name: body.name, scopes: body.scopes, models: body.models, expiresAt, rateLimit: body.rateLimit });
+      } catch (error) {
+        emitAudit(request, { action: 'key.create', outcome: 'failure', resource: { type: 'api-key' }, reason: (error as Error).message });
+        throw error;
+      }
+      emitAudit(request, { action: 'key.create', outcome: 'success', resource: { type: 'api-key', id: created.key.id } });
+      return reply.code(201).send(created);
+    },
+  );
+
+  app.delete(
+    '/admin/keys/:id',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Revoke an API key (it stops working at once; the record stays for audit)',
+        params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+        response: { 200: { type: 'object', properties: { key: keySchema } }, ...errors },
+      },
+    },
+    async (request: FastifyRequest<{ Params: { id: string } }>) =>
+      audited(request, { action: 'key.revoke', resource: { type: 'api-key', id: request.params.id } }, () => ({
+        key: apiKeys.revoke(request.params.id),
+      })),
+  );
 }

@@ -23,7 +23,10 @@ function parseTexts(input: unknown): string[] {
   if (input.length === 0) throw new OpenAiParamError('input', '"input" must not be an empty array');
   if (input.length > MAX_INPUTS) throw new OpenAiParamError('input', `"input" may hold at most ${MAX_INPUTS} strings, got ${input.length}`);
   if (input.some((item) => typeof item === 'number' || Array.isArray(item))) {
-    throw new OpenAiParamError('input', 'token arrays are not supported: send the text as strings and the server tokenizes it with the model\'s own tokenizer');
+    throw new OpenAiParamError(
+      'input',
+      "token arrays are not supported: send the text as strings and the server tokenizes it with the model's own tokenizer",
+    );
   }
   input.forEach((item, index) => {
     if (typeof item !== 'string') throw new OpenAiParamError('input', `"input[${index}]" must be a string`);
@@ -32,7 +35,12 @@ function parseTexts(input: unknown): string[] {
   return input as string[];
 }
 
-export function parseEmbeddingsRequest(body: { input?: unknown; model: string; encoding_format?: 'float' | 'base64'; dimensions?: number }): EmbeddingsRequest {
+export function parseEmbeddingsRequest(body: {
+  input?: unknown;
+  model: string;
+  encoding_format?: 'float' | 'base64';
+  dimensions?: number;
+}): EmbeddingsRequest {
   return {
     texts: parseTexts(body.input),
     ...parseModelReference(body.model), // the same parser as the model allow-list check

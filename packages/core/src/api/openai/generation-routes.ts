@@ -12,26 +12,45 @@ import { isValidModelName } from '../../models/repository.js';
 import type { GenerationResult, GenerationRun } from '../../models/generation/generation-service.js';
 import { clientGoneSignal, startSse, type SseStream } from '../sse-stream.js';
 import { parseChatRequest, parseCompletionRequest, type OpenAiGenerationRequest } from './generation-request.js';
-import { chatCompletionResponseSchema, chatCompletionsBodySchema, completionResponseSchema, completionsBodySchema } from './generation-schemas.js';
+import {
+  chatCompletionResponseSchema,
+  chatCompletionsBodySchema,
+  completionResponseSchema,
+  completionsBodySchema,
+} from './generation-schemas.js';
 import { OpenAiParamError } from './openai-errors.js';
 import { openAiErrors } from './schemas.js';
 
 type Body = Record<string, unknown>;
 
 function usageOf(result: GenerationResult) {
-  return { prompt_tokens: result.promptTokens, completion_tokens: result.completionTokens, total_tokens: result.promptTokens + result.completionTokens };
+  return {
+    prompt_tokens: result.promptTokens,
+    completion_tokens: result.completionTokens,
+    total_tokens: result.promptTokens + result.completionTokens,
+  };
 }
 
 function errorEvent(error: unknown) {
   const answer = toSluiceError(error as Error);
-  return { error: { message: answer.message, type: answer.statusCode >= 500 ? 'server_error' : 'invalid_request_error', param: null, code: answer.code } };
+  return {
+    error: {
+      message: answer.message,
+      type: answer.statusCode >= 500 ? 'server_error' : 'invalid_request_error',
+      param: null,
+      code: answer.code,
+    },
+  };
 }
 
 /** Shapes one API's objects: the streamed chunk for a delta (or the final one) and the whole answer. */
 interface Shapes {
   idPrefix: string;
   chunkObject: string;
-  chunk(base: { id: string; created: number; model: string }, delta: { text?: string; first?: boolean; finishReason?: string | null }): object;
+  chunk(
+    base: { id: string; created: number; model: string },
+    delta: { text?: string; first?: boolean; finishReason?: string | null },
+  ): object;
   whole(base: { id: string; created: number; model: string }, result: GenerationResult): object;
 }
 
@@ -41,7 +60,14 @@ const chatShapes: Shapes = {
   chunk: (base, { text, first, finishReason }) => ({
     ...base,
     object: 'chat.completion.chunk',
-    choices: [{ index: 0, delta: first ? { role: 'assistant', content: '' } : text !== undefined ? { content: text } : {}, logprobs: null, finish_reason: finishReason ?? null }],
+    choices: [
+      {
+        index: 0,
+        delta: first ? { role: 'assistant', content: '' } : text !== undefined ? { content: text } : {},
+        logprobs: null,
+        finish_reason: finishReason ?? null,
+      },
+    ],
   }),
   whole: (base, result) => ({
     ...base,
@@ -71,7 +97,8 @@ export async function openAiGenerationRoutes(app: FastifyInstance): Promise<void
   const { generation } = app.sluice;
 
   async function serve(request: FastifyRequest, reply: FastifyReply, parsed: OpenAiGenerationRequest, shapes: Shapes, modelField: string) {
-    if (!isValidModelName(parsed.request.model)) throw new OpenAiParamError('model', `model "${parsed.request.model}" is not in the repository`, 'SLUICE_ERR_MODEL_NOT_FOUND');
+    if (!isValidModelName(parsed.request.model))
+      throw new OpenAiParamError('model', `model "${parsed.request.model}" is not in the repository`, 'SLUICE_ERR_MODEL_NOT_FOUND');
     const signal = clientGoneSignal(reply);
     let run: GenerationRun;
     try {
@@ -102,11 +129,31 @@ export async function openAiGenerationRoutes(app: FastifyInstance): Promise<void
     return reply;
   }
 
-  app.post('/v1/chat/completions', {
-    schema: { tags: ['openai'], summary: 'Chat completion with a text-generation model (OpenAI-compatible; "stream": true for server-sent events)', body: chatCompletionsBodySchema, response: { 200: chatCompletionResponseSchema, ...openAiErrors } },
-  }, async (request: FastifyRequest<{ Body: Body }>, reply) => serve(request, reply, parseChatRequest(request.body), chatShapes, request.body.model as string));
+  app.post(
+    '/v1/chat/completions',
+    {
+      schema: {
+        tags: ['openai'],
+        summary: 'Chat completion with a text-generation model (OpenAI-compatible; "stream": true for server-sent events)',
+        body: chatCompletionsBodySchema,
+        response: { 200: chatCompletionResponseSchema, ...openAiErrors },
+      },
+    },
+    async (request: FastifyRequest<{ Body: Body }>, reply) =>
+      serve(request, reply, parseChatRequest(request.body), chatShapes, request.body.model as string),
+  );
 
-  app.post('/v1/completions', {
-    schema: { tags: ['openai'], summary: 'Text completion with a text-generation model (OpenAI-compatible; "stream": true for server-sent events)', body: completionsBodySchema, response: { 200: completionResponseSchema, ...openAiErrors } },
-  }, async (request: FastifyRequest<{ Body: Body }>, reply) => serve(request, reply, parseCompletionRequest(request.body), completionShapes, request.body.model as string));
+  app.post(
+    '/v1/completions',
+    {
+      schema: {
+        tags: ['openai'],
+        summary: 'Text completion with a text-generation model (OpenAI-compatible; "stream": true for server-sent events)',
+        body: completionsBodySchema,
+        response: { 200: completionResponseSchema, ...openAiErrors },
+      },
+    },
+    async (request: FastifyRequest<{ Body: Body }>, reply) =>
+      serve(request, reply, parseCompletionRequest(request.body), completionShapes, request.body.model as string),
+  );
 }

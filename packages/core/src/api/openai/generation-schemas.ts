@@ -1,11 +1,25 @@
 /** JSON schemas of /v1/chat/completions and /v1/completions, for validation and /openapi.json. */
 const samplingProperties = {
   model: { type: 'string', minLength: 1, description: 'A text-generation model, optionally "name:version"' },
-  max_tokens: { type: 'integer', minimum: 1, nullable: true, description: "New tokens at most; the prompt plus them must fit the model's context" },
-  temperature: { type: 'number', minimum: 0, maximum: 2, nullable: true, description: '0 is greedy; default from generation_config.json (greedy unless it samples)' },
+  max_tokens: {
+    type: 'integer',
+    minimum: 1,
+    nullable: true,
+    description: "New tokens at most; the prompt plus them must fit the model's context",
+  },
+  temperature: {
+    type: 'number',
+    minimum: 0,
+    maximum: 2,
+    nullable: true,
+    description: '0 is greedy; default from generation_config.json (greedy unless it samples)',
+  },
   top_p: { type: 'number', minimum: 0, maximum: 1, nullable: true },
   seed: { type: 'integer', minimum: 0, maximum: 4294967295, nullable: true, description: 'The same seed and request give the same tokens' },
-  stop: { anyOf: [{ type: 'string' }, { type: 'array', maxItems: 4, items: { type: 'string' } }, { type: 'null' }], description: 'Up to 4 strings; the text ends before the first one' },
+  stop: {
+    anyOf: [{ type: 'string' }, { type: 'array', maxItems: 4, items: { type: 'string' } }, { type: 'null' }],
+    description: 'Up to 4 strings; the text ends before the first one',
+  },
   presence_penalty: { type: 'number', minimum: -2, maximum: 2, nullable: true },
   frequency_penalty: { type: 'number', minimum: -2, maximum: 2, nullable: true },
   stream: { type: 'boolean', nullable: true, description: 'Server-sent events: data: chunks, then data: [DONE]' },
@@ -70,7 +84,11 @@ export const chatCompletionResponseSchema = {
         type: 'object',
         properties: {
           index: { type: 'integer' },
-          message: { type: 'object', properties: { role: { type: 'string', enum: ['assistant'] }, content: { type: 'string' } }, required: ['role', 'content'] },
+          message: {
+            type: 'object',
+            properties: { role: { type: 'string', enum: ['assistant'] }, content: { type: 'string' } },
+            required: ['role', 'content'],
+          },
           logprobs: { type: 'null' },
           finish_reason: finishReason,
         },

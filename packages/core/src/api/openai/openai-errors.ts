@@ -8,7 +8,11 @@ import { isCatalogueError, toSluiceError, type CatalogueLike } from '../error-ha
 
 /** A client mistake in one named body field (OpenAI reports it as `param`). */
 export class OpenAiParamError extends SluiceError {
-  constructor(readonly param: string, message: string, code: ErrorCode = 'SLUICE_ERR_BAD_REQUEST') {
+  constructor(
+    readonly param: string,
+    message: string,
+    code: ErrorCode = 'SLUICE_ERR_BAD_REQUEST',
+  ) {
     super(code, message);
   }
 }
@@ -31,9 +35,12 @@ function validationParam(error: FastifyError): string | null {
 
 export function sendOpenAiError(reply: FastifyReply, error: CatalogueLike, param: string | null = null): FastifyReply {
   for (const [name, value] of Object.entries(error.headers ?? {})) reply.header(name, value);
-  return reply.code(error.statusCode).type('application/json; charset=utf-8').send({
-    error: { message: error.message, type: typeFor(error.statusCode), param, code: error.code },
-  });
+  return reply
+    .code(error.statusCode)
+    .type('application/json; charset=utf-8')
+    .send({
+      error: { message: error.message, type: typeFor(error.statusCode), param, code: error.code },
+    });
 }
 
 /** Installs the OpenAI-shaped error handler on the (encapsulated) /v1 scope. */

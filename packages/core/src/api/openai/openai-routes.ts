@@ -37,55 +37,101 @@ export async function openAiRoutes(app: FastifyInstance): Promise<void> {
     }
   }
 
-  app.get('/v1/models', {
-    schema: { tags: ['openai'], summary: 'Models with a ready version (OpenAI-compatible list)', response: { 200: modelListSchema, ...openAiErrors } },
-  }, async (request) => {
-    // A key limited to some models sees only those.
-    const allowed = request.principal?.models;
-    return { object: 'list', data: registry.readyModels().filter((m) => !allowed || allowed.includes(m.name)).map((m) => modelObject(m.name)) };
-  });
+  app.get(
+    '/v1/models',
+    {
+      schema: {
+        tags: ['openai'],
+        summary: 'Models with a ready version (OpenAI-compatible list)',
+        response: { 200: modelListSchema, ...openAiErrors },
+      },
+    },
+    async (request) => {
+      // A key limited to some models sees only those.
+      const allowed = request.principal?.models;
+      return {
+        object: 'list',
+        data: registry
+          .readyModels()
+          .filter((m) => !allowed || allowed.includes(m.name))
+          .map((m) => modelObject(m.name)),
+      };
+    },
+  );
 
-  app.get('/v1/models/:model', {
-    schema: { tags: ['openai'], summary: 'One model (OpenAI-compatible)', params: { type: 'object', properties: { model: { type: 'string' } }, required: ['model'] }, response: { 200: modelObjectResponseSchema, ...openAiErrors } },
-  }, async (request: FastifyRequest<{ Params: { model: string } }>) => {
-    const { model } = request.params;
-    if (!isValidModelName(model)) throw new SluiceError('SLUICE_ERR_MODEL_NOT_FOUND', `model "${model}" is not in the repository`);
-    return modelObject(model);
-  });
+  app.get(
+    '/v1/models/:model',
+    {
+      schema: {
+        tags: ['openai'],
+        summary: 'One model (OpenAI-compatible)',
+        params: { type: 'object', properties: { model: { type: 'string' } }, required: ['model'] },
+        response: { 200: modelObjectResponseSchema, ...openAiErrors },
+      },
+    },
+    async (request: FastifyRequest<{ Params: { model: string } }>) => {
+      const { model } = request.params;
+      if (!isValidModelName(model)) throw new SluiceError('SLUICE_ERR_MODEL_NOT_FOUND', `model "${model}" is not in the repository`);
+      return modelObject(model);
+    },
+  );
 
-  app.post('/v1/embeddings', {
-    schema: { tags: ['openai'], summary: 'Embeddings of strings with a text-embedding model (OpenAI-compatible)', body: embeddingsBodySchema, response: { 200: embeddingsResponseSchema, ...openAiErrors } },
-    // Embeddings are long float arrays: plain JSON.stringify beats a generated serializer here. The schema is for the docs.
-    serializerCompiler: () => (data) => JSON.stringify(data),
-  }, async (request: FastifyRequest<{ Body: EmbeddingsBody }>) => {
-    const parsed = parseEmbeddingsRequest(request.body);
-    if (!isValidModelName(parsed.model)) throw new OpenAiParamError('model', `model "${parsed.model}" is not in the repository`, 'SLUICE_ERR_MODEL_NOT_FOUND');
-    const described = describeModel(parsed.model, parsed.version);
-    const task = described.loaded!.task;
-    if (task.name !== EMBEDDING_TASK) {
-      throw new OpenAiParamError('model', `model "${parsed.model}" has task "${task.name}"; /v1/embeddings needs a ${EMBEDDING_TASK} model`, 'SLUICE_ERR_TASK_MISMATCH');
-    }
-    const width = task.signature.outputs[0]!.shape[1]!;
-    const shorter = described.config?.matryoshkaDimensions ?? [];
-    if (parsed.dimensions !== undefined && parsed.dimensions !== width && !shorter.includes(parsed.dimensions)) {
-      const allowed = [width, ...shorter].join(', ');
-      throw new OpenAiParamError('dimensions', `model "${parsed.model}" returns ${width}-dimensional embeddings; "dimensions" may be ${allowed} (shorter widths need "matryoshka_dimensions" in its config.json)`);
-    }
-    const result = await inference.infer({ model: parsed.model, version: parsed.version, inputs: [{ name: 'text', datatype: 'BYTES', shape: [parsed.texts.length], data: parsed.texts }], caller: callerOf(request), deadline: request.deadline });
-    const output = result.outputs[0]!;
-    const rowWidth = output.shape[1]!;
-    const keptWidth = Math.min(parsed.dimensions ?? rowWidth, rowWidth);
-    const vectors = truncateEmbeddings(output.data as Float32Array, rowWidth, keptWidth, described.config?.normalize ?? true);
-    const tokens = result.tokens ?? 0;
-    return {
-      object: 'list',
-      data: parsed.texts.map((_, index) => ({
-        object: 'embedding',
-        index,
-        embedding: encodeEmbedding(vectors.subarray(index * keptWidth, (index + 1) * keptWidth), parsed.encodingFormat),
-      })),
-      model: parsed.version ? `${parsed.model}:${parsed.version}` : parsed.model,
-      usage: { prompt_tokens: tokens, total_tokens: tokens },
-    };
-  });
+  app.post(
+    '/v1/embeddings',
+    {
+      schema: {
+        tags: ['openai'],
+        summary: 'Embeddings of strings with a text-embedding model (OpenAI-compatible)',
+        body: embeddingsBodySchema,
+        response: { 200: embeddingsResponseSchema, ...openAiErrors },
+      },
+      // Embeddings are long float arrays: plain JSON.stringify beats a generated serializer here. The schema is for the docs.
+      serializerCompiler: () => (data) => JSON.stringify(data),
+    },
+    async (request: FastifyRequest<{ Body: EmbeddingsBody }>) => {
+      const parsed = parseEmbeddingsRequest(request.body);
+      if (!isValidModelName(parsed.model))
+        throw new OpenAiParamError('model', `model "${parsed.model}" is not in the repository`, 'SLUICE_ERR_MODEL_NOT_FOUND');
+      const described = describeModel(parsed.model, parsed.version);
+      const task = described.loaded!.task;
+      if (task.name !== EMBEDDING_TASK) {
+        throw new OpenAiParamError(
+          'model',
+          `model "${parsed.model}" has task "${task.name}"; /v1/embeddings needs a ${EMBEDDING_TASK} model`,
+          'SLUICE_ERR_TASK_MISMATCH',
+        );
+      }
+      const width = task.signature.outputs[0]!.shape[1]!;
+      const shorter = described.config?.matryoshkaDimensions ?? [];
+      if (parsed.dimensions !== undefined && parsed.dimensions !== width && !shorter.includes(parsed.dimensions)) {
+        const allowed = [width, ...shorter].join(', ');
+        throw new OpenAiParamError(
+          'dimensions',
+          `model "${parsed.model}" returns ${width}-dimensional embeddings; "dimensions" may be ${allowed} (shorter widths need "matryoshka_dimensions" in its config.json)`,
+        );
+      }
+      const result = await inference.infer({
+        model: parsed.model,
+        version: parsed.version,
+        inputs: [{ name: 'text', datatype: 'BYTES', shape: [parsed.texts.length], data: parsed.texts }],
+        caller: callerOf(request),
+        deadline: request.deadline,
+      });
+      const output = result.outputs[0]!;
+      const rowWidth = output.shape[1]!;
+      const keptWidth = Math.min(parsed.dimensions ?? rowWidth, rowWidth);
+      const vectors = truncateEmbeddings(output.data as Float32Array, rowWidth, keptWidth, described.config?.normalize ?? true);
+      const tokens = result.tokens ?? 0;
+      return {
+        object: 'list',
+        data: parsed.texts.map((_, index) => ({
+          object: 'embedding',
+          index,
+          embedding: encodeEmbedding(vectors.subarray(index * keptWidth, (index + 1) * keptWidth), parsed.encodingFormat),
+        })),
+        model: parsed.version ? `${parsed.model}:${parsed.version}` : parsed.model,
+        usage: { prompt_tokens: tokens, total_tokens: tokens },
+      };
+    },
+  );
 }

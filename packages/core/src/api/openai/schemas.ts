@@ -8,9 +8,16 @@ export const openAiErrorSchema = {
       type: 'object',
       properties: {
         message: { type: 'string' },
-        type: { type: 'string', enum: ['invalid_request_error', 'authentication_error', 'permission_error', 'rate_limit_error', 'server_error'] },
+        type: {
+          type: 'string',
+          enum: ['invalid_request_error', 'authentication_error', 'permission_error', 'rate_limit_error', 'server_error'],
+        },
         param: { type: 'string', nullable: true },
-        code: { type: 'string', pattern: '^SLUICE_(?:[A-Z]+_)?ERR_[A-Z0-9_]+$', description: `a core code (${Object.keys(ERROR_CATALOGUE).length} in the catalogue, e.g. SLUICE_ERR_MODEL_NOT_FOUND) or a plugin's SLUICE_<PLUGIN>_ERR_* (e.g. SLUICE_EE_ERR_QUOTA_EXCEEDED)` },
+        code: {
+          type: 'string',
+          pattern: '^SLUICE_(?:[A-Z]+_)?ERR_[A-Z0-9_]+$',
+          description: `a core code (${Object.keys(ERROR_CATALOGUE).length} in the catalogue, e.g. SLUICE_ERR_MODEL_NOT_FOUND) or a plugin's SLUICE_<PLUGIN>_ERR_* (e.g. SLUICE_EE_ERR_QUOTA_EXCEEDED)`,
+        },
       },
       required: ['message', 'type', 'param', 'code'],
     },
@@ -53,12 +60,17 @@ export const embeddingsBodySchema = {
   required: ['input', 'model'],
   properties: {
     input: {
-      description: 'A string or an array of up to 2048 non-empty strings. Token arrays are refused (the server tokenizes with the model\'s tokenizer).',
+      description:
+        "A string or an array of up to 2048 non-empty strings. Token arrays are refused (the server tokenizes with the model's tokenizer).",
       anyOf: [{ type: 'string' }, { type: 'array', items: {} }],
     },
     model: { type: 'string', minLength: 1, description: 'A model whose task is text-embedding, optionally "name:version"' },
     encoding_format: { type: 'string', enum: ['float', 'base64'], description: 'float (default) or base64 of little-endian float32' },
-    dimensions: { type: 'integer', minimum: 1, description: "The model's embedding width, or one of the shorter widths its config.json lists in matryoshka_dimensions" },
+    dimensions: {
+      type: 'integer',
+      minimum: 1,
+      description: "The model's embedding width, or one of the shorter widths its config.json lists in matryoshka_dimensions",
+    },
     user: { type: 'string', description: 'Accepted for compatibility; not stored' },
   },
 } as const;
@@ -74,7 +86,12 @@ export const embeddingsResponseSchema = {
         properties: {
           object: { type: 'string', enum: ['embedding'] },
           index: { type: 'integer' },
-          embedding: { anyOf: [{ type: 'array', items: { type: 'number' } }, { type: 'string', description: 'base64' }] },
+          embedding: {
+            anyOf: [
+              { type: 'array', items: { type: 'number' } },
+              { type: 'string', description: 'base64' },
+            ],
+          },
         },
       },
     },

@@ -15,14 +15,19 @@ export function binaryToTensorData(bytes: Uint8Array, datatype: V2Datatype, elem
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     let offset = 0;
     while (offset < bytes.byteLength) {
-      if (offset + 4 > bytes.byteLength) throw new SluiceError('SLUICE_ERR_BINARY_DATA', `input "${inputName}": truncated BYTES length prefix`);
+      if (offset + 4 > bytes.byteLength)
+        throw new SluiceError('SLUICE_ERR_BINARY_DATA', `input "${inputName}": truncated BYTES length prefix`);
       const length = view.getUint32(offset, true);
       offset += 4;
-      if (offset + length > bytes.byteLength) throw new SluiceError('SLUICE_ERR_BINARY_DATA', `input "${inputName}": a BYTES element runs past binary_data_size`);
+      if (offset + length > bytes.byteLength)
+        throw new SluiceError('SLUICE_ERR_BINARY_DATA', `input "${inputName}": a BYTES element runs past binary_data_size`);
       try {
         strings.push(utf8Decoder.decode(bytes.subarray(offset, offset + length)));
       } catch {
-        throw new SluiceError('SLUICE_ERR_INVALID_DATA', `input "${inputName}": BYTES element ${strings.length} is not valid UTF-8 (ONNX string tensors hold text)`);
+        throw new SluiceError(
+          'SLUICE_ERR_INVALID_DATA',
+          `input "${inputName}": BYTES element ${strings.length} is not valid UTF-8 (ONNX string tensors hold text)`,
+        );
       }
       offset += length;
     }
@@ -31,7 +36,10 @@ export function binaryToTensorData(bytes: Uint8Array, datatype: V2Datatype, elem
   const info = DATATYPES[datatype];
   const expected = elements * info.byteSize;
   if (bytes.byteLength !== expected) {
-    throw new SluiceError('SLUICE_ERR_ELEMENT_COUNT', `input "${inputName}": ${elements} ${datatype} elements need ${expected} bytes, binary_data_size is ${bytes.byteLength}`);
+    throw new SluiceError(
+      'SLUICE_ERR_ELEMENT_COUNT',
+      `input "${inputName}": ${elements} ${datatype} elements need ${expected} bytes, binary_data_size is ${bytes.byteLength}`,
+    );
   }
   // Copy into a fresh, aligned buffer: the body's buffer may be pooled and unaligned, and this one is transferred to the worker.
   // (Buffer#slice would return a view, so copy explicitly.)

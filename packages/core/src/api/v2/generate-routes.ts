@@ -59,18 +59,31 @@ const generateResponseSchema = {
 
 const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 503: errorResponseSchema };
 
-function generationRequest(params: ModelParams, body: GenerateBody, stream: boolean): Omit<GenerationRequest, 'caller' | 'deadline' | 'signal'> {
-  if (!isValidModelName(params.model)) throw new SluiceError('SLUICE_ERR_MODEL_NOT_FOUND', `model "${params.model}" is not in the repository (invalid name)`);
+function generationRequest(
+  params: ModelParams,
+  body: GenerateBody,
+  stream: boolean,
+): Omit<GenerationRequest, 'caller' | 'deadline' | 'signal'> {
+  if (!isValidModelName(params.model))
+    throw new SluiceError('SLUICE_ERR_MODEL_NOT_FOUND', `model "${params.model}" is not in the repository (invalid name)`);
   // Checked here, not by the schema: fastify's validator would silently drop unknown keys.
   for (const key of Object.keys(body)) {
-    if (!(key in generateBodySchema.properties)) throw new SluiceError('SLUICE_ERR_UNSUPPORTED_PARAMETER', `"${key}" is not supported (send "text_input" and "parameters")`);
+    if (!(key in generateBodySchema.properties))
+      throw new SluiceError('SLUICE_ERR_UNSUPPORTED_PARAMETER', `"${key}" is not supported (send "text_input" and "parameters")`);
   }
   const p = body.parameters ?? {};
   for (const key of Object.keys(p)) {
-    if (!(key in parametersSchema.properties)) throw new SluiceError('SLUICE_ERR_UNSUPPORTED_PARAMETER', `"parameters.${key}" is not supported (${Object.keys(parametersSchema.properties).join(', ')})`);
+    if (!(key in parametersSchema.properties))
+      throw new SluiceError(
+        'SLUICE_ERR_UNSUPPORTED_PARAMETER',
+        `"parameters.${key}" is not supported (${Object.keys(parametersSchema.properties).join(', ')})`,
+      );
   }
   if (p.stream !== undefined && p.stream !== stream) {
-    throw new SluiceError('SLUICE_ERR_UNSUPPORTED_PARAMETER', `"parameters.stream" is ${String(p.stream)} but this route ${stream ? 'streams (use /generate)' : 'does not stream (use /generate_stream)'}`);
+    throw new SluiceError(
+      'SLUICE_ERR_UNSUPPORTED_PARAMETER',
+      `"parameters.stream" is ${String(p.stream)} but this route ${stream ? 'streams (use /generate)' : 'does not stream (use /generate_stream)'}`,
+    );
   }
   return {
     model: params.model,
@@ -90,7 +103,12 @@ export async function generateRoutes(app: FastifyInstance): Promise<void> {
   const { generation } = app.sluice;
 
   async function generate(request: FastifyRequest<{ Params: ModelParams; Body: GenerateBody }>) {
-    const run = generation.start({ ...generationRequest(request.params, request.body, false), caller: callerOf(request), deadline: request.deadline, signal: undefined });
+    const run = generation.start({
+      ...generationRequest(request.params, request.body, false),
+      caller: callerOf(request),
+      deadline: request.deadline,
+      signal: undefined,
+    });
     const result = await run.done;
     return {
       ...(request.body.id !== undefined ? { id: request.body.id } : {}),
@@ -105,13 +123,28 @@ export async function generateRoutes(app: FastifyInstance): Promise<void> {
 
   async function generateStream(request: FastifyRequest<{ Params: ModelParams; Body: GenerateBody }>, reply: FastifyReply) {
     const signal = clientGoneSignal(reply);
-    const run = generation.start({ ...generationRequest(request.params, request.body, true), caller: callerOf(request), deadline: request.deadline, signal });
+    const run = generation.start({
+      ...generationRequest(request.params, request.body, true),
+      caller: callerOf(request),
+      deadline: request.deadline,
+      signal,
+    });
     const sse = startSse(reply);
-    const base = { ...(request.body.id !== undefined ? { id: request.body.id } : {}), model_name: run.modelName, model_version: run.modelVersion };
+    const base = {
+      ...(request.body.id !== undefined ? { id: request.body.id } : {}),
+      model_name: run.modelName,
+      model_version: run.modelVersion,
+    };
     run.onDelta = (text) => sse.send({ ...base, text_output: text });
     try {
       const result = await run.done;
-      sse.send({ ...base, text_output: '', finish_reason: result.finishReason, prompt_tokens: result.promptTokens, completion_tokens: result.completionTokens });
+      sse.send({
+        ...base,
+        text_output: '',
+        finish_reason: result.finishReason,
+        prompt_tokens: result.promptTokens,
+        completion_tokens: result.completionTokens,
+      });
     } catch (error) {
       const answer = toSluiceError(error as Error);
       if (!signal.aborted) sse.send({ error: answer.message, code: answer.code });
@@ -126,11 +159,31 @@ export async function generateRoutes(app: FastifyInstance): Promise<void> {
     { prefix: '/v2/models/:model/versions/:version', params: modelVersionParamsSchema, scope: 'a specific version or alias' },
   ];
   for (const { prefix, params, scope } of prefixes) {
-    app.post(`${prefix}/generate`, {
-      schema: { tags: ['v2'], summary: `Generate extension: text generation, one answer (${scope})`, params, body: generateBodySchema, response: { 200: generateResponseSchema, ...errors } },
-    }, generate);
-    app.post(`${prefix}/generate_stream`, {
-      schema: { tags: ['v2'], summary: `Generate extension: text generation as server-sent events (${scope})`, params, body: generateBodySchema, response: { 200: generateResponseSchema, ...errors } },
-    }, generateStream);
+    app.post(
+      `${prefix}/generate`,
+      {
+        schema: {
+          tags: ['v2'],
+          summary: `Generate extension: text generation, one answer (${scope})`,
+          params,
+          body: generateBodySchema,
+          response: { 200: generateResponseSchema, ...errors },
+        },
+      },
+      generate,
+    );
+    app.post(
+      `${prefix}/generate_stream`,
+      {
+        schema: {
+          tags: ['v2'],
+          summary: `Generate extension: text generation as server-sent events (${scope})`,
+          params,
+          body: generateBodySchema,
+          response: { 200: generateResponseSchema, ...errors },
+        },
+      },
+      generateStream,
+    );
   }
 }

@@ -51,10 +51,16 @@ function splitBody(body: Buffer, headerLength: string | undefined): { header: un
   // Plain decimal digits only: Number() would also take "0x6f", "1e2", " 7" or "".
   const length = /^[0-9]+$/.test(headerLength) ? Number(headerLength) : NaN;
   if (!Number.isSafeInteger(length)) {
-    throw new SluiceError('SLUICE_ERR_BINARY_DATA', `Inference-Header-Content-Length must be a decimal number of bytes, got "${headerLength.slice(0, 40)}"`);
+    throw new SluiceError(
+      'SLUICE_ERR_BINARY_DATA',
+      `Inference-Header-Content-Length must be a decimal number of bytes, got "${headerLength.slice(0, 40)}"`,
+    );
   }
   if (length > body.byteLength) {
-    throw new SluiceError('SLUICE_ERR_BINARY_DATA', `Inference-Header-Content-Length is ${headerLength} but the body has ${body.byteLength} bytes`);
+    throw new SluiceError(
+      'SLUICE_ERR_BINARY_DATA',
+      `Inference-Header-Content-Length is ${headerLength} but the body has ${body.byteLength} bytes`,
+    );
   }
   try {
     return { header: JSON.parse(body.subarray(0, length).toString('utf8')), binary: body.subarray(length) };
@@ -81,11 +87,19 @@ export function decodeInferRequest(body: Buffer, headerLength: string | undefine
     const shape = parseShape(raw.shape, name);
     const binarySize = isObject(raw.parameters) ? raw.parameters.binary_data_size : undefined;
     if (binarySize !== undefined) {
-      if (!binary) throw new SluiceError('SLUICE_ERR_BINARY_DATA', `input "${name}" has binary_data_size but the request has no Inference-Header-Content-Length`);
-      if (typeof binarySize !== 'number' || !Number.isInteger(binarySize) || binarySize < 0) throw new SluiceError('SLUICE_ERR_BINARY_DATA', `input "${name}": binary_data_size must be a non-negative integer`);
+      if (!binary)
+        throw new SluiceError(
+          'SLUICE_ERR_BINARY_DATA',
+          `input "${name}" has binary_data_size but the request has no Inference-Header-Content-Length`,
+        );
+      if (typeof binarySize !== 'number' || !Number.isInteger(binarySize) || binarySize < 0)
+        throw new SluiceError('SLUICE_ERR_BINARY_DATA', `input "${name}": binary_data_size must be a non-negative integer`);
       if (raw.data !== undefined) badRequest(`input "${name}" has both "data" and binary_data_size`);
       if (binaryOffset + binarySize > binary.byteLength) {
-        throw new SluiceError('SLUICE_ERR_BINARY_DATA', `input "${name}": binary_data_size ${binarySize} runs past the end of the body (${binary.byteLength - binaryOffset} bytes left)`);
+        throw new SluiceError(
+          'SLUICE_ERR_BINARY_DATA',
+          `input "${name}": binary_data_size ${binarySize} runs past the end of the body (${binary.byteLength - binaryOffset} bytes left)`,
+        );
       }
       const bytes = binary.subarray(binaryOffset, binaryOffset + binarySize);
       binaryOffset += binarySize;
@@ -95,14 +109,20 @@ export function decodeInferRequest(body: Buffer, headerLength: string | undefine
     return { name, datatype, shape, data: jsonToTensorData(flattenJsonData(raw.data, name), datatype, name) };
   });
   if (binary && binaryOffset !== binary.byteLength) {
-    throw new SluiceError('SLUICE_ERR_BINARY_DATA', `the body has ${binary.byteLength - binaryOffset} bytes of binary data that no input claims`);
+    throw new SluiceError(
+      'SLUICE_ERR_BINARY_DATA',
+      `the body has ${binary.byteLength - binaryOffset} bytes of binary data that no input claims`,
+    );
   }
   let outputs: DecodedInferRequest['outputs'];
   if (header.outputs !== undefined) {
     if (!Array.isArray(header.outputs)) badRequest('"outputs" must be an array');
     outputs = header.outputs.map((raw, index) => {
       if (!isObject(raw) || typeof raw.name !== 'string') badRequest(`outputs[${index}] needs a "name" string`);
-      return { name: raw.name, binary: binaryFlag(raw.parameters) ?? Boolean(isObject(header.parameters) && header.parameters.binary_data_output === true) };
+      return {
+        name: raw.name,
+        binary: binaryFlag(raw.parameters) ?? Boolean(isObject(header.parameters) && header.parameters.binary_data_output === true),
+      };
     });
   }
   const binaryByDefault = isObject(header.parameters) && header.parameters.binary_data_output === true;

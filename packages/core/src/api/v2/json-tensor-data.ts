@@ -53,8 +53,11 @@ export function flattenJsonData(data: unknown, inputName: string): unknown[] {
 
 function invalid(inputName: string, datatype: V2Datatype, index: number, value: unknown, expected: string): never {
   // Objects are named, not serialised: one could be nested deep enough to overflow JSON.stringify.
-  const shown = typeof value === 'object' && value !== null ? 'an object' : JSON.stringify(value)?.slice(0, 40) ?? String(value);
-  throw new SluiceError('SLUICE_ERR_INVALID_DATA', `input "${inputName}" (${datatype}): element ${index} is ${shown}, expected ${expected}`);
+  const shown = typeof value === 'object' && value !== null ? 'an object' : (JSON.stringify(value)?.slice(0, 40) ?? String(value));
+  throw new SluiceError(
+    'SLUICE_ERR_INVALID_DATA',
+    `input "${inputName}" (${datatype}): element ${index} is ${shown}, expected ${expected}`,
+  );
 }
 
 /** Converts flattened JSON values into the typed array (or string array) for the datatype. */

@@ -15,11 +15,18 @@ type ModelParams = { model: string; version?: string };
 export const ONNX_PLATFORM = 'onnx_onnxv1';
 
 function checkName(params: ModelParams): ModelParams {
-  if (!isValidModelName(params.model)) throw new SluiceError('SLUICE_ERR_MODEL_NOT_FOUND', `model "${params.model}" is not in the repository (invalid name)`);
+  if (!isValidModelName(params.model))
+    throw new SluiceError('SLUICE_ERR_MODEL_NOT_FOUND', `model "${params.model}" is not in the repository (invalid name)`);
   return params;
 }
 
-const errors = { 400: errorResponseSchema, 404: errorResponseSchema, 413: errorResponseSchema, 422: errorResponseSchema, 503: errorResponseSchema };
+const errors = {
+  400: errorResponseSchema,
+  404: errorResponseSchema,
+  413: errorResponseSchema,
+  422: errorResponseSchema,
+  503: errorResponseSchema,
+};
 /** Metadata and readiness read no body and run nothing: no 413 or 422. */
 const metadataErrors = { 400: errorResponseSchema, 404: errorResponseSchema, 503: errorResponseSchema };
 
@@ -36,57 +43,87 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
       platform: ONNX_PLATFORM,
       inputs: signature.inputs,
       outputs: signature.outputs,
-      parameters: { task: loaded!.task.name, ...(config?.description ? { description: config.description } : {}), ...(version === undefined ? {} : { version: String(loaded!.version) }) },
+      parameters: {
+        task: loaded!.task.name,
+        ...(config?.description ? { description: config.description } : {}),
+        ...(version === undefined ? {} : { version: String(loaded!.version) }),
+      },
     };
   }
 
   async function ready(request: FastifyRequest<{ Params: ModelParams }>, reply: FastifyReply) {
     const { model, version } = checkName(request.params);
     const isReady = registry.isReady(model, version);
-    if (!isReady) throw new SluiceError('SLUICE_ERR_MODEL_NOT_READY', `model "${model}"${version ? ` version ${version}` : ''} is not ready`);
+    if (!isReady)
+      throw new SluiceError('SLUICE_ERR_MODEL_NOT_READY', `model "${model}"${version ? ` version ${version}` : ''} is not ready`);
     return reply.send({ name: model, ...(version ? { version } : {}), ready: true });
   }
 
-  const readySchema = { 200: { type: 'object', properties: { name: { type: 'string' }, version: { type: 'string' }, ready: { type: 'boolean' } } }, ...metadataErrors };
+  const readySchema = {
+    200: { type: 'object', properties: { name: { type: 'string' }, version: { type: 'string' }, ready: { type: 'boolean' } } },
+    ...metadataErrors,
+  };
   /** Each route prefix with the path parameters it really has (the docs must not invent a version). */
   const prefixes = [
     { prefix: '/v2/models/:model', params: modelParamsSchema, scope: 'the default version' },
     { prefix: '/v2/models/:model/versions/:version', params: modelVersionParamsSchema, scope: 'a specific version or alias' },
   ];
   for (const { prefix, params, scope } of prefixes) {
-    app.get(prefix, { schema: { tags: ['v2'], summary: `Model metadata (${scope})`, params, response: { 200: modelMetadataSchema, ...metadataErrors } } }, metadata);
-    app.get(`${prefix}/ready`, { schema: { tags: ['v2'], summary: `Model readiness (${scope}); 503 when not ready`, params, response: readySchema } }, ready);
+    app.get(
+      prefix,
+      { schema: { tags: ['v2'], summary: `Model metadata (${scope})`, params, response: { 200: modelMetadataSchema, ...metadataErrors } } },
+      metadata,
+    );
+    app.get(
+      `${prefix}/ready`,
+      { schema: { tags: ['v2'], summary: `Model readiness (${scope}); 503 when not ready`, params, response: readySchema } },
+      ready,
+    );
   }
 
   // Inference bodies are raw buffers: JSON, or a JSON header followed by binary tensor data.
   await app.register(async (inferScope) => {
     inferScope.removeAllContentTypeParsers();
-    inferScope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: app.sluice.config.maxBodyBytes }, (_request, body, done) => done(null, body));
+    inferScope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: app.sluice.config.maxBodyBytes }, (_request, body, done) =>
+      done(null, body),
+    );
 
     async function infer(request: FastifyRequest<{ Params: ModelParams; Body: Buffer }>, reply: FastifyReply) {
       const { model, version } = checkName(request.params);
-      if (!Buffer.isBuffer(request.body) || request.body.byteLength === 0) throw new SluiceError('SLUICE_ERR_BAD_REQUEST', 'the request needs a JSON body with "inputs"');
+      if (!Buffer.isBuffer(request.body) || request.body.byteLength === 0)
+        throw new SluiceError('SLUICE_ERR_BAD_REQUEST', 'the request needs a JSON body with "inputs"');
       const headerLength = request.headers[HEADER_LENGTH];
       const decoded = decodeInferRequest(request.body, Array.isArray(headerLength) ? headerLength[0] : headerLength);
-      const result = await app.sluice.inference.infer({ model, version, inputs: decoded.inputs, outputs: decoded.outputs?.map((o) => o.name), caller: callerOf(request), deadline: request.deadline });
+      const result = await app.sluice.inference.infer({
+        model,
+        version,
+        inputs: decoded.inputs,
+        outputs: decoded.outputs?.map((o) => o.name),
+        caller: callerOf(request),
+        deadline: request.deadline,
+      });
       const encoded = encodeInferResponse(result, decoded);
       if (encoded.headerLength !== undefined) reply.header('Inference-Header-Content-Length', encoded.headerLength);
       return reply.type(encoded.contentType).send(encoded.body);
     }
 
     for (const { prefix, params, scope } of prefixes) {
-      inferScope.post(`${prefix}/infer`, {
-        schema: {
-          tags: ['v2'],
-          summary: `Inference (${params === modelParamsSchema ? 'default version: traffic split, "default" alias or latest' : scope})`,
-          params,
-          body: inferRequestSchema,
-          response: { 200: inferResponseSchema, ...errors },
+      inferScope.post(
+        `${prefix}/infer`,
+        {
+          schema: {
+            tags: ['v2'],
+            summary: `Inference (${params === modelParamsSchema ? 'default version: traffic split, "default" alias or latest' : scope})`,
+            params,
+            body: inferRequestSchema,
+            response: { 200: inferResponseSchema, ...errors },
+          },
+          // The body is a Buffer (JSON or binary); the codec validates it. The schema above is for the docs.
+          validatorCompiler: () => () => true,
+          serializerCompiler: () => (data) => (typeof data === 'string' ? data : JSON.stringify(data)),
         },
-        // The body is a Buffer (JSON or binary); the codec validates it. The schema above is for the docs.
-        validatorCompiler: () => () => true,
-        serializerCompiler: () => (data) => (typeof data === 'string' ? data : JSON.stringify(data)),
-      }, infer);
+        infer,
+      );
     }
   });
 }

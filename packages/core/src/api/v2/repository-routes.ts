@@ -41,42 +41,63 @@ function configOverrideOf(body: unknown): unknown {
 export async function repositoryRoutes(app: FastifyInstance): Promise<void> {
   const { registry } = app.sluice;
 
-  app.post('/v2/repository/index', {
-    schema: {
-      tags: ['repository'],
-      summary: 'List every model and version in the repository with its state',
-      body: { type: ['object', 'null'], properties: { ready: { type: 'boolean' } } },
-      response: { 200: { type: 'array', items: indexEntrySchema }, ...errors },
+  app.post(
+    '/v2/repository/index',
+    {
+      schema: {
+        tags: ['repository'],
+        summary: 'List every model and version in the repository with its state',
+        body: { type: ['object', 'null'], properties: { ready: { type: 'boolean' } } },
+        response: { 200: { type: 'array', items: indexEntrySchema }, ...errors },
+      },
     },
-  }, async (request: FastifyRequest<{ Body: { ready?: boolean } | null }>) => {
-    // A key limited to some models sees only those: the listing must not reveal the others.
-    const allowed = request.principal?.models;
-    const entries = registry.index().filter((e) => !allowed || allowed.includes(e.name));
-    return request.body?.ready === true ? entries.filter((e) => e.state === 'READY') : entries;
-  });
+    async (request: FastifyRequest<{ Body: { ready?: boolean } | null }>) => {
+      // A key limited to some models sees only those: the listing must not reveal the others.
+      const allowed = request.principal?.models;
+      const entries = registry.index().filter((e) => !allowed || allowed.includes(e.name));
+      return request.body?.ready === true ? entries.filter((e) => e.state === 'READY') : entries;
+    },
+  );
 
-  app.post('/v2/repository/models/:model/load', {
-    schema: {
-      tags: ['repository'],
-      summary: 'Load or reload a model (new versions load in the background; the switch is atomic)',
-      params: modelParams,
-      body: { type: ['object', 'null'], properties: { parameters: { type: 'object', properties: { config: { type: ['string', 'object'], maxLength: MAX_CONFIG_OVERRIDE_CHARS } } } } },
-      response: { 200: { type: 'object', properties: { name: { type: 'string' }, loaded: { type: 'boolean' } } }, ...errors },
+  app.post(
+    '/v2/repository/models/:model/load',
+    {
+      schema: {
+        tags: ['repository'],
+        summary: 'Load or reload a model (new versions load in the background; the switch is atomic)',
+        params: modelParams,
+        body: {
+          type: ['object', 'null'],
+          properties: {
+            parameters: { type: 'object', properties: { config: { type: ['string', 'object'], maxLength: MAX_CONFIG_OVERRIDE_CHARS } } },
+          },
+        },
+        response: { 200: { type: 'object', properties: { name: { type: 'string' }, loaded: { type: 'boolean' } } }, ...errors },
+      },
     },
-  }, async (request: FastifyRequest<{ Params: ModelParams; Body: unknown }>) => {
-    await audited(request, { action: 'model.load', resource: { type: 'model', id: request.params.model } }, () => registry.load(request.params.model, configOverrideOf(request.body)));
-    return { name: request.params.model, loaded: true };
-  });
+    async (request: FastifyRequest<{ Params: ModelParams; Body: unknown }>) => {
+      await audited(request, { action: 'model.load', resource: { type: 'model', id: request.params.model } }, () =>
+        registry.load(request.params.model, configOverrideOf(request.body)),
+      );
+      return { name: request.params.model, loaded: true };
+    },
+  );
 
-  app.post('/v2/repository/models/:model/unload', {
-    schema: {
-      tags: ['repository'],
-      summary: 'Unload a model; requests already running finish first',
-      params: modelParams,
-      response: { 200: { type: 'object', properties: { name: { type: 'string' }, unloaded: { type: 'boolean' } } }, ...errors },
+  app.post(
+    '/v2/repository/models/:model/unload',
+    {
+      schema: {
+        tags: ['repository'],
+        summary: 'Unload a model; requests already running finish first',
+        params: modelParams,
+        response: { 200: { type: 'object', properties: { name: { type: 'string' }, unloaded: { type: 'boolean' } } }, ...errors },
+      },
     },
-  }, async (request: FastifyRequest<{ Params: ModelParams }>) => {
-    await audited(request, { action: 'model.unload', resource: { type: 'model', id: request.params.model } }, () => registry.unload(request.params.model));
-    return { name: request.params.model, unloaded: true };
-  });
+    async (request: FastifyRequest<{ Params: ModelParams }>) => {
+      await audited(request, { action: 'model.unload', resource: { type: 'model', id: request.params.model } }, () =>
+        registry.unload(request.params.model),
+      );
+      return { name: request.params.model, unloaded: true };
+    },
+  );
 }

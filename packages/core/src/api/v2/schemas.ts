@@ -52,14 +52,19 @@ const requestTensorSchema = {
 
 export const inferRequestSchema = {
   type: 'object',
-  description: 'application/json, or the binary tensor data extension: this JSON as the first Inference-Header-Content-Length bytes, then raw tensor bytes',
+  description:
+    'application/json, or the binary tensor data extension: this JSON as the first Inference-Header-Content-Length bytes, then raw tensor bytes',
   properties: {
     id: { type: 'string' },
     parameters: { type: 'object', properties: { binary_data_output: { type: 'boolean' } } },
     inputs: { type: 'array', items: requestTensorSchema },
     outputs: {
       type: 'array',
-      items: { type: 'object', properties: { name: { type: 'string' }, parameters: { type: 'object', properties: { binary_data: { type: 'boolean' } } } }, required: ['name'] },
+      items: {
+        type: 'object',
+        properties: { name: { type: 'string' }, parameters: { type: 'object', properties: { binary_data: { type: 'boolean' } } } },
+        required: ['name'],
+      },
     },
   },
   required: ['inputs'],

@@ -13,21 +13,23 @@
  */
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
-export const apiKeys = sqliteTable('api_keys', {
-  id: text('id').primaryKey(),
-  name: text('name').notNull(),
-  secretHash: text('secret_hash').notNull(),
-  scopes: text('scopes', { mode: 'json' }).$type<string[]>().notNull(),
-  models: text('models', { mode: 'json' }).$type<string[] | null>(),
-  createdAt: integer('created_at').notNull(),
-  expiresAt: integer('expires_at'),
-  revokedAt: integer('revoked_at'),
-  rateLimitMax: integer('rate_limit_max'),
-  rateLimitWindowMs: integer('rate_limit_window_ms'),
-  lastUsedAt: integer('last_used_at'),
-}, (table) => [
-  index('api_keys_created_at_idx').on(table.createdAt),
-]);
+export const apiKeys = sqliteTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    secretHash: text('secret_hash').notNull(),
+    scopes: text('scopes', { mode: 'json' }).$type<string[]>().notNull(),
+    models: text('models', { mode: 'json' }).$type<string[] | null>(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at'),
+    revokedAt: integer('revoked_at'),
+    rateLimitMax: integer('rate_limit_max'),
+    rateLimitWindowMs: integer('rate_limit_window_ms'),
+    lastUsedAt: integer('last_used_at'),
+  },
+  (table) => [index('api_keys_created_at_idx').on(table.createdAt)],
+);
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type NewApiKeyRow = typeof apiKeys.$inferInsert;

@@ -14,17 +14,23 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { apiKeys } from './api-keys.js';
 
-export const consoleSessions = sqliteTable('console_sessions', {
-  id: text('id').primaryKey(),
-  tokenHash: text('token_hash').notNull(),
-  keyId: text('key_id').notNull().references(() => apiKeys.id, { onDelete: 'cascade' }),
-  createdAt: integer('created_at').notNull(),
-  lastSeenAt: integer('last_seen_at').notNull(),
-  expiresAt: integer('expires_at').notNull(),
-}, (table) => [
-  uniqueIndex('console_sessions_token_hash_idx').on(table.tokenHash),
-  index('console_sessions_key_id_idx').on(table.keyId),
-  index('console_sessions_last_seen_at_idx').on(table.lastSeenAt),
-]);
+export const consoleSessions = sqliteTable(
+  'console_sessions',
+  {
+    id: text('id').primaryKey(),
+    tokenHash: text('token_hash').notNull(),
+    keyId: text('key_id')
+      .notNull()
+      .references(() => apiKeys.id, { onDelete: 'cascade' }),
+    createdAt: integer('created_at').notNull(),
+    lastSeenAt: integer('last_seen_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (table) => [
+    uniqueIndex('console_sessions_token_hash_idx').on(table.tokenHash),
+    index('console_sessions_key_id_idx').on(table.keyId),
+    index('console_sessions_last_seen_at_idx').on(table.lastSeenAt),
+  ],
+);
 
 export type ConsoleSessionRow = typeof consoleSessions.$inferSelect;

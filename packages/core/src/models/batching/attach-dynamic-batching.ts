@@ -16,7 +16,13 @@ export function unbatchableReason(loaded: Pick<LoadedVersion, 'rawSignature'>): 
   return fixed ? `"${fixed.name}" has no dynamic first (batch) dimension` : undefined;
 }
 
-export async function attachDynamicBatching(loaded: LoadedVersion, config: ModelConfig, _modelDirectory: string, instances: number, logger: Logger): Promise<void> {
+export async function attachDynamicBatching(
+  loaded: LoadedVersion,
+  config: ModelConfig,
+  _modelDirectory: string,
+  instances: number,
+  logger: Logger,
+): Promise<void> {
   const batching = config.dynamicBatching;
   if (!batching?.enabled) return;
   const where = { model: loaded.modelName, version: loaded.version };
@@ -25,14 +31,16 @@ export async function attachDynamicBatching(loaded: LoadedVersion, config: Model
     logger.warn({ ...where, reason }, 'dynamic_batching is enabled but the model cannot be batched; requests run one by one');
     return;
   }
-  loaded.attachBatcher(new DynamicBatcher({
-    label: `model "${loaded.modelName}" version ${loaded.version}`,
-    maxBatchSize: batching.maxBatchSize,
-    maxQueueDelayMicroseconds: batching.maxQueueDelayMicroseconds,
-    maxQueueSize: batching.maxQueueSize,
-    concurrency: instances,
-    layout: loaded.task.pipeline ? textLengthLayout : exactShapeLayout,
-    execute: (feeds, outputNames, requests, deadline) => loaded.runOnSession(feeds, outputNames, deadline, requests),
-  }));
+  loaded.attachBatcher(
+    new DynamicBatcher({
+      label: `model "${loaded.modelName}" version ${loaded.version}`,
+      maxBatchSize: batching.maxBatchSize,
+      maxQueueDelayMicroseconds: batching.maxQueueDelayMicroseconds,
+      maxQueueSize: batching.maxQueueSize,
+      concurrency: instances,
+      layout: loaded.task.pipeline ? textLengthLayout : exactShapeLayout,
+      execute: (feeds, outputNames, requests, deadline) => loaded.runOnSession(feeds, outputNames, deadline, requests),
+    }),
+  );
   logger.info({ ...where, ...batching }, 'dynamic batching on');
 }

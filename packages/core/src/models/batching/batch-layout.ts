@@ -38,7 +38,8 @@ export function mergeByName(members: readonly BatchMember[], mergeOne: (parts: T
 export function assertRowsMatch(outputs: Tensor[], members: readonly BatchMember[]): number {
   const rows = members.reduce((sum, m) => sum + m.rows, 0);
   for (const output of outputs) {
-    if (output.shape[0] !== rows) throw new UnsplittableOutputError(`output "${output.name}" has ${output.shape[0]} rows for a batch of ${rows}`);
+    if (output.shape[0] !== rows)
+      throw new UnsplittableOutputError(`output "${output.name}" has ${output.shape[0]} rows for a batch of ${rows}`);
   }
   return rows;
 }

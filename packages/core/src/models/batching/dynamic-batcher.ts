@@ -63,9 +63,15 @@ export class DynamicBatcher implements RawBatcher {
   run(feeds: Tensor[], outputNames: string[], deadline: Deadline): Promise<RawRunResult> {
     if (this.queue.length >= this.options.maxQueueSize) this.dropExpired();
     if (this.queue.length >= this.options.maxQueueSize) {
-      return Promise.reject(new SluiceError('SLUICE_ERR_QUEUE_FULL', `${this.options.label}: the batching queue is full (${this.options.maxQueueSize} requests waiting); retry later`, {
-        headers: { 'retry-after': RETRY_AFTER_SECONDS },
-      }));
+      return Promise.reject(
+        new SluiceError(
+          'SLUICE_ERR_QUEUE_FULL',
+          `${this.options.label}: the batching queue is full (${this.options.maxQueueSize} requests waiting); retry later`,
+          {
+            headers: { 'retry-after': RETRY_AFTER_SECONDS },
+          },
+        ),
+      );
     }
     return new Promise<RawRunResult>((resolve, reject) => {
       const request: QueuedRequest = {
@@ -145,7 +151,7 @@ export class DynamicBatcher implements RawBatcher {
     head.stopWatching();
     const batch = [head];
     let rows = head.rows;
-    for (let i = 0; i < this.queue.length && rows < targetRows; ) {
+    for (let i = 0; i < this.queue.length && rows < targetRows;) {
       const candidate = this.queue[i]!;
       if (candidate.key === head.key && rows + candidate.rows <= targetRows && this.options.layout.accepts(batch, candidate)) {
         batch.push(candidate);
@@ -169,7 +175,12 @@ export class DynamicBatcher implements RawBatcher {
       let pieces: Tensor[][];
       let result: RawRunResult;
       try {
-        result = await this.options.execute(this.options.layout.merge(batch), batch[0]!.outputNames, batch.length, Deadline.latest(batch.map((r) => r.deadline)));
+        result = await this.options.execute(
+          this.options.layout.merge(batch),
+          batch[0]!.outputNames,
+          batch.length,
+          Deadline.latest(batch.map((r) => r.deadline)),
+        );
         pieces = this.options.layout.split(result.outputs, batch);
       } catch (error) {
         // A lost worker or a run abandoned at its deadline says nothing about the inputs: no retries.

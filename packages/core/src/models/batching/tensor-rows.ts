@@ -32,8 +32,9 @@ export function concatRows(parts: Tensor[]): Tensor {
 export function sliceRows(tensor: Tensor, start: number, count: number): Tensor {
   const width = rowSize(tensor.shape);
   const shape = [count, ...tensor.shape.slice(1)];
-  const data: TensorData = tensor.datatype === 'BYTES'
-    ? (tensor.data as string[]).slice(start * width, (start + count) * width)
-    : (tensor.data as NumericArray).slice(start * width, (start + count) * width);
+  const data: TensorData =
+    tensor.datatype === 'BYTES'
+      ? (tensor.data as string[]).slice(start * width, (start + count) * width)
+      : (tensor.data as NumericArray).slice(start * width, (start + count) * width);
   return { name: tensor.name, datatype: tensor.datatype, shape, data };
 }

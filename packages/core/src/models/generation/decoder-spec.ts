@@ -61,7 +61,10 @@ export function decoderSpecOf(inputs: WireValueInfo[], outputs: WireValueInfo[],
     if (match) layerIndexes.add(Number(match[1]));
   }
   const layers = layerIndexes.size;
-  if (layers === 0) throw new Error('the model has no past_key_values.N.key/value inputs: export it with its KV cache (Optimum "text-generation-with-past")');
+  if (layers === 0)
+    throw new Error(
+      'the model has no past_key_values.N.key/value inputs: export it with its KV cache (Optimum "text-generation-with-past")',
+    );
   const past = [];
   const present = [];
   for (let layer = 0; layer < layers; layer++) {
@@ -73,12 +76,17 @@ export function decoderSpecOf(inputs: WireValueInfo[], outputs: WireValueInfo[],
     present.push(out);
   }
   const first = byName.get(past[0]!.key)!;
-  if (first.type !== 'float32' && first.type !== 'float16') throw new Error(`past key/values must be float32 or float16, not ${first.type}`);
+  if (first.type !== 'float32' && first.type !== 'float16')
+    throw new Error(`past key/values must be float32 or float16, not ${first.type}`);
   const heads = config.num_attention_heads;
   const kvHeads = config.num_key_value_heads ?? heads ?? dim(first.shape, 1);
   const headDim = config.head_dim ?? (config.hidden_size && heads ? config.hidden_size / heads : undefined) ?? dim(first.shape, 3);
-  if (!kvHeads || !headDim || !Number.isInteger(headDim)) throw new Error('config.json does not give the key/value head count and head width (num_key_value_heads, head_dim or hidden_size / num_attention_heads)');
-  if ((config.num_hidden_layers ?? layers) !== layers) throw new Error(`config.json says ${config.num_hidden_layers} layers but the graph has ${layers}`);
+  if (!kvHeads || !headDim || !Number.isInteger(headDim))
+    throw new Error(
+      'config.json does not give the key/value head count and head width (num_key_value_heads, head_dim or hidden_size / num_attention_heads)',
+    );
+  if ((config.num_hidden_layers ?? layers) !== layers)
+    throw new Error(`config.json says ${config.num_hidden_layers} layers but the graph has ${layers}`);
   return {
     layers,
     kvHeads,

@@ -12,17 +12,26 @@ export class GenerationEngine {
   constructor(pool: WorkerPool, sessions: SessionHandle[], spec: DecoderSpec, config: GenerationConfig, observer?: SchedulerObserver) {
     this.bytesPerToken = kvBytesPerToken(spec);
     this.states = sessions.map(() => ({ running: 0, waiting: 0, kvBytes: 0, reservedBytes: 0, stepSequences: 0 }));
-    this.schedulers = sessions.map((session, index) => new GenerationScheduler(pool, session, spec, {
-      maxSequences: config.maxSequences,
-      maxWaiting: config.maxWaiting,
-      kvCacheBytes: config.kvCacheMegabytes * 1024 * 1024,
-      prefillChunkTokens: config.prefillChunkTokens,
-    }, {
-      onStep: (state) => {
-        this.states[index] = state;
-        observer?.onStep({ ...this.totals(), stepSequences: state.stepSequences });
-      },
-    }));
+    this.schedulers = sessions.map(
+      (session, index) =>
+        new GenerationScheduler(
+          pool,
+          session,
+          spec,
+          {
+            maxSequences: config.maxSequences,
+            maxWaiting: config.maxWaiting,
+            kvCacheBytes: config.kvCacheMegabytes * 1024 * 1024,
+            prefillChunkTokens: config.prefillChunkTokens,
+          },
+          {
+            onStep: (state) => {
+              this.states[index] = state;
+              observer?.onStep({ ...this.totals(), stepSequences: state.stepSequences });
+            },
+          },
+        ),
+    );
   }
 
   totals(): SchedulerState {

@@ -87,10 +87,17 @@ export class GenerationScheduler {
   /** Queues a sequence; throws a 503 (with Retry-After) when the waiting room is full. */
   submit(prompt: number[], sampling: SamplingParams, reservedBytes: number, owner: SequenceOwner): Sequence {
     if (reservedBytes > this.budget.kvCacheBytes) {
-      throw new SluiceError('SLUICE_ERR_CONTEXT_TOO_LONG', `the prompt and max tokens need ${reservedBytes} bytes of KV cache; this model's budget is ${this.budget.kvCacheBytes} (lower max_tokens or shorten the prompt)`);
+      throw new SluiceError(
+        'SLUICE_ERR_CONTEXT_TOO_LONG',
+        `the prompt and max tokens need ${reservedBytes} bytes of KV cache; this model's budget is ${this.budget.kvCacheBytes} (lower max_tokens or shorten the prompt)`,
+      );
     }
     if (this.waiting.length >= this.budget.maxWaiting) {
-      throw new SluiceError('SLUICE_ERR_GENERATION_BUSY', `the model's generation batch is full and ${this.waiting.length} requests already wait; retry later`, { headers: { 'retry-after': '1' } });
+      throw new SluiceError(
+        'SLUICE_ERR_GENERATION_BUSY',
+        `the model's generation batch is full and ${this.waiting.length} requests already wait; retry later`,
+        { headers: { 'retry-after': '1' } },
+      );
     }
     const sequence = new Sequence(nextSequenceId++, prompt, sampling, reservedBytes, owner);
     this.waiting.push(sequence);
@@ -135,7 +142,13 @@ export class GenerationScheduler {
   }
 
   private report(stepSequences = 0): void {
-    this.observer?.onStep({ running: this.running.length + this.prefilling.length, waiting: this.waiting.length, kvBytes: this.kvBytes, reservedBytes: this.reservedBytes, stepSequences });
+    this.observer?.onStep({
+      running: this.running.length + this.prefilling.length,
+      waiting: this.waiting.length,
+      kvBytes: this.kvBytes,
+      reservedBytes: this.reservedBytes,
+      stepSequences,
+    });
   }
 
   private nextStep(): { step: GenerateStep; prefill?: Sequence } {

@@ -63,20 +63,44 @@ export interface GenerationService {
 
 function toClientError(error: unknown): SluiceError {
   if (isSluiceError(error)) return error;
-  if (error instanceof WorkerLostError) return new SluiceError('SLUICE_ERR_WORKER_LOST', `${error.message}; retry`, { cause: error, headers: { 'retry-after': '1' } });
-  return new SluiceError('SLUICE_ERR_INFERENCE_FAILED', `ONNX Runtime could not run the model: ${(error as Error).message}`, { cause: error });
+  if (error instanceof WorkerLostError)
+    return new SluiceError('SLUICE_ERR_WORKER_LOST', `${error.message}; retry`, { cause: error, headers: { 'retry-after': '1' } });
+  return new SluiceError('SLUICE_ERR_INFERENCE_FAILED', `ONNX Runtime could not run the model: ${(error as Error).message}`, {
+    cause: error,
+  });
 }
 
-export function createGenerationService(deps: { registry: ModelRegistry; metrics: ServerMetrics; onOutcome?: (outcome: InferenceOutcome) => void }): GenerationService {
+export function createGenerationService(deps: {
+  registry: ModelRegistry;
+  metrics: ServerMetrics;
+  onOutcome?: (outcome: InferenceOutcome) => void;
+}): GenerationService {
   const { registry, metrics } = deps;
 
   /** `used`: tokens already spent when a started generation fails (hang-up, timeout), so metering sees them. */
-  function fail(request: GenerationRequest, started: number, version: string | undefined, error: unknown, used?: { prompt: number; completion: number }): SluiceError {
+  function fail(
+    request: GenerationRequest,
+    started: number,
+    version: string | undefined,
+    error: unknown,
+    used?: { prompt: number; completion: number },
+  ): SluiceError {
     const clientError = toClientError(error);
     const model = clientError.code === 'SLUICE_ERR_MODEL_NOT_FOUND' ? '' : request.model;
     metrics.requestFailure.inc({ model, version: version ?? '', code: clientError.code });
     const tokens = used ? { tokens: used.prompt + used.completion, promptTokens: used.prompt, completionTokens: used.completion } : {};
-    deps.onOutcome?.({ model: request.model, version, items: 0, ...tokens, queueMs: 0, computeMs: 0, totalMs: performance.now() - started, status: 'failure', errorCode: clientError.code, caller: request.caller });
+    deps.onOutcome?.({
+      model: request.model,
+      version,
+      items: 0,
+      ...tokens,
+      queueMs: 0,
+      computeMs: 0,
+      totalMs: performance.now() - started,
+      status: 'failure',
+      errorCode: clientError.code,
+      caller: request.caller,
+    });
     return clientError;
   }
 
@@ -104,20 +128,38 @@ export function createGenerationService(deps: { registry: ModelRegistry; metrics
       let engine: GenerationEngine;
       let model: TextGenerationModel;
       try {
-        if (!target.task.generation || !target.generator) throw new SluiceError('SLUICE_ERR_TASK_MISMATCH', `model "${request.model}" has task "${target.task.name}"; generation needs a text-generation model`);
+        if (!target.task.generation || !target.generator)
+          throw new SluiceError(
+            'SLUICE_ERR_TASK_MISMATCH',
+            `model "${request.model}" has task "${target.task.name}"; generation needs a text-generation model`,
+          );
         model = target.task.generation;
         engine = target.generator;
         try {
-          promptTokens = request.prompt.kind === 'chat' ? model.tokenizer.encodeChat(request.prompt.messages) : model.tokenizer.encodePrompt(request.prompt.text);
+          promptTokens =
+            request.prompt.kind === 'chat'
+              ? model.tokenizer.encodeChat(request.prompt.messages)
+              : model.tokenizer.encodePrompt(request.prompt.text);
         } catch (error) {
-          throw new SluiceError('SLUICE_ERR_BAD_REQUEST', `the chat template could not render these messages: ${(error as Error).message}`, { cause: error });
+          throw new SluiceError(
+            'SLUICE_ERR_BAD_REQUEST',
+            `the chat template could not render these messages: ${(error as Error).message}`,
+            { cause: error },
+          );
         }
         if (promptTokens.length === 0) throw new SluiceError('SLUICE_ERR_BAD_REQUEST', 'the prompt is empty');
         const room = model.maxContextLength - promptTokens.length;
-        if (room < 1) throw new SluiceError('SLUICE_ERR_CONTEXT_TOO_LONG', `the prompt has ${promptTokens.length} tokens; this model's context is ${model.maxContextLength}`);
+        if (room < 1)
+          throw new SluiceError(
+            'SLUICE_ERR_CONTEXT_TOO_LONG',
+            `the prompt has ${promptTokens.length} tokens; this model's context is ${model.maxContextLength}`,
+          );
         maxTokens = request.maxTokens ?? Math.min(room, model.defaultMaxTokens);
         if (promptTokens.length + maxTokens > model.maxContextLength) {
-          throw new SluiceError('SLUICE_ERR_CONTEXT_TOO_LONG', `the prompt (${promptTokens.length} tokens) plus max_tokens (${maxTokens}) exceed this model's context of ${model.maxContextLength} tokens`);
+          throw new SluiceError(
+            'SLUICE_ERR_CONTEXT_TOO_LONG',
+            `the prompt (${promptTokens.length} tokens) plus max_tokens (${maxTokens}) exceed this model's context of ${model.maxContextLength} tokens`,
+          );
         }
       } catch (error) {
         release();
@@ -156,52 +198,71 @@ export function createGenerationService(deps: { registry: ModelRegistry; metrics
         metrics.queueDuration.observe(labels, queueMs / 1000);
         metrics.promptTokens.inc(labels, promptTokens.length);
         deps.onOutcome?.({
-          model: request.model, version, items: 1, tokens: promptTokens.length + completionTokens,
-          promptTokens: promptTokens.length, completionTokens, queueMs, computeMs: totalMs - queueMs, totalMs, status: 'success', caller: request.caller,
+          model: request.model,
+          version,
+          items: 1,
+          tokens: promptTokens.length + completionTokens,
+          promptTokens: promptTokens.length,
+          completionTokens,
+          queueMs,
+          computeMs: totalMs - queueMs,
+          totalMs,
+          status: 'success',
+          caller: request.caller,
         });
-        settle.resolve({ text: stops.fullText, finishReason: rest.stopped ? 'stop' : reason, promptTokens: promptTokens.length, completionTokens });
+        settle.resolve({
+          text: stops.fullText,
+          finishReason: rest.stopped ? 'stop' : reason,
+          promptTokens: promptTokens.length,
+          completionTokens,
+        });
       };
 
       const scheduler = engine.pick();
       const seed = request.seed ?? randomInt(0, 2 ** 32 - 1);
       try {
-        sequence = scheduler.submit(promptTokens, {
-          temperature: request.temperature ?? model.defaults.temperature,
-          topP: request.topP ?? model.defaults.topP,
-          seed,
-          presencePenalty: request.presencePenalty ?? 0,
-          frequencyPenalty: request.frequencyPenalty ?? 0,
-        }, (promptTokens.length + maxTokens) * engine.bytesPerToken, {
-          onToken: (token) => {
-            if (finished) return false;
-            const now = performance.now();
-            if (firstTokenAt === 0) {
-              firstTokenAt = now;
-              metrics.timeToFirstToken.observe(labels, (now - started) / 1000);
-            } else {
-              metrics.interTokenLatency.observe(labels, (now - lastTokenAt) / 1000);
-            }
-            lastTokenAt = now;
-            completionTokens++;
-            metrics.generatedTokens.inc(labels);
-            if (model.eosTokenIds.has(token)) {
-              finish('stop');
-              return false;
-            }
-            const { text, stopped } = stops.push(detokenizer.push(token));
-            if (text) run.onDelta?.(text);
-            if (stopped) {
-              finish('stop');
-              return false;
-            }
-            if (completionTokens >= maxTokens) {
-              finish('length');
-              return false;
-            }
-            return true;
+        sequence = scheduler.submit(
+          promptTokens,
+          {
+            temperature: request.temperature ?? model.defaults.temperature,
+            topP: request.topP ?? model.defaults.topP,
+            seed,
+            presencePenalty: request.presencePenalty ?? 0,
+            frequencyPenalty: request.frequencyPenalty ?? 0,
           },
-          onError: (error) => finish(error),
-        });
+          (promptTokens.length + maxTokens) * engine.bytesPerToken,
+          {
+            onToken: (token) => {
+              if (finished) return false;
+              const now = performance.now();
+              if (firstTokenAt === 0) {
+                firstTokenAt = now;
+                metrics.timeToFirstToken.observe(labels, (now - started) / 1000);
+              } else {
+                metrics.interTokenLatency.observe(labels, (now - lastTokenAt) / 1000);
+              }
+              lastTokenAt = now;
+              completionTokens++;
+              metrics.generatedTokens.inc(labels);
+              if (model.eosTokenIds.has(token)) {
+                finish('stop');
+                return false;
+              }
+              const { text, stopped } = stops.push(detokenizer.push(token));
+              if (text) run.onDelta?.(text);
+              if (stopped) {
+                finish('stop');
+                return false;
+              }
+              if (completionTokens >= maxTokens) {
+                finish('length');
+                return false;
+              }
+              return true;
+            },
+            onError: (error) => finish(error),
+          },
+        );
       } catch (error) {
         release();
         throw fail(request, started, version, error);

@@ -40,7 +40,10 @@ export class GenerationState {
   private readonly samplers = new Map<number, Sampler>();
   private readonly lastTokens = new Map<number, number>();
 
-  constructor(private readonly spec: DecoderSpec, private readonly session: ort.InferenceSession) {
+  constructor(
+    private readonly spec: DecoderSpec,
+    private readonly session: ort.InferenceSession,
+  ) {
     this.cache = new KvCacheManager(spec);
   }
 
@@ -111,7 +114,12 @@ export class GenerationState {
       mask.fill(1n, row * total + batch.pads[row]!, (row + 1) * total);
       positions.push(batch.pastLength - batch.pads[row]!);
     });
-    const feeds: Feeds = { input_ids: this.ids(ids.map((id) => this.lastTokens.get(id)!), [rows, 1]) };
+    const feeds: Feeds = {
+      input_ids: this.ids(
+        ids.map((id) => this.lastTokens.get(id)!),
+        [rows, 1],
+      ),
+    };
     if (this.spec.hasAttentionMask) feeds.attention_mask = new ort.Tensor('int64', mask, [rows, total]);
     if (this.spec.hasPositionIds) feeds.position_ids = new ort.Tensor('int64', BigInt64Array.from(positions, BigInt), [rows, 1]);
     this.pastFeeds(feeds, batch.arrays, rows, batch.pastLength);
@@ -130,7 +138,11 @@ export class GenerationState {
     const feeds: Feeds = { input_ids: this.ids(chunk.tokens, [1, count]) };
     if (this.spec.hasAttentionMask) feeds.attention_mask = new ort.Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]);
     if (this.spec.hasPositionIds) {
-      feeds.position_ids = new ort.Tensor('int64', BigInt64Array.from({ length: count }, (_, i) => BigInt(past.length + i)), [1, count]);
+      feeds.position_ids = new ort.Tensor(
+        'int64',
+        BigInt64Array.from({ length: count }, (_, i) => BigInt(past.length + i)),
+        [1, count],
+      );
     }
     this.pastFeeds(feeds, past.arrays, 1, past.length);
     this.commonFeeds(feeds, past.length > 0);

@@ -39,7 +39,9 @@ export class KvCacheManager {
   }
 
   private emptyArrays(elements: number): KvArray[] {
-    return Array.from({ length: this.tensorCount }, () => (this.spec.kvType === 'float16' ? new Uint16Array(elements) : new Float32Array(elements)));
+    return Array.from({ length: this.tensorCount }, () =>
+      this.spec.kvType === 'float16' ? new Uint16Array(elements) : new Float32Array(elements),
+    );
   }
 
   /**

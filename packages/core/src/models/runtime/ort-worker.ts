@@ -33,10 +33,19 @@ function toOrtTensor(wire: WireTensor): ort.Tensor {
 }
 
 function describe(metadata: readonly ort.InferenceSession.ValueMetadata[]) {
-  return metadata.map((m) => ({ name: m.name, isTensor: m.isTensor, type: m.isTensor ? m.type : 'unknown', shape: m.isTensor ? [...m.shape] : [] }));
+  return metadata.map((m) => ({
+    name: m.name,
+    isTensor: m.isTensor,
+    type: m.isTensor ? m.type : 'unknown',
+    shape: m.isTensor ? [...m.shape] : [],
+  }));
 }
 
-async function runGraph(session: ort.InferenceSession, feeds: Record<string, WireTensor>, outputNames: string[]): Promise<Record<string, WireTensor>> {
+async function runGraph(
+  session: ort.InferenceSession,
+  feeds: Record<string, WireTensor>,
+  outputNames: string[],
+): Promise<Record<string, WireTensor>> {
   const ortFeeds: Record<string, ort.Tensor> = {};
   for (const [name, wire] of Object.entries(feeds)) ortFeeds[name] = toOrtTensor(wire);
   const results = await session.run(ortFeeds, outputNames);
@@ -58,7 +67,10 @@ function pipelineFor(sessionId: number, spec: NonNullable<Extract<WorkerRequest,
   return entry.pipeline;
 }
 
-async function runPipeline(session: ort.InferenceSession, message: Extract<WorkerRequest, { kind: 'run' }>): Promise<Record<string, WireTensor>> {
+async function runPipeline(
+  session: ort.InferenceSession,
+  message: Extract<WorkerRequest, { kind: 'run' }>,
+): Promise<Record<string, WireTensor>> {
   const pipeline = await pipelineFor(message.sessionId, message.pipeline!);
   const texts = message.feeds.text!.data as string[];
   const checkDeadline = () => {
@@ -68,7 +80,12 @@ async function runPipeline(session: ort.InferenceSession, message: Extract<Worke
     const wire: Record<string, WireTensor> = {};
     for (const feed of feeds) wire[feed.name] = { type: DATATYPES[feed.datatype].ort, dims: feed.shape, data: feed.data };
     const outputs = await runGraph(session, wire, names);
-    return names.map((name) => ({ name, datatype: v2DatatypeOf(outputs[name]!.type)!, shape: outputs[name]!.dims, data: outputs[name]!.data }));
+    return names.map((name) => ({
+      name,
+      datatype: v2DatatypeOf(outputs[name]!.type)!,
+      shape: outputs[name]!.dims,
+      data: outputs[name]!.data,
+    }));
   };
   const tensors = await pipeline.run(texts, message.outputNames, runTensors, checkDeadline);
   return Object.fromEntries(tensors.map((t) => [t.name, { type: DATATYPES[t.datatype].ort, dims: t.shape, data: t.data }]));
@@ -85,7 +102,13 @@ async function handle(message: WorkerRequest): Promise<void> {
         graphOptimizationLevel: 'all',
       });
       sessions.set(message.sessionId, session);
-      reply({ kind: 'loaded', id: message.id, inputs: describe(session.inputMetadata), outputs: describe(session.outputMetadata), loadMs: performance.now() - started });
+      reply({
+        kind: 'loaded',
+        id: message.id,
+        inputs: describe(session.inputMetadata),
+        outputs: describe(session.outputMetadata),
+        loadMs: performance.now() - started,
+      });
       return;
     }
     case 'run': {

@@ -91,7 +91,10 @@ export class WorkerPool {
   private nextSessionId = 1;
   private closing = false;
 
-  constructor(readonly size: number, private readonly logger?: Logger) {
+  constructor(
+    readonly size: number,
+    private readonly logger?: Logger,
+  ) {
     for (let index = 0; index < size; index++) {
       const slot: WorkerSlot = { index, state: 'starting', queue: [], sessions: new Map(), startedAt: 0, quickDeaths: 0, restarts: 0 };
       this.slots.push(slot);
@@ -101,7 +104,13 @@ export class WorkerPool {
 
   /** Per worker: process id, state and sessions. All up means the pool can serve every loaded session. */
   health(): { healthy: boolean; workers: WorkerHealth[] } {
-    const workers = this.slots.map((s) => ({ index: s.index, pid: s.child?.pid, state: s.state, sessions: s.sessions.size, restarts: s.restarts }));
+    const workers = this.slots.map((s) => ({
+      index: s.index,
+      pid: s.child?.pid,
+      state: s.state,
+      sessions: s.sessions.size,
+      restarts: s.restarts,
+    }));
     return { healthy: workers.every((w) => w.state === 'up'), workers };
   }
 
@@ -119,19 +128,31 @@ export class WorkerPool {
   /** Reloads the sessions a lost worker held (none at first start), then lets queued calls through. */
   private restore(slot: WorkerSlot): void {
     slot.state = 'restoring';
-    const reloads = [...slot.sessions].filter(([, s]) => s.loaded).map(([sessionId, s]) =>
-      this.enqueue(slot, { kind: 'load', sessionId, modelPath: s.modelPath, options: s.options }, Deadline.never(), true).then((response) => {
-        if (response.kind !== 'loaded') throw new Error(response.kind === 'failed' ? response.message : response.kind);
-      }).catch((error: Error) => {
-        if (error instanceof WorkerLostError) return; // died again while reloading: the next start retries
-        // The file no longer loads: runs on this session fail fast (WorkerLostError) until it is replaced.
-        slot.sessions.delete(sessionId);
-        this.logger?.error({ workerIndex: slot.index, sessionId, reason: error.message }, 'a session could not be reloaded in the replacement worker');
-      }));
+    const reloads = [...slot.sessions]
+      .filter(([, s]) => s.loaded)
+      .map(([sessionId, s]) =>
+        this.enqueue(slot, { kind: 'load', sessionId, modelPath: s.modelPath, options: s.options }, Deadline.never(), true)
+          .then((response) => {
+            if (response.kind !== 'loaded') throw new Error(response.kind === 'failed' ? response.message : response.kind);
+          })
+          .catch((error: Error) => {
+            if (error instanceof WorkerLostError) return; // died again while reloading: the next start retries
+            // The file no longer loads: runs on this session fail fast (WorkerLostError) until it is replaced.
+            slot.sessions.delete(sessionId);
+            this.logger?.error(
+              { workerIndex: slot.index, sessionId, reason: error.message },
+              'a session could not be reloaded in the replacement worker',
+            );
+          }),
+      );
     const child = slot.child;
     void Promise.all(reloads).then(() => {
       if (slot.child !== child || this.closing) return;
-      if (slot.restarts > 0) this.logger?.info({ workerIndex: slot.index, pid: child?.pid, sessions: slot.sessions.size }, 'ORT worker replaced; its sessions are reloaded');
+      if (slot.restarts > 0)
+        this.logger?.info(
+          { workerIndex: slot.index, pid: child?.pid, sessions: slot.sessions.size },
+          'ORT worker replaced; its sessions are reloaded',
+        );
       slot.state = 'up';
       this.pump(slot);
     });
@@ -155,7 +176,9 @@ export class WorkerPool {
     slot.running = undefined;
     if (running) {
       running.call.stopWatching?.();
-      running.call.reject(slot.recycledForTimeout ? running.call.deadline.timeoutError() : new WorkerLostError(`the model worker stopped (${cause})`));
+      running.call.reject(
+        slot.recycledForTimeout ? running.call.deadline.timeoutError() : new WorkerLostError(`the model worker stopped (${cause})`),
+      );
     }
     // Reloads queued for the dead incarnation are redone by the next restore.
     for (const call of slot.queue.filter((c) => c.restore)) call.reject(new WorkerLostError('the model worker stopped while reloading'));
@@ -166,7 +189,10 @@ export class WorkerPool {
     }
     slot.state = 'starting';
     slot.restarts++;
-    this.logger?.error({ workerIndex: slot.index, pid: child.pid, reason: cause, sessions: slot.sessions.size, failedCall: running !== undefined }, 'an ORT worker stopped; starting a replacement and reloading its sessions');
+    this.logger?.error(
+      { workerIndex: slot.index, pid: child.pid, reason: cause, sessions: slot.sessions.size, failedCall: running !== undefined },
+      'an ORT worker stopped; starting a replacement and reloading its sessions',
+    );
     slot.quickDeaths = Date.now() - slot.startedAt < QUICK_DEATH_MS ? slot.quickDeaths + 1 : 0;
     const delay = slot.quickDeaths === 0 ? 0 : Math.min(MAX_RESPAWN_DELAY_MS, 250 * 2 ** slot.quickDeaths);
     setTimeout(() => {
@@ -196,7 +222,10 @@ export class WorkerPool {
     setTimeout(() => {
       if (slot.running?.call !== call || !slot.child) return;
       slot.recycledForTimeout = true;
-      this.logger?.warn({ workerIndex: slot.index, pid: slot.child.pid, graceMs: RECYCLE_GRACE_MS }, 'a run outlived the deadline of every request it carried; recycling its worker');
+      this.logger?.warn(
+        { workerIndex: slot.index, pid: slot.child.pid, graceMs: RECYCLE_GRACE_MS },
+        'a run outlived the deadline of every request it carried; recycling its worker',
+      );
       slot.child.kill('SIGKILL');
     }, RECYCLE_GRACE_MS).unref();
   }
@@ -254,10 +283,20 @@ export class WorkerPool {
   /** Runs a session; ORT errors come back as a rejected promise with ORT's message. */
   async run(handle: SessionHandle, feeds: Record<string, WireTensor>, outputNames: string[], options: RunOptions): Promise<RunResult> {
     const slot = this.slots[handle.workerIndex]!;
-    if (!slot.sessions.has(handle.sessionId)) throw new WorkerLostError('the model worker holding this session was lost and could not reload it');
-    const response = await this.enqueue(slot, {
-      kind: 'run', sessionId: handle.sessionId, feeds, outputNames, expiresAt: options.deadline.expiresAt, pipeline: options.pipeline,
-    }, options.deadline);
+    if (!slot.sessions.has(handle.sessionId))
+      throw new WorkerLostError('the model worker holding this session was lost and could not reload it');
+    const response = await this.enqueue(
+      slot,
+      {
+        kind: 'run',
+        sessionId: handle.sessionId,
+        feeds,
+        outputNames,
+        expiresAt: options.deadline.expiresAt,
+        pipeline: options.pipeline,
+      },
+      options.deadline,
+    );
     if (response.kind === 'expired') throw options.deadline.timeoutError();
     if (response.kind === 'failed') throw new Error(response.message);
     if (response.kind !== 'ran') throw new Error(`unexpected worker reply ${response.kind}`);
@@ -270,7 +309,8 @@ export class WorkerPool {
    */
   async generate(handle: SessionHandle, spec: DecoderSpec, step: GenerateStep): Promise<GenerateStepResult> {
     const slot = this.slots[handle.workerIndex]!;
-    if (!slot.sessions.has(handle.sessionId)) throw new WorkerLostError('the model worker holding this session was lost and could not reload it');
+    if (!slot.sessions.has(handle.sessionId))
+      throw new WorkerLostError('the model worker holding this session was lost and could not reload it');
     const response = await this.enqueue(slot, { kind: 'generate', sessionId: handle.sessionId, spec, step }, Deadline.never());
     if (response.kind === 'failed') throw new Error(response.message);
     if (response.kind !== 'generated') throw new Error(`unexpected worker reply ${response.kind}`);
@@ -291,12 +331,17 @@ export class WorkerPool {
     while (this.slots.some((slot) => slot.running || slot.queue.length > 0) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    await Promise.all(this.slots.map((slot) => new Promise<void>((resolve) => {
-      const child = slot.child;
-      if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    })));
+    await Promise.all(
+      this.slots.map(
+        (slot) =>
+          new Promise<void>((resolve) => {
+            const child = slot.child;
+            if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.kill('SIGKILL');
+          }),
+      ),
+    );
     for (const slot of this.slots) {
       for (const call of slot.queue.splice(0)) call.reject(new WorkerLostError('the server is shutting down'));
     }

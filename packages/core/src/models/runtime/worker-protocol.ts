@@ -30,16 +30,16 @@ export type WorkerRequest =
   /** The pool picks session ids, so a respawned worker reloads a session under the id its handles carry. */
   | { kind: 'load'; id: number; sessionId: number; modelPath: string; options: SessionOptionsWire }
   | {
-    kind: 'run';
-    id: number;
-    sessionId: number;
-    feeds: Record<string, WireTensor>;
-    outputNames: string[];
-    /** Wall-clock ms after which nobody waits for the result: the worker stops between texts. */
-    expiresAt: number;
-    /** Text tasks: tokenize the `text` feed, run, and post-process in the worker. */
-    pipeline?: TextPipelineSpec;
-  }
+      kind: 'run';
+      id: number;
+      sessionId: number;
+      feeds: Record<string, WireTensor>;
+      outputNames: string[];
+      /** Wall-clock ms after which nobody waits for the result: the worker stops between texts. */
+      expiresAt: number;
+      /** Text tasks: tokenize the `text` feed, run, and post-process in the worker. */
+      pipeline?: TextPipelineSpec;
+    }
   /** One generation step on a decoder session; its KV caches live in the worker (generation-step.ts). */
   | { kind: 'generate'; id: number; sessionId: number; spec: DecoderSpec; step: GenerateStep }
   | { kind: 'release'; id: number; sessionId: number };

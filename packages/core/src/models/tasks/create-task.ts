@@ -23,7 +23,8 @@ export async function createTask(
   modelDirectory: string,
   version: { directory: string; session: { inputs: WireValueInfo[]; outputs: WireValueInfo[] } },
 ): Promise<ModelTaskHandler> {
-  if ((await taskOf(config, version.directory)) === 'text-generation') return createTextGenerationTask(version.session, version.directory, config.generation);
+  if ((await taskOf(config, version.directory)) === 'text-generation')
+    return createTextGenerationTask(version.session, version.directory, config.generation);
   if (config.task === 'raw') return createRawTask(raw);
   // Loaded here once so that a broken tokenizer fails the load, not the first request; the worker that runs
   // the text pipeline loads its own copy.

@@ -79,7 +79,12 @@ export async function createTextGenerationTask(
     },
     generation,
     run() {
-      return Promise.reject(new SluiceError('SLUICE_ERR_TASK_MISMATCH', 'a text-generation model is served by /v2/models/{model}/generate, /v1/chat/completions and /v1/completions, not /infer'));
+      return Promise.reject(
+        new SluiceError(
+          'SLUICE_ERR_TASK_MISMATCH',
+          'a text-generation model is served by /v2/models/{model}/generate, /v1/chat/completions and /v1/completions, not /infer',
+        ),
+      );
     },
   };
 }

@@ -34,18 +34,28 @@ export interface TextPipeline {
 
 function tokenFeeds(spec: TextPipelineSpec, batch: TokenBatch): Tensor[] {
   const shape = [batch.batchSize, batch.sequenceLength];
-  const sources: Record<string, BigInt64Array> = { input_ids: batch.inputIds, attention_mask: batch.attentionMask, token_type_ids: batch.tokenTypeIds };
+  const sources: Record<string, BigInt64Array> = {
+    input_ids: batch.inputIds,
+    attention_mask: batch.attentionMask,
+    token_type_ids: batch.tokenTypeIds,
+  };
   return spec.tokenInputs.map((input) => {
     const values = sources[input.name]!;
-    return { name: input.name, datatype: input.datatype, shape, data: input.datatype === 'INT32' ? Int32Array.from(values, Number) : values };
+    return {
+      name: input.name,
+      datatype: input.datatype,
+      shape,
+      data: input.datatype === 'INT32' ? Int32Array.from(values, Number) : values,
+    };
   });
 }
 
 function embeddingOutputs(spec: TextPipelineSpec, states: Tensor, batch: TokenBatch): Tensor[] {
   const width = states.shape[states.shape.length - 1]!;
-  const vectors = states.shape.length === 3
-    ? meanPool(states.data as Float32Array, batch.attentionMask, batch.batchSize, batch.sequenceLength, width)
-    : Float32Array.from(states.data as Float32Array);
+  const vectors =
+    states.shape.length === 3
+      ? meanPool(states.data as Float32Array, batch.attentionMask, batch.batchSize, batch.sequenceLength, width)
+      : Float32Array.from(states.data as Float32Array);
   if (spec.normalize) l2Normalize(vectors, width);
   return [{ name: 'embedding', datatype: 'FP32', shape: [batch.batchSize, width], data: vectors }];
 }

@@ -44,8 +44,9 @@ export async function loadTextTokenizer(modelDirectory: string, file: string, ma
   if (!tokenizerJson) throw new Error(`tokenizer file ${tokenizerPath} does not exist`);
   // The JS tokenizer takes the unknown token from tokenizer_config.json; without that file, WordLevel models
   // would map unknown words to undefined ids, so fall back to the model's own unk_token.
-  const tokenizerConfig = (await readJsonIfPresent(path.join(path.dirname(tokenizerPath), 'tokenizer_config.json')))
-    ?? { unk_token: (tokenizerJson.model as { unk_token?: string } | undefined)?.unk_token };
+  const tokenizerConfig = (await readJsonIfPresent(path.join(path.dirname(tokenizerPath), 'tokenizer_config.json'))) ?? {
+    unk_token: (tokenizerJson.model as { unk_token?: string } | undefined)?.unk_token,
+  };
   const tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig);
   const padId = padIdOf(tokenizerJson, tokenizer);
 

@@ -19,23 +19,38 @@ export function validateInputs(modelName: string, signature: ModelSignature, inp
   for (const input of inputs) {
     const spec = specs.get(input.name);
     if (!spec) {
-      throw new SluiceError('SLUICE_ERR_INPUT_UNKNOWN', `model "${modelName}" has no input "${input.name}" (inputs: ${[...specs.keys()].join(', ')})`);
+      throw new SluiceError(
+        'SLUICE_ERR_INPUT_UNKNOWN',
+        `model "${modelName}" has no input "${input.name}" (inputs: ${[...specs.keys()].join(', ')})`,
+      );
     }
     if (seen.has(input.name)) throw new SluiceError('SLUICE_ERR_INPUT_DUPLICATE', `input "${input.name}" was sent more than once`);
     seen.add(input.name);
     if (input.datatype !== spec.datatype) {
-      throw new SluiceError('SLUICE_ERR_DATATYPE_MISMATCH', `input "${input.name}" must have datatype ${spec.datatype}, got ${input.datatype}`);
+      throw new SluiceError(
+        'SLUICE_ERR_DATATYPE_MISMATCH',
+        `input "${input.name}" must have datatype ${spec.datatype}, got ${input.datatype}`,
+      );
     }
     if (!shapeFits(spec.shape, input.shape)) {
-      throw new SluiceError('SLUICE_ERR_SHAPE_MISMATCH', `input "${input.name}" must have shape ${describeShape(spec.shape)} (-1 = any), got ${describeShape(input.shape)}`);
+      throw new SluiceError(
+        'SLUICE_ERR_SHAPE_MISMATCH',
+        `input "${input.name}" must have shape ${describeShape(spec.shape)} (-1 = any), got ${describeShape(input.shape)}`,
+      );
     }
     // An empty tensor carries nothing to infer, and some graphs abort natively on one (Silero VAD with batch 0).
     if (input.shape.includes(0)) {
-      throw new SluiceError('SLUICE_ERR_SHAPE_MISMATCH', `input "${input.name}" has shape ${describeShape(input.shape)}: every dimension must be at least 1`);
+      throw new SluiceError(
+        'SLUICE_ERR_SHAPE_MISMATCH',
+        `input "${input.name}" has shape ${describeShape(input.shape)}: every dimension must be at least 1`,
+      );
     }
     const expected = elementCount(input.shape);
     if (input.data.length !== expected) {
-      throw new SluiceError('SLUICE_ERR_ELEMENT_COUNT', `input "${input.name}" has shape ${describeShape(input.shape)} (${expected} elements) but ${input.data.length} data elements`);
+      throw new SluiceError(
+        'SLUICE_ERR_ELEMENT_COUNT',
+        `input "${input.name}" has shape ${describeShape(input.shape)} (${expected} elements) but ${input.data.length} data elements`,
+      );
     }
   }
   const missing = signature.inputs.filter((s) => !seen.has(s.name)).map((s) => s.name);
@@ -47,7 +62,10 @@ export function validateOutputNames(modelName: string, signature: ModelSignature
   const seen = new Set<string>();
   for (const name of requested) {
     if (!known.has(name)) {
-      throw new SluiceError('SLUICE_ERR_OUTPUT_UNKNOWN', `model "${modelName}" has no output "${name}" (outputs: ${[...known].join(', ')})`);
+      throw new SluiceError(
+        'SLUICE_ERR_OUTPUT_UNKNOWN',
+        `model "${modelName}" has no output "${name}" (outputs: ${[...known].join(', ')})`,
+      );
     }
     // Refused as Triton does ("output already exists in request"): one name, one tensor in the response.
     if (seen.has(name)) throw new SluiceError('SLUICE_ERR_OUTPUT_DUPLICATE', `output "${name}" was requested more than once`);

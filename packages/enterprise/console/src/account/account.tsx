@@ -23,7 +23,11 @@ interface SsoMe {
   session: { id: string; createdAt: string; expiresAt: string; absoluteExpiresAt: string };
 }
 
-const KIND_LABELS: Record<string, string> = { 'api-key': 'API key', oidc: 'Single sign-on (OpenID Connect)', jwt: 'Identity provider token' };
+const KIND_LABELS: Record<string, string> = {
+  'api-key': 'API key',
+  oidc: 'Single sign-on (OpenID Connect)',
+  jwt: 'Identity provider token',
+};
 
 function GroupMapping(props: { me: SsoMe }) {
   const { me } = props;
@@ -32,10 +36,20 @@ function GroupMapping(props: { me: SsoMe }) {
     <section class="ee-card" aria-labelledby="account-groups-title" data-testid="account-role-mapping">
       <h2 id="account-groups-title">Groups and role</h2>
       <p>
-        At sign-in your identity provider sent {me.groups.length === 0 ? 'no values' : `${me.groups.length} value${me.groups.length === 1 ? '' : 's'}`} in
-        its <code>{me.roleClaim ?? 'groups'}</code> claim; Sluice's role map turned {me.groups.length === 1 ? 'it' : 'them'} into the role <strong>{me.role}</strong>.
+        At sign-in your identity provider sent{' '}
+        {me.groups.length === 0 ? 'no values' : `${me.groups.length} value${me.groups.length === 1 ? '' : 's'}`} in its{' '}
+        <code>{me.roleClaim ?? 'groups'}</code> claim; Sluice's role map turned {me.groups.length === 1 ? 'it' : 'them'} into the role{' '}
+        <strong>{me.role}</strong>.
       </p>
-      {me.groups.length > 0 && <ul data-testid="account-groups">{me.groups.map((group) => <li key={group}><code>{group}</code></li>)}</ul>}
+      {me.groups.length > 0 && (
+        <ul data-testid="account-groups">
+          {me.groups.map((group) => (
+            <li key={group}>
+              <code>{group}</code>
+            </li>
+          ))}
+        </ul>
+      )}
       <p class="ee-muted">Group changes at the identity provider take effect at your next sign-in.</p>
     </section>
   );
@@ -57,16 +71,34 @@ function AccountPage(props: { context: PageContext }) {
       <section class="ee-card" aria-labelledby="account-who-title">
         <h2 id="account-who-title">Signed in as</h2>
         <dl class="ee-facts">
-          {name && <Fact term="Name" testId="account-name">{name}</Fact>}
-          {me?.email && <Fact term="E-mail" testId="account-email">{me.email}</Fact>}
+          {name && (
+            <Fact term="Name" testId="account-name">
+              {name}
+            </Fact>
+          )}
+          {me?.email && (
+            <Fact term="E-mail" testId="account-email">
+              {me.email}
+            </Fact>
+          )}
           <Fact term="Signed in with">{KIND_LABELS[session.kind] ?? session.kind}</Fact>
-          <Fact term={session.kind === 'api-key' ? 'Key id' : 'Subject'}><code>{session.id}</code></Fact>
-          <Fact term="Role" testId="account-role">{me?.role ?? session.role ?? '— (an API key carries scopes, not a role)'}</Fact>
-          <Fact term="Scopes" testId="account-scopes">{session.scopes.join(', ') || 'none'}</Fact>
+          <Fact term={session.kind === 'api-key' ? 'Key id' : 'Subject'}>
+            <code>{session.id}</code>
+          </Fact>
+          <Fact term="Role" testId="account-role">
+            {me?.role ?? session.role ?? '— (an API key carries scopes, not a role)'}
+          </Fact>
+          <Fact term="Scopes" testId="account-scopes">
+            {session.scopes.join(', ') || 'none'}
+          </Fact>
           {session.models && <Fact term="Models">{session.models.join(', ')}</Fact>}
-          <Fact term="Session ends" testId="account-expires">{expiresAt ? formatDateTime(expiresAt) : 'when you sign out'}</Fact>
+          <Fact term="Session ends" testId="account-expires">
+            {expiresAt ? formatDateTime(expiresAt) : 'when you sign out'}
+          </Fact>
           {me && me.session.absoluteExpiresAt !== me.session.expiresAt && (
-            <Fact term="Latest end">{formatDateTime(me.session.absoluteExpiresAt)} <span class="ee-muted">(an idle session ends earlier)</span></Fact>
+            <Fact term="Latest end">
+              {formatDateTime(me.session.absoluteExpiresAt)} <span class="ee-muted">(an idle session ends earlier)</span>
+            </Fact>
           )}
         </dl>
       </section>

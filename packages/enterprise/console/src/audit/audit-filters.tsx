@@ -43,7 +43,11 @@ export function AuditFilters(props: { onApply: (filters: AuditFilterValues) => v
           <label for="audit-filter-outcome">Outcome</label>
           <select {...field('outcome')} onChange={(event) => setValues({ ...values, outcome: event.currentTarget.value })}>
             <option value="">Any</option>
-            {OUTCOMES.map((outcome) => <option key={outcome} value={outcome}>{outcome}</option>)}
+            {OUTCOMES.map((outcome) => (
+              <option key={outcome} value={outcome}>
+                {outcome}
+              </option>
+            ))}
           </select>
         </div>
         <div>
@@ -56,7 +60,9 @@ export function AuditFilters(props: { onApply: (filters: AuditFilterValues) => v
         </div>
       </div>
       <div class="ee-actions">
-        <button type="submit" class="ee-button ee-button-primary" data-testid="audit-filter-apply">Apply filters</button>
+        <button type="submit" class="ee-button ee-button-primary" data-testid="audit-filter-apply">
+          Apply filters
+        </button>
         <button
           type="reset"
           class="ee-button"

@@ -17,8 +17,12 @@ function ExportLinks(props: { filters: AuditFilterValues }) {
   return (
     <div class="ee-actions">
       <span>Export these entries (with chain hashes):</span>
-      <a class="ee-link-button" href={href('jsonl')} download="" data-testid="audit-export-jsonl">JSONL</a>
-      <a class="ee-link-button" href={href('csv')} download="" data-testid="audit-export-csv">CSV</a>
+      <a class="ee-link-button" href={href('jsonl')} download="" data-testid="audit-export-jsonl">
+        JSONL
+      </a>
+      <a class="ee-link-button" href={href('csv')} download="" data-testid="audit-export-csv">
+        CSV
+      </a>
     </div>
   );
 }
@@ -33,7 +37,12 @@ function AuditPageView(props: { context: PageContext }) {
 
   const load = useCallback(async () => {
     const cursor = cursors[cursors.length - 1];
-    setResult(await callJson<AuditPage>(props.context, `/admin/audit${queryString({ ...filterParams(filters), limit: String(PAGE_SIZE), cursor })}`));
+    setResult(
+      await callJson<AuditPage>(
+        props.context,
+        `/admin/audit${queryString({ ...filterParams(filters), limit: String(PAGE_SIZE), cursor })}`,
+      ),
+    );
   }, [props.context, filters, cursors]);
   useEffect(() => void load(), [load, reloads]);
 
@@ -41,7 +50,13 @@ function AuditPageView(props: { context: PageContext }) {
     return (
       <div class="ee-page" data-testid="page-audit">
         <h1>Audit log</h1>
-        <FeatureLocked context={props.context} feature="audit" title="The audit log" lock={result} onUnlocked={() => setReloads(reloads + 1)} />
+        <FeatureLocked
+          context={props.context}
+          feature="audit"
+          title="The audit log"
+          lock={result}
+          onUnlocked={() => setReloads(reloads + 1)}
+        />
       </div>
     );
   }
@@ -65,7 +80,13 @@ function AuditPageView(props: { context: PageContext }) {
         {!result && <p class="ee-muted">Loading…</p>}
         {page && <AuditTable entries={page.entries} firstBadSeq={firstBadSeq} />}
         <nav class="ee-actions" aria-label="Audit log pages">
-          <button type="button" class="ee-button" data-testid="audit-page-newer" disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
+          <button
+            type="button"
+            class="ee-button"
+            data-testid="audit-page-newer"
+            disabled={cursors.length === 0}
+            onClick={() => setCursors(cursors.slice(0, -1))}
+          >
             Newer entries
           </button>
           <button
@@ -77,7 +98,9 @@ function AuditPageView(props: { context: PageContext }) {
           >
             Older entries
           </button>
-          <button type="button" class="ee-button" data-testid="audit-refresh" onClick={() => setReloads(reloads + 1)}>Refresh</button>
+          <button type="button" class="ee-button" data-testid="audit-refresh" onClick={() => setReloads(reloads + 1)}>
+            Refresh
+          </button>
         </nav>
       </section>
     </div>

@@ -11,7 +11,10 @@ function describe(result: ApiResult<VerifyResult>): { tone: string; text: string
   if (data.ok) {
     return data.checked === 0
       ? { tone: 'good', text: 'Chain verified: no entries yet' }
-      : { tone: 'good', text: `Chain verified through ${formatNumber(data.checked)} entr${data.checked === 1 ? 'y' : 'ies'} (up to #${data.headSeq})` };
+      : {
+          tone: 'good',
+          text: `Chain verified through ${formatNumber(data.checked)} entr${data.checked === 1 ? 'y' : 'ies'} (up to #${data.headSeq})`,
+        };
   }
   return { tone: 'bad', text: `Chain broken at entry #${data.firstBad?.seq ?? '?'}: ${data.firstBad?.message ?? 'unknown problem'}` };
 }
@@ -31,7 +34,11 @@ export function VerifyBadge(props: { context: PageContext; refreshKey: number; o
   return (
     <div class="ee-actions" role="status" aria-live="polite">
       {shown ? (
-        <span class={`ee-badge ee-badge-${shown.tone}`} data-testid="audit-verify-badge" data-verified={result?.ok ? String(result.data.ok) : 'unknown'}>
+        <span
+          class={`ee-badge ee-badge-${shown.tone}`}
+          data-testid="audit-verify-badge"
+          data-verified={result?.ok ? String(result.data.ok) : 'unknown'}
+        >
           {shown.text}
         </span>
       ) : (

@@ -17,7 +17,9 @@ export function EntitlementTable(props: { status: LicenseStatus }) {
         <tbody>
           {props.status.features.map((feature) => (
             <tr key={feature.name} data-testid={`entitlement-${feature.name}`}>
-              <th scope="row"><code>{feature.name}</code></th>
+              <th scope="row">
+                <code>{feature.name}</code>
+              </th>
               <td>
                 <span class={`ee-badge ee-badge-${feature.active ? 'good' : 'neutral'}`}>{feature.active ? 'Yes' : 'No'}</span>
               </td>

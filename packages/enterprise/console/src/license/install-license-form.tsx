@@ -54,14 +54,24 @@ export function InstallLicenseForm(props: { context: PageContext; onInstalled: (
           onInput={(event) => setKey(event.currentTarget.value)}
         />
         <label for="license-file">Or load it from a file</label>
-        <input id="license-file" data-testid="license-key-file" type="file" accept=".jwt,.txt,.lic,.key,text/plain" onChange={(event) => void loadFile(event.currentTarget)} />
+        <input
+          id="license-file"
+          data-testid="license-key-file"
+          type="file"
+          accept=".jwt,.txt,.lic,.key,text/plain"
+          onChange={(event) => void loadFile(event.currentTarget)}
+        />
         <div class="ee-actions">
           <button type="submit" class="ee-button ee-button-primary" data-testid="license-install" disabled={busy || key.trim() === ''}>
             {busy ? 'Installing…' : 'Install license'}
           </button>
         </div>
       </form>
-      {result && <Notice kind={result.ok ? 'success' : 'error'} testId="license-install-result">{result.message}</Notice>}
+      {result && (
+        <Notice kind={result.ok ? 'success' : 'error'} testId="license-install-result">
+          {result.message}
+        </Notice>
+      )}
     </section>
   );
 }

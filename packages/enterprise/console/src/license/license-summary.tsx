@@ -16,8 +16,16 @@ export function LicenseSummary(props: { status: LicenseStatus }) {
           <span class={`ee-badge ee-badge-${state.tone}`}>{state.label}</span>
           {status.reason && <span class="ee-muted"> — {status.reason}</span>}
         </Fact>
-        {status.licensee && <Fact term="Licensee" testId="license-licensee">{status.licensee}</Fact>}
-        {status.licenseId && <Fact term="License id"><code>{status.licenseId}</code></Fact>}
+        {status.licensee && (
+          <Fact term="Licensee" testId="license-licensee">
+            {status.licensee}
+          </Fact>
+        )}
+        {status.licenseId && (
+          <Fact term="License id">
+            <code>{status.licenseId}</code>
+          </Fact>
+        )}
         {status.source && <Fact term="Source">{SOURCE_LABELS[status.source] ?? status.source}</Fact>}
         {status.issuedAt && <Fact term="Issued">{formatDate(status.issuedAt)}</Fact>}
         {status.expiresAt && (
@@ -34,8 +42,12 @@ export function LicenseSummary(props: { status: LicenseStatus }) {
         )}
         {status.trial?.startedAt && (
           <Fact term="Trial" testId="license-trial">
-            {status.trial.endsAt ? `${formatDate(status.trial.startedAt)} to ${formatDate(status.trial.endsAt)}` : formatDate(status.trial.startedAt)}
-            {status.trial.daysLeft !== undefined && status.trial.daysLeft > 0 && <span class="ee-muted"> ({status.trial.daysLeft} days left)</span>}
+            {status.trial.endsAt
+              ? `${formatDate(status.trial.startedAt)} to ${formatDate(status.trial.endsAt)}`
+              : formatDate(status.trial.startedAt)}
+            {status.trial.daysLeft !== undefined && status.trial.daysLeft > 0 && (
+              <span class="ee-muted"> ({status.trial.daysLeft} days left)</span>
+            )}
           </Fact>
         )}
         {limits.length > 0 && <Fact term="Limits">{limits.map(([name, value]) => `${name}: ${value}`).join(', ')}</Fact>}
@@ -43,7 +55,11 @@ export function LicenseSummary(props: { status: LicenseStatus }) {
       {status.problems.length > 0 && (
         <div class="ee-problems">
           <h3>Other license sources</h3>
-          <ul>{status.problems.map((problem) => <li key={problem}>{problem}</li>)}</ul>
+          <ul>
+            {status.problems.map((problem) => (
+              <li key={problem}>{problem}</li>
+            ))}
+          </ul>
         </div>
       )}
     </section>

@@ -17,8 +17,8 @@ function TrialOffer(props: { context: PageContext; status: LicenseStatus; onStar
     <section aria-labelledby="trial-title" class="ee-card ee-card-accent">
       <h2 id="trial-title">Try every enterprise feature</h2>
       <p>
-        Start a free {trial.lengthDays ?? 30}-day trial of single sign-on, the audit log and metering. It starts offline,
-        once per data directory; when it ends, features stop as with an expired license and recorded data stays readable.
+        Start a free {trial.lengthDays ?? 30}-day trial of single sign-on, the audit log and metering. It starts offline, once per data
+        directory; when it ends, features stop as with an expired license and recorded data stays readable.
       </p>
       <TrialButton context={props.context} onStarted={props.onStarted} />
     </section>

@@ -1,9 +1,7 @@
 /** Calls to the public HTTP API that always resolve to a result a page can render (never a thrown 402). */
 import type { PageContext } from './context.js';
 
-export type ApiResult<T> =
-  | { ok: true; status: number; data: T }
-  | { ok: false; status: number; code?: string; message: string };
+export type ApiResult<T> = { ok: true; status: number; data: T } | { ok: false; status: number; code?: string; message: string };
 
 /** The error codes that mean "an enterprise license would unlock this": pages explain instead of failing. */
 export function isLicenseLock(result: ApiResult<unknown>): boolean {

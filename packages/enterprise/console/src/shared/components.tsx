@@ -28,7 +28,13 @@ export function TrialButton(props: { context: PageContext; onStarted: () => void
   }
   return (
     <div class="ee-trial">
-      <button type="button" class="ee-button ee-button-primary" data-testid="license-trial-start" disabled={busy} onClick={() => void start()}>
+      <button
+        type="button"
+        class="ee-button ee-button-primary"
+        data-testid="license-trial-start"
+        disabled={busy}
+        onClick={() => void start()}
+      >
         {busy ? 'Starting trial…' : 'Start 30-day trial'}
       </button>
       {error && <Notice kind="error">Could not start the trial: {error}</Notice>}
@@ -40,7 +46,13 @@ export function TrialButton(props: { context: PageContext; onStarted: () => void
  * Shown in place of a feature's data when no license unlocks it: what the feature does, the trial button when a
  * trial is still available, and the way to the License page. The API's 402/403 never reaches a person as is.
  */
-export function FeatureLocked(props: { context: PageContext; feature: string; title: string; lock: ApiResult<unknown>; onUnlocked: () => void }) {
+export function FeatureLocked(props: {
+  context: PageContext;
+  feature: string;
+  title: string;
+  lock: ApiResult<unknown>;
+  onUnlocked: () => void;
+}) {
   const [license, setLicense] = useState<LicenseStatus>();
   useEffect(() => {
     void callJson<LicenseStatus>(props.context, '/admin/license').then((result) => result.ok && setLicense(result.data));

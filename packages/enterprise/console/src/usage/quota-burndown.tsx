@@ -34,8 +34,18 @@ function Meter(props: { id: string; label: string; used: number; max: number }) 
   );
 }
 
-export function QuotaBurndown(props: { quotas: QuotaWithUsage[]; keyNames: ReadonlyMap<string, string>; onEdit: (quota: Quota) => void; onRemove: (subject: string) => void }) {
-  if (props.quotas.length === 0) return <p class="ee-muted" data-testid="quota-empty">No quotas are set. Without one, a key is limited only by its rate limit.</p>;
+export function QuotaBurndown(props: {
+  quotas: QuotaWithUsage[];
+  keyNames: ReadonlyMap<string, string>;
+  onEdit: (quota: Quota) => void;
+  onRemove: (subject: string) => void;
+}) {
+  if (props.quotas.length === 0)
+    return (
+      <p class="ee-muted" data-testid="quota-empty">
+        No quotas are set. Without one, a key is limited only by its rate limit.
+      </p>
+    );
   return (
     <ul class="ee-quota-list" data-testid="quota-list">
       {props.quotas.map(({ quota, usage }, n) => {
@@ -49,11 +59,29 @@ export function QuotaBurndown(props: { quotas: QuotaWithUsage[]; keyNames: Reado
             {QUOTA_LIMITS.map((limit) => {
               const max = quota[limit.field];
               if (typeof max !== 'number') return null;
-              return <Meter key={limit.field} id={`quota-${n}-${limit.field}`} label={limit.label} used={usage?.[limit.used] ?? 0} max={max} />;
+              return (
+                <Meter key={limit.field} id={`quota-${n}-${limit.field}`} label={limit.label} used={usage?.[limit.used] ?? 0} max={max} />
+              );
             })}
             <div class="ee-actions">
-              <button type="button" class="ee-button" data-testid="quota-edit" aria-label={`Edit the quota of ${name}`} onClick={() => props.onEdit(quota)}>Edit</button>
-              <button type="button" class="ee-button ee-button-danger" data-testid="quota-remove" aria-label={`Remove the quota of ${name}`} onClick={() => props.onRemove(quota.subject)}>Remove</button>
+              <button
+                type="button"
+                class="ee-button"
+                data-testid="quota-edit"
+                aria-label={`Edit the quota of ${name}`}
+                onClick={() => props.onEdit(quota)}
+              >
+                Edit
+              </button>
+              <button
+                type="button"
+                class="ee-button ee-button-danger"
+                data-testid="quota-remove"
+                aria-label={`Remove the quota of ${name}`}
+                onClick={() => props.onRemove(quota.subject)}
+              >
+                Remove
+              </button>
             </div>
           </li>
         );

@@ -12,7 +12,13 @@ const EMPTY: Draft = { subject: '', requestsPerDay: '', requestsPerMonth: '', to
 
 function draftOf(quota: Quota): Draft {
   const text = (value: number | null | undefined) => (typeof value === 'number' ? String(value) : '');
-  return { subject: quota.subject, requestsPerDay: text(quota.requestsPerDay), requestsPerMonth: text(quota.requestsPerMonth), tokensPerDay: text(quota.tokensPerDay), tokensPerMonth: text(quota.tokensPerMonth) };
+  return {
+    subject: quota.subject,
+    requestsPerDay: text(quota.requestsPerDay),
+    requestsPerMonth: text(quota.requestsPerMonth),
+    tokensPerDay: text(quota.tokensPerDay),
+    tokensPerMonth: text(quota.tokensPerMonth),
+  };
 }
 
 export function QuotaEditor(props: { context: PageContext; keys: { id: string; name: string }[]; editing?: Quota; onSaved: () => void }) {
@@ -33,7 +39,11 @@ export function QuotaEditor(props: { context: PageContext; keys: { id: string; n
     }
     const subject = draft.subject.trim();
     const answer = await callJson(props.context, `/admin/quotas/${encodeURIComponent(subject)}`, jsonBody('PUT', limits));
-    setResult(answer.ok ? { ok: true, message: `Quota saved for ${props.keys.find((k) => k.id === subject)?.name ?? subject}.` } : { ok: false, message: answer.message });
+    setResult(
+      answer.ok
+        ? { ok: true, message: `Quota saved for ${props.keys.find((k) => k.id === subject)?.name ?? subject}.` }
+        : { ok: false, message: answer.message },
+    );
     if (answer.ok) props.onSaved();
   }
 
@@ -44,14 +54,29 @@ export function QuotaEditor(props: { context: PageContext; keys: { id: string; n
       <div class="ee-filters">
         <div>
           <label for="quota-key">API key</label>
-          <select id="quota-key" data-testid="quota-subject-key" value={keyIds.has(draft.subject) ? draft.subject : ''} onChange={(event) => setDraft({ ...draft, subject: event.currentTarget.value })}>
+          <select
+            id="quota-key"
+            data-testid="quota-subject-key"
+            value={keyIds.has(draft.subject) ? draft.subject : ''}
+            onChange={(event) => setDraft({ ...draft, subject: event.currentTarget.value })}
+          >
             <option value="">Choose a key…</option>
-            {props.keys.map((key) => <option key={key.id} value={key.id}>{key.name} ({key.id})</option>)}
+            {props.keys.map((key) => (
+              <option key={key.id} value={key.id}>
+                {key.name} ({key.id})
+              </option>
+            ))}
           </select>
         </div>
         <div>
           <label for="quota-subject">Or principal id (API key id or SSO subject)</label>
-          <input id="quota-subject" data-testid="quota-subject" type="text" value={draft.subject} onInput={(event) => setDraft({ ...draft, subject: event.currentTarget.value })} />
+          <input
+            id="quota-subject"
+            data-testid="quota-subject"
+            type="text"
+            value={draft.subject}
+            onInput={(event) => setDraft({ ...draft, subject: event.currentTarget.value })}
+          />
         </div>
         {QUOTA_LIMITS.map(({ field, label }) => (
           <div key={field}>
@@ -71,10 +96,25 @@ export function QuotaEditor(props: { context: PageContext; keys: { id: string; n
         ))}
       </div>
       <div class="ee-actions">
-        <button type="submit" class="ee-button ee-button-primary" data-testid="quota-save" disabled={draft.subject.trim() === ''}>Save quota</button>
-        <button type="button" class="ee-button" onClick={() => { setDraft(EMPTY); setResult(undefined); }}>Clear</button>
+        <button type="submit" class="ee-button ee-button-primary" data-testid="quota-save" disabled={draft.subject.trim() === ''}>
+          Save quota
+        </button>
+        <button
+          type="button"
+          class="ee-button"
+          onClick={() => {
+            setDraft(EMPTY);
+            setResult(undefined);
+          }}
+        >
+          Clear
+        </button>
       </div>
-      {result && <Notice kind={result.ok ? 'success' : 'error'} testId="quota-result">{result.message}</Notice>}
+      {result && (
+        <Notice kind={result.ok ? 'success' : 'error'} testId="quota-result">
+          {result.message}
+        </Notice>
+      )}
     </form>
   );
 }

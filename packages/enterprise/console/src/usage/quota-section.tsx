@@ -20,16 +20,19 @@ export function QuotaSection(props: { context: PageContext; keys: { id: string; 
       return;
     }
     setError(undefined);
-    const withUsage = await Promise.all(list.data.quotas.map(async (quota) => {
-      const detail = await callJson<{ usage: QuotaUsage }>(context, `/admin/quotas/${encodeURIComponent(quota.subject)}`);
-      return { quota, ...(detail.ok ? { usage: detail.data.usage } : {}) };
-    }));
+    const withUsage = await Promise.all(
+      list.data.quotas.map(async (quota) => {
+        const detail = await callJson<{ usage: QuotaUsage }>(context, `/admin/quotas/${encodeURIComponent(quota.subject)}`);
+        return { quota, ...(detail.ok ? { usage: detail.data.usage } : {}) };
+      }),
+    );
     setQuotas(withUsage);
   }, [context]);
   useEffect(() => void load(), [load]);
 
   async function remove(subject: string) {
-    if (!window.confirm(`Remove the quota of ${props.keyNames.get(subject) ?? subject}? Its key is then limited only by its rate limit.`)) return;
+    if (!window.confirm(`Remove the quota of ${props.keyNames.get(subject) ?? subject}? Its key is then limited only by its rate limit.`))
+      return;
     const answer = await callJson(context, `/admin/quotas/${encodeURIComponent(subject)}`, { method: 'DELETE' });
     if (!answer.ok) setError(answer.message);
     await load();
@@ -40,7 +43,9 @@ export function QuotaSection(props: { context: PageContext; keys: { id: string; 
       <h2 id="quotas-title">Quotas</h2>
       <p class="ee-muted">Per UTC day and month. Past a quota, inference answers 429 until the period resets.</p>
       {error && <Notice kind="error">{error}</Notice>}
-      {quotas && <QuotaBurndown quotas={quotas} keyNames={props.keyNames} onEdit={setEditing} onRemove={(subject) => void remove(subject)} />}
+      {quotas && (
+        <QuotaBurndown quotas={quotas} keyNames={props.keyNames} onEdit={setEditing} onRemove={(subject) => void remove(subject)} />
+      )}
       <QuotaEditor context={context} keys={props.keys} {...(editing ? { editing } : {})} onSaved={() => void load()} />
     </section>
   );

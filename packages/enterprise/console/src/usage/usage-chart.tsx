@@ -15,7 +15,10 @@ export const SERIES_COLOURS = ['#0b5cad', '#b3261e', '#1a7f37', '#8250df', '#9a6
 export function chartSummary(data: ChartData, metricLabel: string, periodLabel: string): string {
   if (data.series.length === 0) return `${metricLabel}, ${periodLabel.toLowerCase()}: no usage recorded.`;
   const total = data.series.reduce((sum, s) => sum + s.total, 0);
-  const top = data.series.slice(0, 3).map((s) => `${s.label} ${formatNumber(s.total)}`).join(', ');
+  const top = data.series
+    .slice(0, 3)
+    .map((s) => `${s.label} ${formatNumber(s.total)}`)
+    .join(', ');
   return `${metricLabel}, ${periodLabel.toLowerCase()}: ${formatNumber(total)} in all; largest: ${top}.`;
 }
 

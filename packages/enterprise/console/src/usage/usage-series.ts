@@ -37,7 +37,17 @@ function bucketStart(ms: number, granularity: keyof typeof BUCKET_MS): number {
   return Math.floor(ms / BUCKET_MS[granularity]) * BUCKET_MS[granularity];
 }
 
-export function toChartData(rows: readonly UsageRow[], options: { from: number; to: number; granularity: keyof typeof BUCKET_MS; dimension: Dimension; metric: Metric; keyNames: ReadonlyMap<string, string> }): ChartData {
+export function toChartData(
+  rows: readonly UsageRow[],
+  options: {
+    from: number;
+    to: number;
+    granularity: keyof typeof BUCKET_MS;
+    dimension: Dimension;
+    metric: Metric;
+    keyNames: ReadonlyMap<string, string>;
+  },
+): ChartData {
   const step = BUCKET_MS[options.granularity];
   const first = bucketStart(options.from, options.granularity);
   const times: number[] = [];
@@ -67,7 +77,11 @@ export function toChartData(rows: readonly UsageRow[], options: { from: number; 
 }
 
 /** Totals of every counter per group, for the table under the chart. */
-export function totalsByGroup(rows: readonly UsageRow[], dimension: Dimension, keyNames: ReadonlyMap<string, string>): (Omit<UsageRow, 'time' | 'key' | 'keyKind' | 'model' | 'version'> & { label: string })[] {
+export function totalsByGroup(
+  rows: readonly UsageRow[],
+  dimension: Dimension,
+  keyNames: ReadonlyMap<string, string>,
+): (Omit<UsageRow, 'time' | 'key' | 'keyKind' | 'model' | 'version'> & { label: string })[] {
   const totals = new Map<string, { label: string; requests: number; items: number; tokens: number; computeMs: number; errors: number }>();
   for (const row of rows) {
     const label = groupLabel(row, dimension, keyNames);

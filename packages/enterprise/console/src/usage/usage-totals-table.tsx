@@ -11,11 +11,21 @@ export function UsageTotalsTable(props: { totals: ReturnType<typeof totalsByGrou
         <thead>
           <tr>
             <th scope="col">{props.groupLabel}</th>
-            <th scope="col" class="ee-num">Requests</th>
-            <th scope="col" class="ee-num">Items</th>
-            <th scope="col" class="ee-num">Tokens</th>
-            <th scope="col" class="ee-num">Compute (s)</th>
-            <th scope="col" class="ee-num">Errors</th>
+            <th scope="col" class="ee-num">
+              Requests
+            </th>
+            <th scope="col" class="ee-num">
+              Items
+            </th>
+            <th scope="col" class="ee-num">
+              Tokens
+            </th>
+            <th scope="col" class="ee-num">
+              Compute (s)
+            </th>
+            <th scope="col" class="ee-num">
+              Errors
+            </th>
           </tr>
         </thead>
         <tbody>

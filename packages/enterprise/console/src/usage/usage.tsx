@@ -14,17 +14,29 @@ import '../shared/styles.css';
 function useKeys(context: PageContext) {
   const [keys, setKeys] = useState<{ id: string; name: string }[]>([]);
   useEffect(() => {
-    void callJson<{ keys: { id: string; name: string }[] }>(context, '/admin/keys').then((result) => result.ok && setKeys(result.data.keys));
+    void callJson<{ keys: { id: string; name: string }[] }>(context, '/admin/keys').then(
+      (result) => result.ok && setKeys(result.data.keys),
+    );
   }, [context]);
   return keys;
 }
 
-function Select<T extends string>(props: { id: string; label: string; value: T; options: readonly { id: T; label: string }[]; onChange: (value: T) => void }) {
+function Select<T extends string>(props: {
+  id: string;
+  label: string;
+  value: T;
+  options: readonly { id: T; label: string }[];
+  onChange: (value: T) => void;
+}) {
   return (
     <div>
       <label for={props.id}>{props.label}</label>
       <select id={props.id} data-testid={props.id} value={props.value} onChange={(event) => props.onChange(event.currentTarget.value as T)}>
-        {props.options.map((option) => <option key={option.id} value={option.id}>{option.label}</option>)}
+        {props.options.map((option) => (
+          <option key={option.id} value={option.id}>
+            {option.label}
+          </option>
+        ))}
       </select>
     </div>
   );
@@ -85,8 +97,17 @@ function UsagePage(props: { context: PageContext }) {
           <Select id="usage-metric" label="Measure" value={metric} options={METRICS} onChange={setMetric} />
         </div>
         <div class="ee-actions">
-          <a class="ee-link-button" href={`/admin/usage/export${queryString({ ...params, format: 'csv' })}`} download="" data-testid="usage-export-csv">Export CSV</a>
-          <button type="button" class="ee-button" data-testid="usage-refresh" onClick={() => setNow(Date.now())}>Refresh</button>
+          <a
+            class="ee-link-button"
+            href={`/admin/usage/export${queryString({ ...params, format: 'csv' })}`}
+            download=""
+            data-testid="usage-export-csv"
+          >
+            Export CSV
+          </a>
+          <button type="button" class="ee-button" data-testid="usage-refresh" onClick={() => setNow(Date.now())}>
+            Refresh
+          </button>
         </div>
         {result && !result.ok && <Notice kind="error">Could not read usage: {result.message}</Notice>}
         {!result && <p class="ee-muted">Loading…</p>}

@@ -16,31 +16,35 @@
  */
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
-export const auditLog = sqliteTable('enterprise_audit_log', {
-  seq: integer('seq').primaryKey(),
-  time: text('time').notNull(),
-  action: text('action').notNull(),
-  outcome: text('outcome').notNull(),
-  actorKind: text('actor_kind').notNull(),
-  actorId: text('actor_id'),
-  actorName: text('actor_name'),
-  resourceType: text('resource_type').notNull(),
-  resourceId: text('resource_id'),
-  reason: text('reason'),
-  ip: text('ip'),
-  requestId: text('request_id'),
-  /** Extra structured facts as canonical JSON (e.g. a license change's license id and state); never payloads. */
-  detail: text('detail'),
-  /** How many identical events this entry summarizes (repeated auth failures); null means 1. */
-  count: integer('count'),
-  prevHash: text('prev_hash').notNull(),
-  hash: text('hash').notNull(),
-}, (table) => [
-  index('enterprise_audit_log_time_idx').on(table.time),
-  index('enterprise_audit_log_action_idx').on(table.action, table.seq),
-  index('enterprise_audit_log_actor_idx').on(table.actorId, table.seq),
-  index('enterprise_audit_log_resource_idx').on(table.resourceType, table.resourceId, table.seq),
-]);
+export const auditLog = sqliteTable(
+  'enterprise_audit_log',
+  {
+    seq: integer('seq').primaryKey(),
+    time: text('time').notNull(),
+    action: text('action').notNull(),
+    outcome: text('outcome').notNull(),
+    actorKind: text('actor_kind').notNull(),
+    actorId: text('actor_id'),
+    actorName: text('actor_name'),
+    resourceType: text('resource_type').notNull(),
+    resourceId: text('resource_id'),
+    reason: text('reason'),
+    ip: text('ip'),
+    requestId: text('request_id'),
+    /** Extra structured facts as canonical JSON (e.g. a license change's license id and state); never payloads. */
+    detail: text('detail'),
+    /** How many identical events this entry summarizes (repeated auth failures); null means 1. */
+    count: integer('count'),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (table) => [
+    index('enterprise_audit_log_time_idx').on(table.time),
+    index('enterprise_audit_log_action_idx').on(table.action, table.seq),
+    index('enterprise_audit_log_actor_idx').on(table.actorId, table.seq),
+    index('enterprise_audit_log_resource_idx').on(table.resourceType, table.resourceId, table.seq),
+  ],
+);
 
 export const auditChain = sqliteTable('enterprise_audit_chain', {
   id: integer('id').primaryKey(),
@@ -52,14 +56,16 @@ export const auditChain = sqliteTable('enterprise_audit_chain', {
   headSeal: text('head_seal'),
 });
 
-export const auditOutbox = sqliteTable('enterprise_audit_outbox', {
-  seq: integer('seq').primaryKey(),
-  entry: text('entry').notNull(),
-  attempts: integer('attempts').notNull().default(0),
-  nextAttemptAt: integer('next_attempt_at').notNull(),
-  lastError: text('last_error'),
-}, (table) => [
-  index('enterprise_audit_outbox_next_attempt_idx').on(table.nextAttemptAt),
-]);
+export const auditOutbox = sqliteTable(
+  'enterprise_audit_outbox',
+  {
+    seq: integer('seq').primaryKey(),
+    entry: text('entry').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+  },
+  (table) => [index('enterprise_audit_outbox_next_attempt_idx').on(table.nextAttemptAt)],
+);
 
 export type AuditRow = typeof auditLog.$inferSelect;

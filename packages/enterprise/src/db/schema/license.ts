@@ -22,16 +22,20 @@ export const enterpriseLicense = sqliteTable('enterprise_license', {
   installedBy: text('installed_by'),
 });
 
-export const licenseTrial = sqliteTable('enterprise_license_trial', {
-  id: integer('id').primaryKey(),
-  startedAt: integer('started_at').notNull(),
-  endsAt: integer('ends_at').notNull(),
-  startedBy: text('started_by'),
-  endRecordedAt: integer('end_recorded_at'),
-}, (table) => [
-  check('enterprise_license_trial_single_row', sql`${table.id} = 1`),
-  check('enterprise_license_trial_ends_after_start', sql`${table.endsAt} > ${table.startedAt}`),
-]);
+export const licenseTrial = sqliteTable(
+  'enterprise_license_trial',
+  {
+    id: integer('id').primaryKey(),
+    startedAt: integer('started_at').notNull(),
+    endsAt: integer('ends_at').notNull(),
+    startedBy: text('started_by'),
+    endRecordedAt: integer('end_recorded_at'),
+  },
+  (table) => [
+    check('enterprise_license_trial_single_row', sql`${table.id} = 1`),
+    check('enterprise_license_trial_ends_after_start', sql`${table.endsAt} > ${table.startedAt}`),
+  ],
+);
 
 export type EnterpriseLicenseRow = typeof enterpriseLicense.$inferSelect;
 export type LicenseTrialRow = typeof licenseTrial.$inferSelect;

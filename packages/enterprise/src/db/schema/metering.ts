@@ -13,22 +13,26 @@
  */
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
-export const usageBuckets = sqliteTable('enterprise_usage', {
-  granularity: text('granularity', { enum: ['minute', 'hour', 'day'] }).notNull(),
-  bucketStart: integer('bucket_start').notNull(),
-  subject: text('subject').notNull(),
-  subjectKind: text('subject_kind').notNull(),
-  model: text('model').notNull(),
-  version: text('version').notNull(),
-  requests: integer('requests').notNull().default(0),
-  items: integer('items').notNull().default(0),
-  tokens: integer('tokens').notNull().default(0),
-  computeMs: integer('compute_ms').notNull().default(0),
-  errors: integer('errors').notNull().default(0),
-}, (table) => [
-  uniqueIndex('enterprise_usage_bucket_uq').on(table.granularity, table.bucketStart, table.subject, table.model, table.version),
-  index('enterprise_usage_subject_idx').on(table.granularity, table.subject, table.bucketStart),
-]);
+export const usageBuckets = sqliteTable(
+  'enterprise_usage',
+  {
+    granularity: text('granularity', { enum: ['minute', 'hour', 'day'] }).notNull(),
+    bucketStart: integer('bucket_start').notNull(),
+    subject: text('subject').notNull(),
+    subjectKind: text('subject_kind').notNull(),
+    model: text('model').notNull(),
+    version: text('version').notNull(),
+    requests: integer('requests').notNull().default(0),
+    items: integer('items').notNull().default(0),
+    tokens: integer('tokens').notNull().default(0),
+    computeMs: integer('compute_ms').notNull().default(0),
+    errors: integer('errors').notNull().default(0),
+  },
+  (table) => [
+    uniqueIndex('enterprise_usage_bucket_uq').on(table.granularity, table.bucketStart, table.subject, table.model, table.version),
+    index('enterprise_usage_subject_idx').on(table.granularity, table.subject, table.bucketStart),
+  ],
+);
 
 export const quotas = sqliteTable('enterprise_quotas', {
   subject: text('subject').primaryKey(),
