@@ -3,6 +3,7 @@
  * flow with cookies and hand-followed redirects, state / PKCE / nonce enforcement, group-to-role mapping on admin
  * routes, logout (RP-initiated), the `sso` entitlement gate, audit events and metering subjects.
  */
+import { get, type IncomingMessage } from 'node:http';
 import type { FastifyRequest } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestBrowser } from './helpers/oidc-browser.js';
@@ -53,7 +54,14 @@ describe('SSO browser login against a real OpenID Provider', () => {
 
   it("offers 'Sign in with SSO' on the console's sign-in page, and sets the role on the principal", async () => {
     expect(stack.sluice.app.sluice.extensions.console.signIns()).toEqual([
-      { id: 'sso', label: 'Sign in with SSO', href: '/auth/sso/login', signOutHref: '/auth/sso/logout', principalKind: 'oidc' },
+      {
+        id: 'sso',
+        label: 'Sign in with SSO',
+        href: '/auth/sso/login',
+        signOutHref: '/auth/sso/logout',
+        principalKind: 'oidc',
+        errorMessages: expect.objectContaining({ SLUICE_EE_ERR_SSO_NO_ROLE: expect.stringContaining('no Sluice role') }),
+      },
     ]);
     const browser = new TestBrowser();
     await login(stack, browser, ACCOUNTS.carol);
@@ -354,6 +362,32 @@ describe('SSO without the sso entitlement', () => {
     expect(response.status).toBe(403);
     expect(await response.json()).toMatchObject({ code: 'SLUICE_EE_ERR_NOT_ENTITLED', error: expect.stringContaining('enterprise-basic') });
     stack.sluice.entitle(false);
+  });
+
+  it("sends a person's browser back to the console's sign-in page with the error code, never to a JSON document", async () => {
+    const html = {
+      accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+      'sec-fetch-mode': 'navigate',
+      'sec-fetch-dest': 'document',
+    };
+    for (const path of ['/auth/sso/login', '/auth/sso/callback?code=x&state=y']) {
+      // node:http, because fetch sets Sec-Fetch-Mode: cors itself.
+      const response = await new Promise<IncomingMessage>((resolve, reject) =>
+        get(`${stack.url}${path}`, { headers: html }, resolve).on('error', reject),
+      );
+      response.resume();
+      expect(response.statusCode, path).toBe(303);
+      expect(response.headers.location).toBe('/console/?signin_error=SLUICE_EE_ERR_LICENSE_REQUIRED');
+    }
+    // The console words the code from the sign-in method's own messages, listed in the public manifest.
+    const manifest = (await (await fetch(`${stack.url}/console/manifest.json`)).json()) as {
+      signIns: { id: string; errorMessages?: Record<string, string> }[];
+    };
+    const sso = manifest.signIns.find((method) => method.id === 'sso');
+    expect(sso?.errorMessages?.['SLUICE_EE_ERR_LICENSE_REQUIRED']).toContain('trial');
+    // Scripts and API clients keep the catalogue answer; other SSO routes too, however they are asked.
+    expect((await fetch(`${stack.url}/auth/sso/login`, { headers: { accept: html.accept }, redirect: 'manual' })).status).toBe(402);
+    expect((await fetch(`${stack.url}/auth/sso/me`, { headers: html })).status).toBe(402);
   });
 
   it('stops accepting existing sessions when the entitlement goes away, and API keys keep working (break-glass)', async () => {

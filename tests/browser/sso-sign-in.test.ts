@@ -84,4 +84,25 @@ describe('SSO sign-in in the browser', () => {
     );
     expect(keys.keys.map((k) => k.name)).not.toContain('viewer-attempt');
   });
+
+  it('without the sso entitlement, "Sign in with SSO" comes back to the sign-in page with what to do, not a 402 document', async () => {
+    stack.sluice.entitle(false);
+    try {
+      const tab = await openTab(browser);
+      tabs.push(tab);
+      const { page } = tab;
+      await page.goto(`${stack.url}/console/`);
+      await page.getByRole('link', { name: 'Sign in with SSO' }).click();
+      await expect.poll(() => page.getByTestId('signin-notice').textContent()).toContain('start the trial on the License page');
+      // The error code was read once and dropped from the address bar.
+      expect(new URL(page.url()).search).toBe('');
+      // A link crafted with another code cannot choose the words: the page falls back to its own.
+      await page.goto(`${stack.url}/console/?signin_error=SLUICE_EE_ERR_MADE_UP`);
+      await expect
+        .poll(() => page.getByTestId('signin-notice').textContent())
+        .toBe('The sign-in did not complete (SLUICE_EE_ERR_MADE_UP). Sign in with an API key, or ask your administrator.');
+    } finally {
+      stack.sluice.entitle(true);
+    }
+  });
 });

@@ -276,6 +276,11 @@ export interface ConsoleSignIn {
   signOutHref?: string;
   /** The principal kind this method's sessions have (e.g. 'oidc'), so sign-out knows which href to call. */
   principalKind?: string;
+  /**
+   * What the sign-in page tells a person this method sent back with `/console/?signin_error=<code>` (e.g. its
+   * login failed), keyed by error code. Only the code travels in the URL, so a crafted link cannot choose the text.
+   */
+  errorMessages?: Readonly<Record<string, string>>;
 }
 
 // ---- the registry plugins see -----------------------------------------------------------------------------

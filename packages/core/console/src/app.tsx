@@ -6,6 +6,7 @@ import { messageOf, onSessionLost } from './api.js';
 import { ErrorMessage } from './components/error-message.js';
 import { Shell } from './shell.js';
 import { SignInPage } from './pages/sign-in-page.js';
+import { signInErrorMessage, takeSignInErrorCode } from './sign-in-error.js';
 import { fetchManifest, fetchSession, type ConsoleManifest, type ConsoleSession } from './session.js';
 
 type State =
@@ -18,8 +19,14 @@ export function App() {
 
   const load = async (): Promise<void> => {
     try {
+      const failedSignIn = takeSignInErrorCode();
       const [session, manifest] = await Promise.all([fetchSession(), fetchManifest()]);
-      setState({ phase: 'ready', session, manifest });
+      setState({
+        phase: 'ready',
+        session,
+        manifest,
+        ...(failedSignIn ? { notice: signInErrorMessage(failedSignIn, manifest.signIns) } : {}),
+      });
     } catch (error) {
       setState({ phase: 'failed', message: messageOf(error) });
     }

@@ -159,6 +159,11 @@ const manifestSchema = {
           href: { type: 'string' },
           signOutHref: { type: 'string' },
           principalKind: { type: 'string' },
+          errorMessages: {
+            type: 'object',
+            description: 'What the sign-in page says for /console/?signin_error=<code>, by error code',
+            additionalProperties: { type: 'string' },
+          },
         },
         required: ['id', 'label', 'href'],
       },

@@ -16,6 +16,7 @@ import { resolveSsoConfig, type SsoPluginOptions } from './config.js';
 import { createMachineTokenVerifier } from './machine-tokens.js';
 import { createOidcClient } from './oidc-client.js';
 import { ssoRoutes } from './routes.js';
+import { SIGN_IN_ERROR_MESSAGES } from './sign-in-error-messages.js';
 import { createSsoSessionStore } from './session-store.js';
 import { createMachineTokenStrategy, createSessionStrategy, SESSION_PRINCIPAL_KIND } from './strategies.js';
 
@@ -54,6 +55,7 @@ async function sso(app: FastifyInstance, options: SsoPluginOptions): Promise<voi
       href: '/auth/sso/login',
       signOutHref: '/auth/sso/logout',
       principalKind: SESSION_PRINCIPAL_KIND,
+      errorMessages: SIGN_IN_ERROR_MESSAGES,
     });
   }
   if (config.machine)

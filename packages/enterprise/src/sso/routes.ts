@@ -17,6 +17,7 @@ import { emitAudit } from '@sluice/core';
 import { EnterpriseError } from '../errors.js';
 import { isLocalPath, type SsoConfig } from './config.js';
 import { clearCookie, isSecureRequest, LOGIN_COOKIE, LOGIN_COOKIE_PATH, readCookie, SESSION_COOKIE, setCookie } from './cookies.js';
+import { sendBrowsersToSignIn } from './browser-errors.js';
 import { SsoError } from './errors.js';
 import type { OidcClient } from './oidc-client.js';
 import { decideRole } from './roles.js';
@@ -47,6 +48,8 @@ export async function ssoRoutes(app: FastifyInstance, options: SsoRoutesOptions)
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_request, _body, done) =>
     done(null, {}),
   );
+
+  sendBrowsersToSignIn(app);
 
   app.addHook('onRequest', async (request) => {
     if (entitled()) return;

@@ -54,8 +54,7 @@ export class GenerationState {
       this.samplers.delete(id);
       this.lastTokens.delete(id);
     }
-    const tokens: [number, number][] = [];
-    if (step.decode.length > 0) tokens.push(...(await this.decode(step.decode)));
+    const tokens: [number, number][] = step.decode.length > 0 ? await this.decode(step.decode) : [];
     if (step.prefill) {
       const token = await this.prefill(step.prefill);
       if (token !== undefined) tokens.push([step.prefill.id, token]);
