@@ -6,7 +6,10 @@
  * data: a chart's canvas, a table, a form).
  * Target: under 1 s on loopback; the ratio is 1 s / the slowest cold load of the page (>= 1 means met).
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { availableParallelism, loadavg } from 'node:os';
+import type { Browser } from 'playwright-core';
 import type { Page } from 'playwright-core';
 import { launchChromium, newContext } from '../../tests/browser/helpers/chromium.js';
 import { copyDemoModel, tempRepository } from '../lib/bench-models.js';
@@ -28,6 +31,36 @@ const PAGES: { name: string; path: string; ready: (page: Page) => Promise<unknow
   { name: 'usage (ee)', path: 'usage', ready: (p) => p.getByTestId('usage-chart').waitFor() },
   { name: 'account (ee)', path: 'account', ready: (p) => p.getByTestId('page-account').waitFor() },
 ];
+
+/**
+ * The floor under every console page: the same cold load of a bare HTML page from a plain node:http server, so
+ * what a new context and renderer cost on this machine is measured beside what the console adds to it.
+ */
+async function bareFirstLoads(browser: Browser): Promise<number[]> {
+  const bare: Server = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    response.end('<!doctype html><html lang="en"><title>bare</title><p id="ready">ready</p></html>');
+  });
+  await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(bare.address() as AddressInfo).port}/`;
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < LOADS_PER_PAGE; i++) {
+      const context = await newContext(browser);
+      try {
+        const page = await context.newPage();
+        await page.goto(url);
+        await page.locator('#ready').waitFor();
+        times.push(await page.evaluate(() => performance.now()));
+      } finally {
+        await context.close();
+      }
+    }
+  } finally {
+    await new Promise((resolve) => bare.close(resolve));
+  }
+  return times;
+}
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
@@ -54,6 +87,15 @@ export const consoleFirstLoad: Scenario = {
           body: JSON.stringify({ inputs: [{ name: 'text', shape: [1], datatype: 'BYTES', data: ['I love this'] }] }),
         });
       }
+      const floor = await bareFirstLoads(browser);
+      rows.push({
+        name: 'first load: bare HTML page (floor)',
+        throughput: 1000 / median(floor),
+        unit: 'loads/s',
+        p50Ms: median(floor),
+        p99Ms: Math.max(...floor),
+        note: 'the same cold context, a one-line page from node:http: what Chromium itself costs here',
+      });
       for (const target of PAGES) {
         const times: number[] = [];
         for (let i = 0; i < LOADS_PER_PAGE; i++) {
@@ -87,6 +129,8 @@ export const consoleFirstLoad: Scenario = {
           note: `${LOADS_PER_PAGE} cold loads; p99 column = slowest`,
         });
         ratios.push({ name: `1 s / slowest first load: ${target.name}`, value: TARGET_MS / worst, target: 1 });
+        // Informational (no target): how much of the page's median is the browser's own floor.
+        ratios.push({ name: `bare page / ${target.name} (median; share that is Chromium's floor)`, value: median(floor) / median(times) });
       }
     } finally {
       await browser.close();
