@@ -5,13 +5,12 @@
  * worker recycled — so the next request is served at once instead of after the abandoned one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { encodeBinaryRequest } from './helpers/binary-protocol.js';
 import { writeEncoderModel } from './helpers/batching-models.js';
-import { DEMO_MODELS, postJson, startTestServer, type TestServer } from './helpers/test-server.js';
-import { renderText } from './helpers/text-image.js';
+import { slowMatMulModel, writeModel } from './helpers/identity-models.js';
+import { postJson, startTestServer, type TestServer } from './helpers/test-server.js';
 import { until } from './helpers/until.js';
 
 /** ~60 KB of prose: within --max-text-bytes (64 KiB), and slow to tokenize. */
@@ -33,7 +32,7 @@ describe('request limits and deadlines', () => {
   beforeAll(async () => {
     repository = mkdtempSync(path.join(tmpdir(), 'sluice-limits-'));
     writeEncoderModel(repository, 'encoder', { dynamicBatching: { enabled: true, max_batch_size: 64 } });
-    cpSync(path.join(DEMO_MODELS, 'ocr-detector'), path.join(repository, 'ocr-detector'), { recursive: true });
+    writeModel(repository, 'slow', 1, slowMatMulModel());
     server = await startTestServer({ models: repository, workers: 1 });
     strict = await startTestServer({ models: repository, workers: 1, requestTimeoutMs: 1000 });
   });
@@ -106,16 +105,12 @@ describe('request limits and deadlines', () => {
   });
 
   it('recycles the worker of a native run that outlived its deadline, then serves again', async () => {
-    const size = 1536;
-    const image = renderText('HELLO WORLD HELLO', size, size, { scale: 24 });
-    const { body, headerLength } = encodeBinaryRequest({
-      inputs: [{ name: 'x', shape: [1, 3, size, size], datatype: 'FP32', values: [...image.chw] }],
-    });
     const restartsBefore = strict.app.sluice.pool.health().workers[0]!.restarts;
-    const response = await fetch(`${strict.url}/v2/models/ocr-detector/infer`, {
+    // A tiny request whose native run takes seconds: the deadline expires during the run, never during an upload.
+    const response = await fetch(`${strict.url}/v2/models/slow/infer`, {
       method: 'POST',
-      headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(headerLength), ...strict.auth },
-      body,
+      headers: { 'content-type': 'application/json', ...strict.auth },
+      body: JSON.stringify({ inputs: [{ name: 'x', shape: [1], datatype: 'FP32', data: [1 / 2048] }] }),
     });
     expect(response.status).toBe(503);
     expect(((await response.json()) as { code: string }).code).toBe('SLUICE_ERR_REQUEST_TIMEOUT');

@@ -4,7 +4,15 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { makeModel, makeNode, makeTensorValueInfo, serialize, type Dim, type ElementType } from '../../demo/onnx-builder.js';
+import {
+  makeInitializer,
+  makeModel,
+  makeNode,
+  makeTensorValueInfo,
+  serialize,
+  type Dim,
+  type ElementType,
+} from '../../demo/onnx-builder.js';
 
 export const DATATYPE_TO_ELEMENT: Record<string, ElementType> = {
   BOOL: 'bool',
@@ -47,4 +55,24 @@ export function writeIdentityRepository(repository: string): void {
   for (const [datatype, element] of Object.entries(DATATYPE_TO_ELEMENT))
     writeModel(repository, `identity_${datatype.toLowerCase()}`, 1, identityModel(element));
   writeModel(repository, 'fixed_fp32', 1, identityModel('float32', [2, 3]));
+}
+
+/**
+ * A model whose run is long while its request is tiny: x [1] is spread over an N×N matrix that is multiplied by
+ * itself `steps` times (N·(1/N)² = 1/N keeps the values finite), then averaged to [1, 1]. Tests of deadlines
+ * that must expire during the native run, not during the upload of a large input, use it.
+ */
+export function slowMatMulModel(n = 2048, steps = 48): Uint8Array {
+  const nodes = [makeNode('Expand', ['x', 'square'], ['m0'])];
+  for (let i = 1; i <= steps; i++) nodes.push(makeNode('MatMul', [`m${i - 1}`, 'm0'], [`m${i}`]));
+  nodes.push(makeNode('ReduceMean', [`m${steps}`], ['y'], { axes: [0, 1], keepdims: 1 }));
+  return serialize(
+    makeModel({
+      name: 'slow_matmul',
+      nodes,
+      inputs: [makeTensorValueInfo('x', 'float32', [1])],
+      outputs: [makeTensorValueInfo('y', 'float32', [1, 1])],
+      initializers: [makeInitializer('square', 'int64', [2], [BigInt(n), BigInt(n)])],
+    }),
+  );
 }
