@@ -81,11 +81,13 @@ describe('generation lifecycle', () => {
   it("past the batch and the waiting room: 503 SLUICE_ERR_GENERATION_BUSY with Retry-After, in OpenAI's shape", async () => {
     const streams: SseSession[] = [];
     try {
-      for (let i = 0; i < 3; i++) {
-        const stream = await openSse(`${server.url}/v1/chat/completions`, chatBody('narrow', 400), server.auth);
-        expect(stream.status).toBe(200);
-        streams.push(stream);
-      }
+      // Sent at once, so all three arrive before the scheduler's next turn: the two it will admit do not count
+      // against the waiting room.
+      const opened = await Promise.all(
+        [0, 1, 2].map(() => openSse(`${server.url}/v1/chat/completions`, chatBody('narrow', 400), server.auth)),
+      );
+      streams.push(...opened);
+      expect(opened.map((stream) => stream.status)).toEqual([200, 200, 200]);
       // Two run (rows), one waits: the fourth is refused at once.
       await waitFor(async () => metricValue(await metrics(), 'sluice_generation_waiting_sequences', labels('narrow')) === 1, 5000);
       const refused = await postJson(`${server.url}/v1/chat/completions`, { ...chatBody('narrow', 10), stream: false }, server.auth);

@@ -92,14 +92,15 @@ export class GenerationScheduler {
         `the prompt and max tokens need ${reservedBytes} bytes of KV cache; this model's budget is ${this.budget.kvCacheBytes} (lower max_tokens or shorten the prompt)`,
       );
     }
-    if (this.waiting.length >= this.budget.maxWaiting) {
+    const sequence = new Sequence(nextSequenceId++, prompt, sampling, reservedBytes, owner);
+    const wouldWait = this.countStillWaiting([...this.waiting, sequence]);
+    if (wouldWait > this.budget.maxWaiting) {
       throw new SluiceError(
         'SLUICE_ERR_GENERATION_BUSY',
-        `the model's generation batch is full and ${this.waiting.length} requests already wait; retry later`,
+        `the model's generation batch is full and ${wouldWait - 1} requests already wait; retry later`,
         { headers: { 'retry-after': '1' } },
       );
     }
-    const sequence = new Sequence(nextSequenceId++, prompt, sampling, reservedBytes, owner);
     this.waiting.push(sequence);
     this.kick();
     return sequence;
@@ -121,6 +122,25 @@ export class GenerationScheduler {
   private leave(sequence: Sequence): void {
     this.reservedBytes -= sequence.reservedBytes;
     if (sequence.started) this.drops.push(sequence.id);
+  }
+
+  /**
+   * How many of `queue` would still wait once the budget has admitted what it can, in order (as rebalance() does).
+   * Submissions arrive between the loop's turns: a sequence queued a moment ago that the next turn admits must not
+   * count against the waiting room, or a burst would be refused while rows are free.
+   */
+  private countStillWaiting(queue: readonly Sequence[]): number {
+    let rows = this.running.length + this.prefilling.length;
+    let reserved = this.reservedBytes;
+    let waiting = 0;
+    for (const sequence of queue) {
+      if (sequence.cancelled) continue;
+      if (waiting === 0 && rows < this.budget.maxSequences && reserved + sequence.reservedBytes <= this.budget.kvCacheBytes) {
+        rows += 1;
+        reserved += sequence.reservedBytes;
+      } else waiting += 1;
+    }
+    return waiting;
   }
 
   /** Removes cancelled sequences everywhere and admits waiting ones while the budget allows. */
