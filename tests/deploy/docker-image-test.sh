@@ -9,7 +9,7 @@
 #   5. docker run (read-only root filesystem, no capabilities, like the Helm chart) with the port published on
 #      127.0.0.1 only; wait for /v2/health/ready and for Docker's HEALTHCHECK to say healthy
 #   6. checks: non-root user, tini as PID 1, `node --version` inside (the base's Node, 24), enterprise plugin
-#      loaded, a sentiment inference says "positive"
+#      loaded, a sentiment inference says "positive", the web console and the enterprise pages are served
 #   7. docker stop (SIGTERM): exit code 0 and "shutdown complete" in the logs; then a new container on the
 #      same volumes with SLUICE_LICENSE_KEY set: data kept (same API key works), inference fine, exit 0
 #   8. the compose file on the same volumes as the `docker run` steps: `docker-compose config`, then up, the first
@@ -234,6 +234,16 @@ infer_positive() { # container base-url  (uses/sets TOKEN)
 
 step "inference"
 infer_positive "$CONTAINER" "$BASE_URL"
+step_done
+
+# The image ships the pre-built web console and the enterprise plugin's pages (no network needed to build them).
+step "web console"
+read -r status body < <(http GET "$BASE_URL/console/")
+# (read takes the first line: the page's doctype.)
+[ "$status" = 200 ] && grep -qi '^<!doctype html>' <<<"$body" || fail "GET /console/ answered $status: ${body:0:200}"
+read -r status body < <(http GET "$BASE_URL/console/manifest.json")
+[ "$status" = 200 ] && grep -q '"/console/ext/license/license.js"' <<<"$body" || fail "the console manifest lacks the enterprise pages ($status): ${body:0:300}"
+log "GET /console/ 200; the manifest lists the enterprise pages"
 step_done
 
 # ---- 7. graceful stop -------------------------------------------------------------------------------------
