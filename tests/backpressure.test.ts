@@ -78,6 +78,7 @@ describe('backpressure', () => {
     const responses = await Promise.all(
       Array.from({ length: total }, () => postJson(`${timing.url}/v2/models/long-queue/infer`, { inputs: heavyInputs }, auth)),
     );
+    const served = responses.filter((r) => r.status === 200);
     const timedOut = responses.filter((r) => r.status === 503);
     expect(timedOut.length).toBeGreaterThanOrEqual(1);
     for (const response of timedOut) expect(response.json.code).toBe('SLUICE_ERR_REQUEST_TIMEOUT');
@@ -95,10 +96,12 @@ describe('backpressure', () => {
       unchangedPolls = now === executions ? unchangedPolls + 1 : 0;
       executions = now;
     }
-    // The run in progress either finished (counted) or, on a loaded machine, outlived every deadline it carried
-    // by the recycle grace and had its worker stopped (a restart): either way it was not left running.
+    // What was served ran (counted). On a loaded machine every request may expire before its first run starts
+    // (tokenizing the burst alone can take the 300 ms), so no run at all is a valid outcome; a run that outlived
+    // every deadline it carried may instead have had its worker stopped (a restart).
     const recycled = timing.app.sluice.pool.health().workers.reduce((sum, worker) => sum + worker.restarts, 0);
-    expect(executions + recycled).toBeGreaterThanOrEqual(1);
+    if (served.length > 0) expect(executions + recycled).toBeGreaterThanOrEqual(1);
+    // The point: requests that expired while queued were dropped, not run.
     expect(executions).toBeLessThan(total);
     expect((await getJson(`${timing.url}/v2/health/ready`, auth)).status).toBe(200);
   });

@@ -97,6 +97,15 @@ export const ERROR_CATALOGUE = {
     status: 400,
     summary: 'A request parameter Sluice does not support (e.g. n > 1, tools, logprobs): refused rather than silently ignored.',
   },
+  SLUICE_ERR_INVALID_MEDIA: {
+    status: 400,
+    summary:
+      'An image or audio input could not be decoded: not a supported format (PNG, JPEG, WebP; WAV), corrupt, or empty. The message names the pipeline step.',
+  },
+  SLUICE_ERR_MEDIA_TOO_LARGE: {
+    status: 413,
+    summary: 'An image has more pixels, or an audio file more seconds, than the pipeline step accepts (the message says the limit).',
+  },
   SLUICE_ERR_INTERNAL: { status: 500, summary: 'An unexpected server fault; the log has the details under the request id.' },
 } as const satisfies Record<string, { status: number; summary: string }>;
 
