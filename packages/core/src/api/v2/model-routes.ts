@@ -127,7 +127,7 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
         caller: callerOf(request),
         deadline: request.deadline,
       });
-      const encoded = encodeInferResponse(result, { inputs: [], binaryByDefault: false });
+      const encoded = encodeInferResponse(result, { binaryByDefault: false });
       return reply.type(encoded.contentType).send(encoded.body);
     }
 
