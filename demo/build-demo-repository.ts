@@ -19,6 +19,7 @@ import {
   buildSentimentTokenizerConfig,
   buildSentimentTokenizerJson,
 } from './sentiment-model.js';
+import { vadArtifacts } from './vad-demo.js';
 
 export { buildSentimentModel } from './sentiment-model.js';
 
@@ -93,6 +94,7 @@ function copiedModel(dir: string, source: string, config: object): Artifact[] {
 /** Every file of the demo repository under `modelsDir`. */
 export function demoArtifacts(modelsDir: string = DEFAULT_MODELS_DIR): Artifact[] {
   return [
+    ...vadArtifacts(join(modelsDir, 'vad')),
     ...sentimentArtifacts(join(modelsDir, 'sentiment')),
     ...copiedModel(join(modelsDir, 'ocr-direction'), SOURCES.ocrCls, {
       task: 'raw',

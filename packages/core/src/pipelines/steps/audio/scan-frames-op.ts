@@ -5,6 +5,7 @@
  * padded with zeros. Every run goes through the inference layer (`context.invoke`), so the member model keeps its
  * routing, hot swap and the request's deadline.
  */
+import { MODEL_NAME_PATTERN } from '../../../models/model-name.js';
 import type { Tensor } from '../../../models/tensors/tensor.js';
 import type { StepOp } from '../../step-op.js';
 import { inputPort, readSamples } from './audio-tensors.js';
@@ -76,8 +77,9 @@ export const scanFramesOp: StepOp = {
     additionalProperties: false,
     required: ['model', 'frame', 'context', 'audio_input', 'state_input', 'state_output', 'output', 'state_shape'],
     properties: {
-      model: tensorName,
-      version: { type: 'string', pattern: '^[0-9]{1,9}$' },
+      model: { type: 'string', pattern: MODEL_NAME_PATTERN.source },
+      /** A version number or alias of the member; its default version when absent. */
+      version: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' },
       frame: { type: 'integer', minimum: 1, maximum: 65_536 },
       context: { type: 'integer', minimum: 0, maximum: 65_536 },
       audio_input: tensorName,
