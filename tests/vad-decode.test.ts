@@ -8,14 +8,16 @@ import { describe, expect, it } from 'vitest';
 import { SluiceError } from '../packages/core/src/errors.js';
 import type { Tensor } from '../packages/core/src/models/tensors/tensor.js';
 import { audioDecodeOp } from '../packages/core/src/pipelines/steps/audio/decode-op.js';
-import { fileInput } from './helpers/speech-pipeline-runner.js';
 import { chunk, encodeWav, fmtChunk, riff, sampleBytes, type SampleEncoding } from './helpers/speech-wav.js';
+
+/** A BYTES [1] input carrying a file as V2 JSON does: the file's base64. */
+const fileInput = (file: Buffer): Tensor => ({ name: 'audio', datatype: 'BYTES', shape: [1], data: [file.toString('base64')] });
 
 const context = { pipeline: 'vad', step: 'decode', invoke: () => Promise.reject(new Error('no models here')) };
 
 async function decode(file: Buffer | Tensor, params: Record<string, unknown> = {}) {
   const run = await audioDecodeOp.prepare(params, { readText: () => Promise.reject(new Error('no files')) });
-  const outputs = await run({ file: Buffer.isBuffer(file) ? fileInput('audio', file) : file }, context);
+  const outputs = await run({ file: Buffer.isBuffer(file) ? fileInput(file) : file }, context);
   return { samples: outputs.samples!, rate: outputs.sample_rate! };
 }
 
@@ -106,7 +108,7 @@ describe('audio.decode', () => {
 
   it('reads a file from raw bytes as well as from base64', async () => {
     const file = encodeWav({ channels: channels(1, 64, 8000), rate: 8000 });
-    const raw = { name: 'audio', datatype: 'BYTES', shape: [1], data: [''], raw: [new Uint8Array(file)] } as Tensor;
+    const raw: Tensor = { name: 'audio', datatype: 'BYTES', shape: [1], data: [''], raw: [new Uint8Array(file)] };
     expect((await decode(raw)).samples.data).toEqual((await decode(file)).samples.data);
   });
 
