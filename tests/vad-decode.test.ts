@@ -4,6 +4,7 @@
  * placeholders; and every malformed or unsupported file refused with SLUICE_ERR_INVALID_MEDIA (400), audio longer
  * than max_seconds with SLUICE_ERR_MEDIA_TOO_LARGE (413).
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SluiceError } from '../packages/core/src/errors.js';
 import type { Tensor } from '../packages/core/src/models/tensors/tensor.js';
@@ -200,5 +201,35 @@ describe('audio.decode', () => {
         expect(error.message).toMatch(message);
       });
     }
+  });
+
+  it('never fails other than with a media code, whatever the bytes (random corruptions of valid files)', async () => {
+    const encodings = Object.keys(QUANTUM) as SampleEncoding[];
+    const seed = fc.record({
+      encoding: fc.constantFrom(...encodings),
+      extensible: fc.boolean(),
+      channels: fc.integer({ min: 1, max: 3 }),
+      frames: fc.integer({ min: 0, max: 40 }),
+    });
+    const edits = fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 8 });
+    await fc.assert(
+      fc.asyncProperty(seed, edits, fc.nat(), async (spec, changes, cut) => {
+        const file = encodeWav({
+          channels: channels(spec.channels, spec.frames, 8000),
+          rate: 8000,
+          encoding: spec.encoding,
+          extensible: spec.extensible,
+        });
+        for (const [at, value] of changes) file[at % file.length] = value;
+        const bytes = file.subarray(0, file.length - (cut % 4 === 0 ? cut % file.length : 0));
+        try {
+          await decode(Buffer.from(bytes));
+        } catch (error) {
+          expect(error).toBeInstanceOf(SluiceError);
+          expect(['SLUICE_ERR_INVALID_MEDIA', 'SLUICE_ERR_MEDIA_TOO_LARGE']).toContain((error as SluiceError).code);
+        }
+      }),
+      { numRuns: 2000, seed: 14 },
+    );
   });
 });
