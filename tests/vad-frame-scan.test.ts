@@ -5,7 +5,9 @@
  * 64-sample context itself) on the same audio, including the zero-padded last partial frame.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scanFramesOp } from '../packages/core/src/pipelines/steps/audio/scan-frames-op.js';
 import type { TestServer } from './helpers/test-server.js';
+import { VAD_PIPELINE } from '../demo/vad-demo.js';
 import { postWavJson, startSpeechServer } from './helpers/speech-server.js';
 import { referenceProbabilities } from './helpers/speech-reference.js';
 import { speechRepository } from './helpers/speech-repository.js';
@@ -55,5 +57,18 @@ describe('model.scan_frames on silero-vad, through the server', () => {
     const frameAt = (seconds: number): number => Math.floor((seconds * RATE) / FRAME);
     expect(Math.max(...got.slice(frameAt(0.4), frameAt(1.2)))).toBeGreaterThan(0.5);
     expect(Math.max(...got.slice(0, frameAt(0.35)))).toBeLessThan(0.05);
+  });
+
+  it('refuses unusable params when the pipeline loads', async () => {
+    const params = VAD_PIPELINE.steps.find((step) => step.op === 'model.scan_frames')!.params!;
+    const files = { readText: () => Promise.reject(new Error('no files')) };
+    const prepare = (changes: Record<string, unknown>) => async () => scanFramesOp.prepare({ ...params, ...changes }, files);
+    await expect(prepare({})()).resolves.toBeTypeOf('function');
+    await expect(prepare({ constants: [{ name: 'sr', datatype: 'INT64', shape: [2], data: [16000] }] })).rejects.toThrow(
+      /constant "sr" has 1 values for shape \[2\]/,
+    );
+    await expect(prepare({ constants: [{ name: 'sr', datatype: 'INT64', shape: [], data: [0.5] }] })).rejects.toThrow(/non-integer/);
+    await expect(prepare({ state_input: 'input' })).rejects.toThrow(/distinct names/);
+    await expect(prepare({ state_shape: [1024, 1024, 2] })).rejects.toThrow(/state_shape has 2097152 elements/);
   });
 });
