@@ -1,15 +1,13 @@
 /**
  * A real Sluice server for the voice activity tests, and the two ways a client sends it a WAV file: V2 JSON (the
- * file's base64 in a BYTES element) and a multipart upload. Its text limits are raised because the server's
- * default --max-text-bytes (64 KiB) also bounds a base64 file, which holds about 1.5 s of 22 kHz audio.
+ * file's base64 in a BYTES element) and a multipart upload. The server runs with its default limits: files sent
+ * to a pipeline are bounded by the body size and the decoding step, not by the text limits.
  */
 import type { BuildAppOptions } from '../../packages/core/src/app.js';
 import { postJson, startTestServer, type TestServer } from './test-server.js';
 
-export const AUDIO_LIMITS: BuildAppOptions = { maxTextBytes: 32 << 20, maxRequestTextBytes: 32 << 20 };
-
 export function startSpeechServer(options: BuildAppOptions = {}): Promise<TestServer> {
-  return startTestServer({ ...AUDIO_LIMITS, ...options });
+  return startTestServer(options);
 }
 
 export function postWavJson(server: TestServer, model: string, file: Buffer) {
