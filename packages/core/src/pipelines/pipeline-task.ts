@@ -9,7 +9,7 @@ import type { InferenceRequest, InferenceResult } from '../models/inference-serv
 import type { ModelTaskHandler, TaskRequest } from '../models/tasks/task.js';
 import type { Tensor, TensorSpec } from '../models/tensors/tensor.js';
 import type { PipelinePlan, PlannedStep } from './pipeline-spec.js';
-import type { StepContext } from './step-op.js';
+import type { MemberAnswer, StepContext } from './step-op.js';
 
 /** Runs a member model's request: the inference service, bound after the registry exists. */
 export type MemberInvoker = (request: InferenceRequest) => Promise<InferenceResult>;
@@ -50,7 +50,7 @@ export function createPipelineTask(pipeline: string, plan: PipelinePlan, invoke:
     inputs: Tensor[],
     outputs: string[],
     request: TaskRequest,
-  ): Promise<Tensor[]> => {
+  ): Promise<MemberAnswer> => {
     const chain = [...request.partOf, pipeline];
     if (chain.includes(model) || chain.length >= MAX_PIPELINE_DEPTH)
       throw new SluiceError(
@@ -59,7 +59,7 @@ export function createPipelineTask(pipeline: string, plan: PipelinePlan, invoke:
       );
     try {
       const result = await invoke({ model, version, inputs, outputs, deadline: request.deadline, caller: request.caller, partOf: chain });
-      return result.outputs;
+      return { outputs: result.outputs, modelVersion: result.modelVersion };
     } catch (error) {
       // A member missing from the repository is the server's configuration, not the client's mistake.
       if (error instanceof SluiceError && (error.code === 'SLUICE_ERR_MODEL_NOT_FOUND' || error.code === 'SLUICE_ERR_VERSION_NOT_FOUND'))
@@ -72,7 +72,7 @@ export function createPipelineTask(pipeline: string, plan: PipelinePlan, invoke:
     const inputs: Record<string, Tensor> = {};
     for (const [port, tensorName] of step.inputs) inputs[port] = { ...values.get(tensorName)!, name: port };
     if (step.member) {
-      const outputs = await runMember(
+      const { outputs } = await runMember(
         step.member.model,
         step.member.version,
         Object.values(inputs),

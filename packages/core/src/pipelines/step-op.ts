@@ -14,7 +14,13 @@ export interface StepContext {
    * Runs a member model through the inference layer (routing, aliases, validation, batching, hot swap, the
    * request's deadline). Errors come back as SluiceError with the member's code.
    */
-  invoke(model: string, version: string | undefined, inputs: Tensor[], outputs: string[]): Promise<Tensor[]>;
+  invoke(model: string, version: string | undefined, inputs: Tensor[], outputs: string[]): Promise<MemberAnswer>;
+}
+
+export interface MemberAnswer {
+  outputs: Tensor[];
+  /** The version that answered: a step that calls a member many times pins it (stateful models). */
+  modelVersion: string;
 }
 
 /** Files of the pipeline's version folder an op may read at load time (a dictionary, a label list). */

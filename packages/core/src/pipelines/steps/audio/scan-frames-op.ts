@@ -7,7 +7,8 @@
  */
 import { MODEL_NAME_PATTERN } from '../../../models/model-name.js';
 import type { Tensor } from '../../../models/tensors/tensor.js';
-import type { StepOp } from '../../step-op.js';
+import { SluiceError } from '../../../errors.js';
+import type { StepContext, StepOp } from '../../step-op.js';
 import { inputPort, readSamples } from './audio-tensors.js';
 
 interface ConstantInput {
@@ -110,20 +111,22 @@ export const scanFramesOp: StepOp = {
     const windowLength = p.context + p.frame;
     const stateElements = elementCount(p.state_shape);
 
-    return async (inputs, context) => {
-      const samples = readSamples(inputPort(inputs, 'samples'));
-      const frames = Math.ceil(samples.length / p.frame);
-      const probabilities = new Float32Array(frames);
+    /**
+     * One pass over the frames. The first frame's answer names the member version; the later frames are pinned
+     * to it, so one stream's state never crosses versions (a traffic split, a hot swap).
+     */
+    const scan = async (samples: Float32Array, context: StepContext, probabilities: Float32Array) => {
       let state: Float32Array = new Float32Array(stateElements); // zeros at the start of a stream
-      for (let index = 0; index < frames; index++) {
+      let version = p.version;
+      for (let index = 0; index < probabilities.length; index++) {
         const start = index * p.frame;
         // [context samples before the frame | the frame], zeros where either falls outside the audio.
         const window = new Float32Array(windowLength);
         const from = Math.max(0, start - p.context);
         window.set(samples.subarray(from, Math.min(samples.length, start + p.frame)), from - (start - p.context));
-        const outputs = await context.invoke(
+        const answer = await context.invoke(
           p.model,
-          p.version,
+          version,
           [
             { name: p.audio_input, datatype: 'FP32', shape: [1, windowLength], data: window },
             { name: p.state_input, datatype: 'FP32', shape: [...p.state_shape], data: state },
@@ -131,14 +134,37 @@ export const scanFramesOp: StepOp = {
           ],
           [p.output, p.state_output],
         );
-        probabilities[index] = floatOutput(outputs, p.output, p.model)[0]!;
-        const next = floatOutput(outputs, p.state_output, p.model);
+        version = answer.modelVersion;
+        probabilities[index] = floatOutput(answer.outputs, p.output, p.model)[0]!;
+        const next = floatOutput(answer.outputs, p.state_output, p.model);
         if (next.length !== stateElements) {
           throw new Error(`member model "${p.model}" returned ${next.length} state values, state_shape needs ${stateElements}`);
         }
         state = next;
       }
+    };
+
+    return async (inputs, context) => {
+      const samples = readSamples(inputPort(inputs, 'samples'));
+      const frames = Math.ceil(samples.length / p.frame);
+      const probabilities = new Float32Array(frames);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await scan(samples, context, probabilities);
+          break;
+        } catch (error) {
+          // The pinned version was swapped out mid-stream: start the stream again on what now serves.
+          if (!isSwappedOut(error) || p.version !== undefined || attempt >= MAX_SCAN_ATTEMPTS) throw error;
+        }
+      }
       return { probabilities: { name: 'probabilities', datatype: 'FP32', shape: [frames], data: probabilities } };
     };
   },
 };
+
+/** A scan restarts at most this often when its pinned member version goes away under it. */
+const MAX_SCAN_ATTEMPTS = 3;
+
+function isSwappedOut(error: unknown): boolean {
+  return error instanceof SluiceError && (error.code === 'SLUICE_ERR_VERSION_NOT_FOUND' || error.code === 'SLUICE_ERR_MODEL_NOT_READY');
+}
