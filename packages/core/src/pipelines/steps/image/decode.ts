@@ -16,7 +16,8 @@ const invalid = (message: string) => new SluiceError('SLUICE_ERR_INVALID_MEDIA',
 
 async function readHeader(bytes: Buffer): Promise<{ width: number; height: number }> {
   try {
-    const { width, height } = await sharp(bytes).metadata();
+    // Reading the header decodes no pixel, so sharp's own pixel limit is lifted here: ours is checked next.
+    const { width, height } = await sharp(bytes, { limitInputPixels: false }).metadata();
     if (!width || !height) throw new Error('no dimensions');
     return { width, height };
   } catch {
