@@ -113,6 +113,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
       statistics.recordExecution(execution);
       series.recordExecution(execution);
     },
+    // Pipeline steps run their member models through the same inference layer as every protocol.
+    invokeMember: (request) => inference.infer(request),
   });
   const extensions = createExtensions({ logger: app.log });
   const apiKeys = createApiKeyService({ database });
@@ -125,6 +127,8 @@ export async function buildApp(options: BuildAppOptions = {}): Promise<FastifyIn
   if (consoleSessions) extensions.auth.register(createConsoleSessionStrategy({ sessions: consoleSessions, apiKeys }));
   const onOutcome = (outcome: InferenceOutcome) => {
     statistics.recordOutcome(outcome);
+    // A pipeline's member request is part of the client's request: counted once, as the pipeline's.
+    if (outcome.partOf) return;
     series.recordOutcome(outcome);
     extensions.events.emit('inference.completed', inferenceCompletedEvent(outcome));
   };

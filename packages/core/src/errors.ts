@@ -106,6 +106,11 @@ export const ERROR_CATALOGUE = {
     status: 413,
     summary: 'An image has more pixels, or an audio file more seconds, than the pipeline step accepts (the message says the limit).',
   },
+  SLUICE_ERR_PIPELINE_STEP_FAILED: {
+    status: 422,
+    summary:
+      "A pipeline step could not process what the previous steps produced (e.g. a member model's output has an unexpected shape); the message names the step.",
+  },
   SLUICE_ERR_INTERNAL: { status: 500, summary: 'An unexpected server fault; the log has the details under the request id.' },
 } as const satisfies Record<string, { status: number; summary: string }>;
 

@@ -25,6 +25,12 @@ export interface InferenceRequest {
   caller?: InferenceCaller;
   /** When the client stops waiting (the HTTP layer's per-request deadline); none for in-process callers. */
   deadline?: Deadline;
+  /**
+   * Set when a pipeline runs this request for one of its steps: the pipelines it runs inside, outermost
+   * first. Such a request is part of the pipeline's request: its metrics and statistics count for the member
+   * model, but the event bus (audit, metering) hears only of the pipeline's request.
+   */
+  partOf?: readonly string[];
 }
 
 export interface InferenceResult {
@@ -54,6 +60,8 @@ export type InferenceOutcome = Pick<
   | 'errorCode'
 > & {
   caller?: InferenceCaller;
+  /** A pipeline's member request (see InferenceRequest.partOf): the client's request is the pipeline's. */
+  partOf?: readonly string[];
 };
 
 export interface InferenceService {
@@ -92,13 +100,14 @@ export function createInferenceService(deps: {
           // known model names reach the failure metrics' labels.)
           assertWithinLimits(request.model, request.inputs, deps.limits);
           const signature = target.signature;
-          validateInputs(request.model, signature, request.inputs);
+          validateInputs(request.model, signature, request.inputs, { acceptsFiles: target.task.acceptsFiles });
           const outputNames = request.outputs ?? signature.outputs.map((o) => o.name);
           validateOutputNames(request.model, signature, outputNames);
           items = request.inputs[0]?.shape[0] ?? 1;
           // The deadline stops the work below (queue, worker); the race answers the client on time regardless.
           const runRaw = (feeds: Tensor[], names: string[]) => target.runRaw(feeds, names, deadline);
-          const result = await deadline.race(target.task.run(request.inputs, outputNames, runRaw));
+          const taskRequest = { deadline, caller: request.caller, partOf: request.partOf ?? [] };
+          const result = await deadline.race(target.task.run(request.inputs, outputNames, runRaw, taskRequest));
           const totalMs = performance.now() - started;
           const queueMs = Math.max(0, totalMs - result.computeMs);
           const labels = { model: request.model, version: versionLabel };
@@ -117,6 +126,7 @@ export function createInferenceService(deps: {
             totalMs,
             status: 'success',
             caller: request.caller,
+            partOf: request.partOf,
           });
           return {
             modelName: request.model,
@@ -147,6 +157,7 @@ export function createInferenceService(deps: {
           status: 'failure',
           errorCode: clientError.code,
           caller: request.caller,
+          partOf: request.partOf,
         });
         throw clientError;
       }

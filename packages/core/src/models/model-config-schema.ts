@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { ALIAS_PATTERN, MAX_VERSION_NUMBER } from './model-name.js';
 
-export const MODEL_TASKS = ['raw', 'text-classification', 'text-embedding', 'text-generation'] as const;
+export const MODEL_TASKS = ['raw', 'text-classification', 'text-embedding', 'text-generation', 'pipeline'] as const;
 
 /** The bounds, documented in packages/core/README.md ("Model configuration"). */
 export const MODEL_CONFIG_LIMITS = {

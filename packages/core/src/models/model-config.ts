@@ -159,7 +159,7 @@ export function parseModelConfig(raw: unknown, source = 'config.json'): ModelCon
     license: raw.license,
   };
   // A text-generation version folder carries its own tokenizer.json (the Hugging Face layout).
-  if (config.task !== 'raw' && config.task !== 'text-generation' && !config.tokenizer)
+  if (config.task !== 'raw' && config.task !== 'text-generation' && config.task !== 'pipeline' && !config.tokenizer)
     throw new ModelConfigError(`${source} "tokenizer": task "${config.task}" needs a tokenizer.json`);
   return config;
 }

@@ -19,6 +19,7 @@ import { isValidModelName } from './model-name.js';
 import { readModelDirectory, scanRepository, type ModelDirectory, type VersionFiles } from './repository.js';
 import type { WorkerPool } from './runtime/worker-pool.js';
 import { buildVersion } from './version-builder.js';
+import type { MemberInvoker } from '../pipelines/pipeline-task.js';
 import * as routing from './version-routing.js';
 import {
   failureOf,
@@ -54,6 +55,8 @@ export interface RegistryOptions {
   metrics: ServerMetrics;
   /** Told of every successful ONNX Runtime execution (statistics). */
   onExecution?: (execution: ExecutionRecord) => void;
+  /** Runs a pipeline step's member model through the inference layer (bound once that layer exists). */
+  invokeMember?: MemberInvoker;
 }
 
 export type SyncMode = 'explicit' | 'poll';

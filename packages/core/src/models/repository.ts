@@ -31,6 +31,7 @@ export interface ModelDirectory {
 }
 
 export const MODEL_FILE = 'model.onnx';
+export const PIPELINE_FILE = 'pipeline.json';
 /**
  * Where the graph is, in order: Sluice's own layout, then a Hugging Face Optimum / transformers.js folder
  * (onnx/model.onnx, else one of its quantized variants).
@@ -45,6 +46,8 @@ const MODEL_FILE_CANDIDATES = [
   'onnx/model_q4.onnx',
   'onnx/model_q4f16.onnx',
   'onnx/model_bnb4.onnx',
+  // A pipeline version: its steps, instead of a graph (see pipelines/).
+  PIPELINE_FILE,
 ];
 export const READY_MARKER = 'READY';
 

@@ -15,6 +15,31 @@ import type { WorkerPool } from './runtime/worker-pool.js';
 import { signatureFromSession } from './signature.js';
 import { createTask, taskOf } from './tasks/create-task.js';
 import { GenerationEngine } from './generation/generation-engine.js';
+import path from 'node:path';
+import { PIPELINE_FILE } from './repository.js';
+import { buildPipelineVersion } from '../pipelines/pipeline-version.js';
+import type { MemberInvoker } from '../pipelines/pipeline-task.js';
+import { createStepCatalogue, type StepCatalogue } from '../pipelines/step-catalogue.js';
+import { PublicLoadError } from './load-failure.js';
+
+let defaultSteps: StepCatalogue | undefined;
+
+/** A pipeline version: config.json says task "pipeline" and the version folder holds pipeline.json. */
+async function buildPipeline(deps: VersionBuilderDeps, target: VersionToBuild): Promise<LoadedVersion> {
+  const { files, config } = target;
+  await loadStep('task', () => {
+    if (path.basename(files.modelPath) !== PIPELINE_FILE)
+      throw new PublicLoadError('config.json says task "pipeline": the version folder needs pipeline.json (and no model.onnx)');
+    if (config.taskIsExplicit && config.task !== 'pipeline')
+      throw new PublicLoadError(`the version folder holds pipeline.json but config.json says task "${config.task}" (use "pipeline")`);
+    if (!deps.invokeMember) throw new PublicLoadError('pipelines cannot run in this server (no inference layer for their members)');
+  });
+  defaultSteps ??= createStepCatalogue();
+  return buildPipelineVersion(
+    { pool: deps.pool, invokeMember: deps.invokeMember!, steps: deps.pipelineSteps ?? defaultSteps },
+    { model: target.model, files, onReleased: target.onReleased },
+  );
+}
 
 export interface VersionBuilderDeps {
   pool: WorkerPool;
@@ -26,6 +51,10 @@ export interface VersionBuilderDeps {
   defaultThreads: number;
   /** Told of every successful ONNX Runtime execution (statistics). */
   onExecution?: (execution: ExecutionRecord) => void;
+  /** Runs a pipeline step's member model (the inference service); without it, pipelines cannot load. */
+  invokeMember?: MemberInvoker;
+  /** The built-in steps pipelines may use (default: all of them). */
+  pipelineSteps?: StepCatalogue;
 }
 
 export interface VersionToBuild {
@@ -40,6 +69,7 @@ export interface VersionToBuild {
 export async function buildVersion(deps: VersionBuilderDeps, target: VersionToBuild): Promise<LoadedVersion> {
   const { pool, logger, metrics } = deps;
   const { model, directory, files, config } = target;
+  if (path.basename(files.modelPath) === PIPELINE_FILE || config.task === 'pipeline') return buildPipeline(deps, target);
   // A decoder batches its sequences itself (one scheduler and budget per session): one session unless
   // config.json asks for more, so that the whole budget serves one batch.
   const generates = (await taskOf(config, files.directory).catch(() => config.task)) === 'text-generation';

@@ -6,33 +6,37 @@ import { SluiceError } from '../../errors.js';
 import { DATATYPES, type TensorData, type V2Datatype } from '../../models/tensors/datatypes.js';
 
 const utf8 = new TextEncoder();
-const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+const utf8Decoder = new TextDecoder('utf-8');
 
-/** Decodes one input's bytes; `bytes` is a view into the request body. */
-export function binaryToTensorData(bytes: Uint8Array, datatype: V2Datatype, elements: number, inputName: string): TensorData {
-  if (datatype === 'BYTES') {
-    const strings: string[] = [];
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    let offset = 0;
-    while (offset < bytes.byteLength) {
-      if (offset + 4 > bytes.byteLength)
-        throw new SluiceError('SLUICE_ERR_BINARY_DATA', `input "${inputName}": truncated BYTES length prefix`);
-      const length = view.getUint32(offset, true);
-      offset += 4;
-      if (offset + length > bytes.byteLength)
-        throw new SluiceError('SLUICE_ERR_BINARY_DATA', `input "${inputName}": a BYTES element runs past binary_data_size`);
-      try {
-        strings.push(utf8Decoder.decode(bytes.subarray(offset, offset + length)));
-      } catch {
-        throw new SluiceError(
-          'SLUICE_ERR_INVALID_DATA',
-          `input "${inputName}": BYTES element ${strings.length} is not valid UTF-8 (ONNX string tensors hold text)`,
-        );
-      }
-      offset += length;
-    }
-    return strings;
+/** BYTES elements: each a 4-byte little-endian length, then that many bytes (views into the body). */
+export function binaryToBytesElements(bytes: Uint8Array, inputName: string): Uint8Array[] {
+  const elements: Uint8Array[] = [];
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let offset = 0;
+  while (offset < bytes.byteLength) {
+    if (offset + 4 > bytes.byteLength)
+      throw new SluiceError('SLUICE_ERR_BINARY_DATA', `input "${inputName}": truncated BYTES length prefix`);
+    const length = view.getUint32(offset, true);
+    offset += 4;
+    if (offset + length > bytes.byteLength)
+      throw new SluiceError('SLUICE_ERR_BINARY_DATA', `input "${inputName}": a BYTES element runs past binary_data_size`);
+    elements.push(bytes.subarray(offset, offset + length));
+    offset += length;
   }
+  return elements;
+}
+
+/**
+ * BYTES elements as text (UTF-8 with replacement characters). Whether invalid UTF-8 is acceptable is the
+ * model's business: text models refuse it (validateInputs), pipelines that take files read the raw bytes.
+ */
+export function bytesElementsToStrings(elements: Uint8Array[]): string[] {
+  return elements.map((element) => utf8Decoder.decode(element));
+}
+
+/** Decodes one input's bytes (numeric datatypes); `bytes` is a view into the request body. */
+export function binaryToTensorData(bytes: Uint8Array, datatype: V2Datatype, elements: number, inputName: string): TensorData {
+  if (datatype === 'BYTES') return bytesElementsToStrings(binaryToBytesElements(bytes, inputName));
   const info = DATATYPES[datatype];
   const expected = elements * info.byteSize;
   if (bytes.byteLength !== expected) {

@@ -5,7 +5,7 @@
 import { SluiceError } from '../../errors.js';
 import { elementCount, isV2Datatype, V2_DATATYPES } from '../../models/tensors/datatypes.js';
 import type { Tensor } from '../../models/tensors/tensor.js';
-import { binaryToTensorData, tensorDataToBinary } from './binary-tensor-data.js';
+import { binaryToBytesElements, binaryToTensorData, bytesElementsToStrings, tensorDataToBinary } from './binary-tensor-data.js';
 import { flattenJsonData, jsonToTensorData, MAX_DATA_NESTING, tensorDataToJson } from './json-tensor-data.js';
 
 export const HEADER_LENGTH = 'inference-header-content-length';
@@ -103,6 +103,10 @@ export function decodeInferRequest(body: Buffer, headerLength: string | undefine
       }
       const bytes = binary.subarray(binaryOffset, binaryOffset + binarySize);
       binaryOffset += binarySize;
+      if (datatype === 'BYTES') {
+        const raw = binaryToBytesElements(bytes, name);
+        return { name, datatype, shape, data: bytesElementsToStrings(raw), raw };
+      }
       return { name, datatype, shape, data: binaryToTensorData(bytes, datatype, elementCount(shape), name) };
     }
     if (raw.data === undefined) badRequest(`input "${name}" needs "data" (or binary_data_size with the binary extension)`);

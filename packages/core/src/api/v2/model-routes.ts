@@ -13,6 +13,8 @@ import { inferRequestSchema, inferResponseSchema, modelMetadataSchema, modelPara
 type ModelParams = { model: string; version?: string };
 
 export const ONNX_PLATFORM = 'onnx_onnxv1';
+/** Triton's name for a model that chains other models. */
+export const PIPELINE_PLATFORM = 'ensemble';
 
 function checkName(params: ModelParams): ModelParams {
   if (!isValidModelName(params.model))
@@ -40,7 +42,7 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
     return {
       name: model,
       versions: versions.map(String),
-      platform: ONNX_PLATFORM,
+      platform: loaded!.task.name === 'pipeline' ? PIPELINE_PLATFORM : ONNX_PLATFORM,
       inputs: signature.inputs,
       outputs: signature.outputs,
       parameters: {

@@ -1,4 +1,5 @@
 /** Checks a decoded request against a model's declared inputs and outputs before any work is queued. */
+import { isUtf8 } from 'node:buffer';
 import { SluiceError } from '../../errors.js';
 import { elementCount } from './datatypes.js';
 import type { ModelSignature, Tensor, TensorSpec } from './tensor.js';
@@ -13,7 +14,23 @@ function describeShape(shape: number[]): string {
   return `[${shape.join(', ')}]`;
 }
 
-export function validateInputs(modelName: string, signature: ModelSignature, inputs: Tensor[]): void {
+export interface ValidateOptions {
+  /** The model reads BYTES inputs as files (a pipeline): raw bytes need not be UTF-8 text. */
+  acceptsFiles?: boolean;
+}
+
+/** ONNX string tensors hold text: bytes sent raw must be valid UTF-8 for a model that reads them as text. */
+function assertUtf8(input: Tensor): void {
+  const index = input.raw?.findIndex((element) => !isUtf8(element)) ?? -1;
+  if (index >= 0) {
+    throw new SluiceError(
+      'SLUICE_ERR_INVALID_DATA',
+      `input "${input.name}": BYTES element ${index} is not valid UTF-8 (ONNX string tensors hold text)`,
+    );
+  }
+}
+
+export function validateInputs(modelName: string, signature: ModelSignature, inputs: Tensor[], options: ValidateOptions = {}): void {
   const specs = new Map<string, TensorSpec>(signature.inputs.map((s) => [s.name, s]));
   const seen = new Set<string>();
   for (const input of inputs) {
@@ -45,6 +62,7 @@ export function validateInputs(modelName: string, signature: ModelSignature, inp
         `input "${input.name}" has shape ${describeShape(input.shape)}: every dimension must be at least 1`,
       );
     }
+    if (!options.acceptsFiles) assertUtf8(input);
     const expected = elementCount(input.shape);
     if (input.data.length !== expected) {
       throw new SluiceError(
