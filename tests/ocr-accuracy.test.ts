@@ -1,8 +1,8 @@
 /**
  * The `ocr` pipeline's ops on the real PaddleOCR models: pages rendered now with real fonts (DejaVu, Liberation)
  * at several sizes, one page upside down, must read back as drawn. Character accuracy = 1 - edit distance /
- * length over all pages. Spaces are counted separately: the Chinese PP-OCRv4 recognizer often runs English
- * words together ("Thankyou"), a known trait of the model, not of the steps.
+ * length over all pages, counted with and without spaces: the Chinese PP-OCRv4 recognizer tends to run English
+ * words together, which the recognizer crop's margin (image.crop_regions `margin`) mostly cures.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { editDistance, renderTextPage, type TextPage } from './helpers/ocr-images.js';
@@ -86,6 +86,6 @@ describe('ocr pipeline ops on rendered text', () => {
     );
     expect(lineCount).toBeGreaterThanOrEqual(20);
     expect(accuracy).toBeGreaterThanOrEqual(0.95);
-    expect(spacedAccuracy).toBeGreaterThanOrEqual(0.9);
+    expect(spacedAccuracy).toBeGreaterThanOrEqual(0.95);
   }, 120_000);
 });

@@ -6,6 +6,8 @@
  * - With the optional `flip` input (a direction classifier's [N, K] probabilities), a line whose probability for
  *   `flip_label` exceeds `flip_threshold` is turned 180 degrees (PaddleOCR: label "180" above 0.9).
  * - W is the widest line's natural width, clamped to [min_width, max_width]; wider lines are squeezed to W.
+ * - `margin` widens each box on every side by that fraction of its shorter side first: PaddleOCR's recognizer
+ *   reads word gaps better with some room above and below the glyphs than in the detector's snug boxes.
  */
 import type { Tensor } from '../../../models/tensors/tensor.js';
 import type { StepOp } from '../../step-op.js';
@@ -16,6 +18,7 @@ import { expectTensor, float32Data, uint8Data } from './tensor-checks.js';
 
 export interface CropRule {
   height: number;
+  margin: number;
   minWidth: number;
   maxWidth: number;
   flipLabel: number;
@@ -33,6 +36,26 @@ interface LineCrop {
   /** The line's size in source pixels. */
   width: number;
   height: number;
+}
+
+/** The box grown by `margin` times its shorter side on every side, along its own edges. */
+export function growQuad(quad: Quad, margin: number): Quad {
+  if (margin === 0) return quad;
+  const [tl, tr, br, bl] = quad;
+  const across = distance(tl, tr);
+  const down = distance(tl, bl);
+  if (across === 0 || down === 0) return quad;
+  const grow = margin * Math.min(across, down);
+  const ux = ((tr[0] - tl[0]) / across) * grow;
+  const uy = ((tr[1] - tl[1]) / across) * grow;
+  const vx = ((bl[0] - tl[0]) / down) * grow;
+  const vy = ((bl[1] - tl[1]) / down) * grow;
+  return [
+    [tl[0] - ux - vx, tl[1] - uy - vy],
+    [tr[0] + ux - vx, tr[1] + uy - vy],
+    [br[0] + ux + vx, br[1] + uy + vy],
+    [bl[0] - ux + vx, bl[1] - uy + vy],
+  ];
 }
 
 /** Where a box's upright line comes from, after the vertical-text and upside-down turns. */
@@ -106,7 +129,7 @@ export function cropRegions(image: Tensor, boxes: Tensor, flip: Tensor | undefin
   const lines = Array.from({ length: count }, (_, n) => {
     const quad = [0, 1, 2, 3].map((k) => [coords[n * 8 + k * 2]!, coords[n * 8 + k * 2 + 1]!]) as Quad;
     const upsideDown = flipProbs !== undefined && flipProbs[n * classes + rule.flipLabel]! > rule.flipThreshold;
-    return lineCrop(quad, upsideDown);
+    return lineCrop(growQuad(quad, rule.margin), upsideDown);
   });
   const natural = lines.map((line) => Math.max(1, Math.ceil((rule.height * line.width) / line.height)));
   const tensorWidth = Math.min(rule.maxWidth, Math.max(rule.minWidth, ...natural));
@@ -130,6 +153,7 @@ export const cropRegionsOp: StepOp = {
     additionalProperties: false,
     properties: {
       height: { type: 'integer', minimum: 1, maximum: 512, description: 'default 48' },
+      margin: { type: 'number', minimum: 0, maximum: 2, description: 'default 0: room added around each box, times its shorter side' },
       min_width: { type: 'integer', minimum: 1, maximum: 8192, description: 'default 1' },
       max_width: { type: 'integer', minimum: 1, maximum: 8192, description: 'default 1600' },
       flip_label: { type: 'integer', minimum: 0, maximum: 1000, description: 'default 1' },
@@ -140,6 +164,7 @@ export const cropRegionsOp: StepOp = {
   prepare(params) {
     const rule: CropRule = {
       height: (params.height as number | undefined) ?? 48,
+      margin: (params.margin as number | undefined) ?? 0,
       minWidth: (params.min_width as number | undefined) ?? 1,
       maxWidth: (params.max_width as number | undefined) ?? 1600,
       flipLabel: (params.flip_label as number | undefined) ?? 1,

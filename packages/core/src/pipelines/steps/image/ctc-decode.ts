@@ -1,11 +1,16 @@
 /**
- * text.ctc_decode: a CTC recognizer's per-step class probabilities FP32 [N, T, C] -> one string per row (greedy:
- * best class per step, repeats merged, blanks dropped) and its confidence, the mean probability of the kept
- * characters (0 for an empty line). Classes follow PaddleOCR's convention: 0 is the blank, then one per line of
+ * text.ctc_decode: a CTC recognizer's per-step class probabilities FP32 [N, T, C] -> one string per row and its
+ * confidence (0 for an empty line). Classes follow PaddleOCR's convention: 0 is the blank, then one per line of
  * the dictionary file, then (append_space) a space.
+ * - beam_width 1 (default, PaddleOCR's decoder): greedy, the best class per step, repeats merged, blanks
+ *   dropped; confidence is the mean probability of the kept characters.
+ * - beam_width > 1: prefix beam search (ctc-beam-search.ts), the most probable text over all alignments;
+ *   confidence is that text's probability per character, P^(1/length).
+ * - trim_spaces (default true): spaces at either end of a line are dropped (a crop's margin can read as one).
  */
 import type { StepOp } from '../../step-op.js';
 import type { Tensor } from '../../../models/tensors/tensor.js';
+import { beamSearchRow } from './ctc-beam-search.js';
 import { expectTensor, float32Data } from './tensor-checks.js';
 
 export function dictionaryClasses(text: string, appendSpace: boolean): string[] {
@@ -14,7 +19,7 @@ export function dictionaryClasses(text: string, appendSpace: boolean): string[] 
   return ['', ...lines, ...(appendSpace ? [' '] : [])];
 }
 
-export function ctcDecode(probs: Tensor, classes: readonly string[]): { text: string[]; confidence: Float32Array } {
+export function ctcDecode(probs: Tensor, classes: readonly string[], beamWidth = 1): { text: string[]; confidence: Float32Array } {
   const [count, steps, size] = expectTensor(probs, 'probs', 'FP32', [-1, -1, -1]) as [number, number, number];
   if (size !== classes.length) {
     throw new Error(
@@ -25,6 +30,12 @@ export function ctcDecode(probs: Tensor, classes: readonly string[]): { text: st
   const text: string[] = [];
   const confidence = new Float32Array(count);
   for (let n = 0; n < count; n++) {
+    if (beamWidth > 1) {
+      const { labels, logProbability } = beamSearchRow(data, n * steps * size, steps, size, beamWidth);
+      text.push(labels.map((c) => classes[c]).join(''));
+      confidence[n] = labels.length > 0 ? Math.min(1, Math.exp(logProbability / labels.length)) : 0;
+      continue;
+    }
     let line = '';
     let sum = 0;
     let kept = 0;
@@ -58,6 +69,8 @@ export const ctcDecodeOp: StepOp = {
     properties: {
       dictionary: { type: 'string', minLength: 1, maxLength: 255, description: 'file in the version folder, one class per line' },
       append_space: { type: 'boolean', description: 'default true: a space class follows the dictionary' },
+      beam_width: { type: 'integer', minimum: 1, maximum: 64, description: 'default 1 (greedy)' },
+      trim_spaces: { type: 'boolean', description: 'default true: drop spaces at either end of each line' },
     },
   },
   async prepare(params, files) {
@@ -66,8 +79,12 @@ export const ctcDecodeOp: StepOp = {
       (params.append_space as boolean | undefined) ?? true,
     );
     if (classes.length < 2) throw new Error(`dictionary ${String(params.dictionary)} is empty`);
+    const beamWidth = (params.beam_width as number | undefined) ?? 1;
+    const trim = (params.trim_spaces as boolean | undefined) ?? true;
     return ({ probs }) => {
-      const { text, confidence } = ctcDecode(probs!, classes);
+      const decoded = ctcDecode(probs!, classes, beamWidth);
+      const text = trim ? decoded.text.map((line) => line.replace(/^ +| +$/g, '')) : decoded.text;
+      const confidence = decoded.confidence;
       return Promise.resolve({
         text: { name: 'text', datatype: 'BYTES', shape: [text.length], data: text },
         confidence: { name: 'confidence', datatype: 'FP32', shape: [text.length], data: confidence },
