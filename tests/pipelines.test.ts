@@ -203,4 +203,51 @@ describe('pipelines', () => {
     expect(versionOf(final.json.outputs.find((o: { name: string }) => o.name === 'score').data[0])).toBe(6);
     expect(seen.length).toBeGreaterThan(20);
   });
+
+  it('takes a multipart/form-data upload on /infer/multipart: each field is a BYTES input, the answer is V2 JSON', async () => {
+    const form = new FormData();
+    form.append('text', PROBE_TEXT);
+    form.append('text', new Blob(['I hate this']), 'second.txt');
+    const response = await fetch(`${server.url}/v2/models/mood/infer/multipart`, { method: 'POST', body: form, headers: server.auth });
+    const json = (await response.json()) as { model_name: string; outputs: { name: string; data: unknown[] }[] };
+    expect(response.status, JSON.stringify(json)).toBe(200);
+    expect(json.model_name).toBe('mood');
+    expect(json.outputs.find((o) => o.name === 'label')!.data).toEqual(['positive', 'negative']);
+
+    // A file that is not text, sent to a model that reads text: refused as the binary extension refuses it.
+    const binary = new FormData();
+    binary.append('text', new Blob([new Uint8Array([0xff, 0xfe, 0x00, 0x89])]), 'blob.bin');
+    const refused = await fetch(`${server.url}/v2/models/sentiment/infer/multipart`, {
+      method: 'POST',
+      body: binary,
+      headers: server.auth,
+    });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { code: string }).code).toBe('SLUICE_ERR_INVALID_DATA');
+  });
+
+  it('refuses bodies that are not a well-formed multipart form with a 4xx and a code', async () => {
+    const post = (body: string, contentType: string) =>
+      fetch(`${server.url}/v2/models/mood/infer/multipart`, {
+        method: 'POST',
+        body,
+        headers: { ...server.auth, 'content-type': contentType },
+      }).then(async (r) => ({ status: r.status, json: (await r.json()) as { code: string; error: string } }));
+    const json = await post('{"inputs": []}', 'application/json');
+    expect(json.status).toBe(415);
+    expect(json.json.code).toBe('SLUICE_ERR_UNSUPPORTED_MEDIA_TYPE');
+    const cases: [string, string][] = [
+      ['--b\r\nContent-Disposition: form-data; name="text"\r\n\r\nhello', 'multipart/form-data; boundary=b'],
+      ['no boundary here', 'multipart/form-data; boundary=b'],
+      ['--b\r\nContent-Type: text/plain\r\n\r\nhello\r\n--b--', 'multipart/form-data; boundary=b'],
+      ['--b--', 'multipart/form-data; boundary=b'],
+      ['--b\r\nContent-Disposition: form-data; name="text"\r\n\r\nhello\r\n--b--', 'multipart/form-data'],
+    ];
+    for (const [body, contentType] of cases) {
+      const answer = await post(body, contentType);
+      expect(answer.status, body).toBe(400);
+      expect(answer.json.code).toBe('SLUICE_ERR_BAD_REQUEST');
+      expect(answer.json.error).toMatch(/^multipart body: /);
+    }
+  });
 });

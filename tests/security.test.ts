@@ -81,6 +81,8 @@ describe('model names cannot escape the repository', () => {
     ['GET', '/v2/models/{m}/versions/1/stats'],
     ['POST', '/v2/models/{m}/infer', JSON.stringify({ inputs: [{ name: 'text', shape: [1], datatype: 'BYTES', data: ['x'] }] })],
     ['POST', '/v2/models/{m}/versions/1/infer', JSON.stringify({ inputs: [{ name: 'text', shape: [1], datatype: 'BYTES', data: ['x'] }] })],
+    ['POST', '/v2/models/{m}/infer/multipart', '{}'],
+    ['POST', '/v2/models/{m}/versions/1/infer/multipart', '{}'],
     ['POST', '/v2/models/{m}/generate', JSON.stringify({ text_input: 'x' })],
     ['POST', '/v2/models/{m}/versions/1/generate', JSON.stringify({ text_input: 'x' })],
     ['POST', '/v2/models/{m}/generate_stream', JSON.stringify({ text_input: 'x' })],

@@ -677,13 +677,65 @@ const nearValidCase: fc.Arbitrary<FuzzCase> = nearValidInfer.map(({ model, body 
   auth: 'admin',
 }));
 
+/** Files a form may carry: real image/audio magic bytes with garbage after them, truncations, text, nothing. */
+const formFile = fc.oneof(
+  fc.uint8Array({ maxLength: 2048 }),
+  fc
+    .constantFrom('\x89PNG\r\n\x1a\n', '\xff\xd8\xff\xe0', 'RIFF\x24\x00\x00\x00WAVEfmt ', 'RIFF\x00\x00\x00\x00WEBPVP8 ', 'GIF89a')
+    .chain((magic) => fc.uint8Array({ maxLength: 512 }).map((tail) => Buffer.concat([Buffer.from(magic, 'latin1'), tail]))),
+  fc.string({ maxLength: 200 }).map((text) => Buffer.from(text)),
+);
+
+/** multipart/form-data uploads: mostly well framed (so the model sees odd files), sometimes broken framing. */
+const multipartCase: fc.Arbitrary<FuzzCase> = fc
+  .record({
+    path: fc.oneof(modelPath('/infer/multipart'), versionPath('/infer/multipart')),
+    parts: fc.array(fc.tuple(fc.constantFrom('image', 'audio', 'text', 'input', '', 'x"y', 'a'.repeat(300)), formFile), { maxLength: 4 }),
+    boundary: fc.constantFrom('b0undary', 'x', '--', 'a'.repeat(70), 'a'.repeat(71)),
+    framing: fc.constantFrom('good', 'good', 'good', 'no-close', 'no-crlf', 'wrong-boundary', 'no-disposition'),
+    auth,
+  })
+  .map(({ path, parts, boundary, framing, auth }) => {
+    const delimiter = framing === 'wrong-boundary' ? `--other` : `--${boundary}`;
+    const chunks = parts.map(([name, bytes]) =>
+      Buffer.concat([
+        Buffer.from(`${delimiter}${framing === 'no-crlf' ? '' : '\r\n'}`),
+        Buffer.from(
+          framing === 'no-disposition'
+            ? 'Content-Type: image/png\r\n\r\n'
+            : `Content-Disposition: form-data; name="${name}"; filename="f"\r\n\r\n`,
+        ),
+        Buffer.from(bytes),
+        Buffer.from('\r\n'),
+      ]),
+    );
+    const close = framing === 'no-close' ? '' : `${delimiter}--\r\n`;
+    return {
+      route: 'POST /v2/models/:model/infer/multipart',
+      method: 'POST',
+      path,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      body: Buffer.concat([...chunks, Buffer.from(close)]),
+      auth,
+    };
+  });
+
 /** Every route gets an even share; the binary extension and near-valid inference get two each. */
-export const fuzzCase: fc.Arbitrary<FuzzCase> = fc.oneof(...ROUTES.map(caseFor), binaryCase, binaryCase, nearValidCase, nearValidCase);
+export const fuzzCase: fc.Arbitrary<FuzzCase> = fc.oneof(
+  ...ROUTES.map(caseFor),
+  binaryCase,
+  binaryCase,
+  nearValidCase,
+  nearValidCase,
+  multipartCase,
+  multipartCase,
+);
 
 export const FUZZ_ROUTES = [
   ...ROUTES.map((r) => r.route),
   'POST /v2/models/:model/infer (binary)',
   'POST /v2/models/:model/infer (near-valid)',
+  'POST /v2/models/:model/infer/multipart',
 ];
 
 /** Raw HTTP/1.1 requests Node's client would refuse to send: broken request lines, control characters, folding. */

@@ -26,15 +26,18 @@ export const REQUEST_BODY_EXAMPLES: Record<string, unknown> = {
   'POST /admin/keys': { name: 'docs-example', scopes: ['infer'], models: ['sentiment'], expires: '30d' },
 };
 
-/** Routes for a task the demo repository has no model of (text generation): no example that would fail. */
-const WITHOUT_DEMO_MODEL = /\/generate(?:_stream)?$/;
+/**
+ * No examples (that would fail) for routes of a task the demo repository has no model of (text generation),
+ * nor for the multipart upload route, whose file a JSON example cannot carry.
+ */
+const WITHOUT_EXAMPLE = /\/generate(?:_stream)?$|\/infer\/multipart$/;
 
 type Parameter = { in?: string; name?: string; example?: unknown };
 type Operation = { parameters?: Parameter[]; requestBody?: { content?: Record<string, { example?: unknown }> } };
 
 export function documentExamples(paths: Record<string, Record<string, Operation>>): void {
   for (const [path, operations] of Object.entries(paths)) {
-    if (WITHOUT_DEMO_MODEL.test(path)) continue;
+    if (WITHOUT_EXAMPLE.test(path)) continue;
     for (const [method, operation] of Object.entries(operations)) {
       for (const parameter of operation.parameters ?? []) {
         const example = parameter.in === 'path' ? PATH_PARAMETER_EXAMPLES[parameter.name ?? ''] : undefined;

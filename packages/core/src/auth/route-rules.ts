@@ -54,6 +54,8 @@ export function coreRouteRules(options: { metricsAuth: 'on' | 'off' }): Record<s
     'GET /v2/models/:model/versions/:version/ready': readModel,
     'POST /v2/models/:model/infer': infer,
     'POST /v2/models/:model/versions/:version/infer': infer,
+    'POST /v2/models/:model/infer/multipart': infer,
+    'POST /v2/models/:model/versions/:version/infer/multipart': infer,
     // Statistics extension, and the console's traffic charts.
     'GET /v2/models/stats': { access: { scopes: ['models:read'] } },
     'GET /v2/models/:model/stats': readRouting,

@@ -7,6 +7,7 @@ import { callerOf } from '../../auth/caller.js';
 import { SluiceError } from '../../errors.js';
 import { isValidModelName } from '../../models/repository.js';
 import { errorResponseSchema } from '../error-handler.js';
+import { formBoundary, formToInputs } from './multipart-form.js';
 import { HEADER_LENGTH, decodeInferRequest, encodeInferResponse } from './infer-codec.js';
 import { inferRequestSchema, inferResponseSchema, modelMetadataSchema, modelParamsSchema, modelVersionParamsSchema } from './schemas.js';
 
@@ -109,7 +110,43 @@ export async function modelRoutes(app: FastifyInstance): Promise<void> {
       return reply.type(encoded.contentType).send(encoded.body);
     }
 
+    /** The multipart convenience route: a form's fields as BYTES inputs (files as sent), every output in JSON. */
+    async function inferForm(request: FastifyRequest<{ Params: ModelParams; Body: Buffer }>, reply: FastifyReply) {
+      const { model, version } = checkName(request.params);
+      const boundary = formBoundary(request.headers['content-type']);
+      if (boundary === undefined)
+        throw new SluiceError(
+          'SLUICE_ERR_UNSUPPORTED_MEDIA_TYPE',
+          'this route takes a multipart/form-data body (e.g. curl -F image=@file.png)',
+        );
+      if (!Buffer.isBuffer(request.body)) throw new SluiceError('SLUICE_ERR_BAD_REQUEST', 'the request needs a multipart/form-data body');
+      const result = await app.sluice.inference.infer({
+        model,
+        version,
+        inputs: formToInputs(request.body, boundary),
+        caller: callerOf(request),
+        deadline: request.deadline,
+      });
+      const encoded = encodeInferResponse(result, { binaryByDefault: false });
+      return reply.type(encoded.contentType).send(encoded.body);
+    }
+
     for (const { prefix, params, scope } of prefixes) {
+      inferScope.post(
+        `${prefix}/infer/multipart`,
+        {
+          schema: {
+            tags: ['v2'],
+            summary: `Inference from a multipart/form-data upload (${params === modelParamsSchema ? 'default version' : scope}): each form field is a BYTES input named after it (files as sent, e.g. an image for a pipeline); the answer is the V2 JSON response with every output`,
+            params,
+            consumes: ['multipart/form-data'],
+            response: { 200: inferResponseSchema, ...errors },
+          },
+          validatorCompiler: () => () => true,
+          serializerCompiler: () => (data) => (typeof data === 'string' ? data : JSON.stringify(data)),
+        },
+        inferForm,
+      );
       inferScope.post(
         `${prefix}/infer`,
         {
