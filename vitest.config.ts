@@ -7,8 +7,9 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
   test: {
     include: ['tests/**/*.test.ts', 'packages/*/src/**/*.test.ts'],
-    // The browser tests need Chromium: they run with `npm run test:browser` (vitest.browser.config.ts).
-    exclude: [...configDefaults.exclude, 'tests/browser/**'],
+    // The browser tests need Chromium (`npm run test:browser`, vitest.browser.config.ts); the speech tests need
+    // espeak-ng (`npm run test:audio`, vitest.audio.config.ts).
+    exclude: [...configDefaults.exclude, 'tests/browser/**', 'tests/audio/**'],
     globalSetup: ['tests/helpers/global-setup.ts'],
     pool: 'forks',
     maxWorkers: 2,

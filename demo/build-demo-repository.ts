@@ -20,6 +20,7 @@ import {
   buildSentimentTokenizerConfig,
   buildSentimentTokenizerJson,
 } from './sentiment-model.js';
+import { vadArtifacts } from './vad-demo.js';
 
 export { buildSentimentModel } from './sentiment-model.js';
 
@@ -94,6 +95,7 @@ function copiedModel(dir: string, source: string, config: object): Artifact[] {
 /** Every file of the demo repository under `modelsDir`. */
 export function demoArtifacts(modelsDir: string = DEFAULT_MODELS_DIR): Artifact[] {
   return [
+    ...vadArtifacts(join(modelsDir, 'vad')),
     ...sentimentArtifacts(join(modelsDir, 'sentiment')),
     ...ocrArtifacts(modelsDir),
     ...copiedModel(join(modelsDir, 'ocr-direction'), SOURCES.ocrCls, {

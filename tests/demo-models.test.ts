@@ -39,6 +39,7 @@ describe('demo models', () => {
       'ocr-recognizer',
       'sentiment',
       'silero-vad',
+      'vad',
     ]);
   });
 

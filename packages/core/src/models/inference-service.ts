@@ -98,7 +98,7 @@ export function createInferenceService(deps: {
         try {
           // Before any work: a request too large for the limits costs nothing. (After routing, so that only
           // known model names reach the failure metrics' labels.)
-          assertWithinLimits(request.model, request.inputs, deps.limits);
+          assertWithinLimits(request.model, request.inputs, deps.limits, target.task.acceptsFiles);
           const signature = target.signature;
           validateInputs(request.model, signature, request.inputs, { acceptsFiles: target.task.acceptsFiles });
           const outputNames = request.outputs ?? signature.outputs.map((o) => o.name);

@@ -13,7 +13,12 @@ export interface RequestLimits {
   maxRequestTextBytes: number;
 }
 
-export function assertWithinLimits(model: string, inputs: readonly Tensor[], limits: RequestLimits): void {
+/**
+ * `filesInBytes`: the model reads its BYTES inputs as files (a pipeline's image or WAV), not as text to
+ * tokenize: only the item count applies (a file is bounded by the body size and by its decoding step's own
+ * limits); texts a pipeline passes on to a text model are checked when that member runs.
+ */
+export function assertWithinLimits(model: string, inputs: readonly Tensor[], limits: RequestLimits, filesInBytes = false): void {
   for (const input of inputs) {
     if (input.datatype !== 'BYTES') continue;
     const items = input.shape[0] ?? 1;
@@ -24,6 +29,7 @@ export function assertWithinLimits(model: string, inputs: readonly Tensor[], lim
       );
     }
   }
+  if (filesInBytes) return;
   let total = 0;
   for (const input of inputs) {
     if (input.datatype !== 'BYTES') continue;
