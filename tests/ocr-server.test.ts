@@ -13,6 +13,19 @@ import { getJson, postJson, startTestServer, type TestServer } from './helpers/t
 const LINES = ['Harbour ferry timetable', 'Departs 07:40 and 18:05', 'Adults 12.50, children 6.00'];
 const squeeze = (lines: string[]) => lines.join('\n').replace(/[^\S\n]+/g, '');
 
+/** Deterministic noise bytes (xorshift32), so the test sees the same picture every run. */
+function noiseBytes(length: number): Buffer {
+  const out = Buffer.alloc(length);
+  let x = 0x9e3779b9;
+  for (let i = 0; i < length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
 const imageRequest = (png: Buffer) => ({ inputs: [{ name: 'image', datatype: 'BYTES', shape: [1], data: [png.toString('base64')] }] });
 
 describe('ocr pipeline through the server', () => {
@@ -69,6 +82,27 @@ describe('ocr pipeline through the server', () => {
     const decoded = length ? decodeBinaryResponse(raw, Number(length)) : JSON.parse(raw.toString('utf8'));
     const text = decoded.outputs[0].values ?? decoded.outputs[0].data;
     expect(editDistance(squeeze(text as string[]), squeeze(LINES))).toBeLessThanOrEqual(1);
+  }, 60_000);
+
+  it('reads a photo-sized upload (over 64 KiB) sent as a multipart file', async () => {
+    // Random pixels under the text keep the PNG big the way a photo is; the text is still the only text.
+    const noise = await sharp(noiseBytes(300 * 200 * 3), { raw: { width: 300, height: 200, channels: 3 } })
+      .png()
+      .toBuffer();
+    const { height } = await sharp(page).metadata();
+    const photo = await sharp(page)
+      .extend({ bottom: 240, background: '#ffffff' })
+      .composite([{ input: noise, top: height! + 20, left: 0 }])
+      .png()
+      .toBuffer();
+    expect(photo.length).toBeGreaterThan(100 * 1024);
+    const form = new FormData();
+    form.append('image', new Blob([new Uint8Array(photo)], { type: 'image/png' }), 'photo.png');
+    const response = await fetch(`${server.url}/v2/models/ocr/infer/multipart`, { method: 'POST', headers: server.auth, body: form });
+    const json = (await response.json()) as { outputs: { name: string; data: string[] }[] };
+    expect(response.status).toBe(200);
+    const text = json.outputs.find((o) => o.name === 'text')!.data;
+    expect(editDistance(squeeze(text), squeeze(LINES))).toBeLessThanOrEqual(1);
   }, 60_000);
 
   it('refuses a GIF (400) and a header claiming 3.6 GP (413), naming the step', async () => {
