@@ -82,6 +82,13 @@ describe('text.ctc_decode', () => {
     expect((await decode(probabilities(rows), { trim_spaces: false })).text).toEqual([' a ']);
   });
 
+  it('gives no lines for an empty batch, whatever shape a skipped recognizer left', async () => {
+    for (const shape of [[0], [0, 0, 0], [0, 40, 5]]) {
+      const out = await decode({ name: 'probs', datatype: 'FP32', shape, data: new Float32Array(0) });
+      expect(out).toEqual({ text: [], confidence: [] });
+    }
+  });
+
   it('refuses a model whose class count does not match the dictionary', async () => {
     const probs: Tensor = { name: 'probs', datatype: 'FP32', shape: [1, 1, 7], data: new Float32Array(7) };
     await expect(decode(probs)).rejects.toThrow(/7 classes.*make 5/);

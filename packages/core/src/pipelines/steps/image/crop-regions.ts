@@ -121,7 +121,8 @@ export function cropRegions(image: Tensor, boxes: Tensor, flip: Tensor | undefin
   const coords = float32Data(boxes);
   let flipProbs: Float32Array | undefined;
   let classes = 0;
-  if (flip) {
+  // With no boxes the classifier may have been skipped: its output is then empty, whatever its shape.
+  if (flip && count > 0) {
     [, classes] = expectTensor(flip, 'flip', 'FP32', [count, -1]) as [number, number];
     if (rule.flipLabel >= classes) throw new Error(`flip_label ${rule.flipLabel} is not a class of the ${classes} in "flip"`);
     flipProbs = float32Data(flip);

@@ -20,6 +20,8 @@ export function dictionaryClasses(text: string, appendSpace: boolean): string[] 
 }
 
 export function ctcDecode(probs: Tensor, classes: readonly string[], beamWidth = 1): { text: string[]; confidence: Float32Array } {
+  // No lines (a page without text): the recognizer may have been skipped, so its output's shape says nothing.
+  if (probs.shape[0] === 0) return { text: [], confidence: new Float32Array(0) };
   const [count, steps, size] = expectTensor(probs, 'probs', 'FP32', [-1, -1, -1]) as [number, number, number];
   if (size !== classes.length) {
     throw new Error(
