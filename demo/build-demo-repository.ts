@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import { copyFileSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ocrArtifacts } from './ocr-demo.js';
 import {
   SENTIMENT_LABELS,
   SENTIMENT_MAX_SEQUENCE_LENGTH,
@@ -96,6 +97,7 @@ export function demoArtifacts(modelsDir: string = DEFAULT_MODELS_DIR): Artifact[
   return [
     ...vadArtifacts(join(modelsDir, 'vad')),
     ...sentimentArtifacts(join(modelsDir, 'sentiment')),
+    ...ocrArtifacts(modelsDir),
     ...copiedModel(join(modelsDir, 'ocr-direction'), SOURCES.ocrCls, {
       task: 'raw',
       description: 'PaddleOCR text direction classifier (0 or 180 degrees), input x [batch,3,48,192] normalised',

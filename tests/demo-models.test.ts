@@ -32,7 +32,15 @@ describe('demo models', () => {
 
   it('every demo model is ready and described', async () => {
     const index = await postJson(`${server.url}/v2/repository/index`, { ready: true }, auth());
-    expect(index.json.map((e: any) => e.name).sort()).toEqual(['ocr-detector', 'ocr-direction', 'sentiment', 'silero-vad', 'vad']);
+    expect(index.json.map((e: any) => e.name).sort()).toEqual([
+      'ocr',
+      'ocr-detector',
+      'ocr-direction',
+      'ocr-recognizer',
+      'sentiment',
+      'silero-vad',
+      'vad',
+    ]);
   });
 
   it('sentiment: "I love this" is positive, "this is terrible and awful" is negative, in one batch', async () => {

@@ -1,5 +1,6 @@
 /** Every bench scenario, by name. `npm run bench -- <name> ...` runs a selection; no names runs them all. */
 import type { Scenario } from '../lib/scenario.js';
+import { ocrScenario } from '../ocr.js';
 import { consoleFirstLoad } from './console-first-load.js';
 import { embeddingThroughput } from './embedding-throughput.js';
 import { generationScenario } from './generation.js';
@@ -14,4 +15,5 @@ export const SCENARIOS: Scenario[] = [
   meteringOverhead,
   generationScenario,
   consoleFirstLoad,
+  ocrScenario,
 ];
