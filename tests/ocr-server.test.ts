@@ -44,6 +44,19 @@ describe('ocr pipeline through the server', () => {
     expect(json.outputs.map((o: { name: string }) => o.name)).toEqual(['text', 'boxes', 'scores']);
   });
 
+  it('answers a page without text with no lines (its member steps get an empty batch and are not run)', async () => {
+    const blank = await sharp({ create: { width: 320, height: 200, channels: 3, background: '#ffffff' } })
+      .png()
+      .toBuffer();
+    const { status, json, text } = await postJson(`${server.url}/v2/models/ocr/infer`, imageRequest(blank), server.auth);
+    expect(status, text).toBe(200);
+    expect(json.outputs.map((o: { name: string; shape: number[] }) => [o.name, o.shape])).toEqual([
+      ['text', [0]],
+      ['boxes', [0, 4, 2]],
+      ['scores', [0]],
+    ]);
+  });
+
   it('reads a PNG sent as base64 in V2 JSON: one text element per line, a box and a score each', async () => {
     const { status, json } = await postJson(`${server.url}/v2/models/ocr/infer`, imageRequest(page), server.auth);
     expect(status).toBe(200);

@@ -10,7 +10,9 @@ import type { ServerMetrics } from '../observability/server-metrics.js';
 import { Deadline } from './deadline.js';
 import type { ModelRegistry } from './model-registry.js';
 import { assertWithinLimits, type RequestLimits } from './request-limits.js';
-import type { Tensor } from './tensors/tensor.js';
+import type { ModelSignature, Tensor } from './tensors/tensor.js';
+import { DATATYPES, elementCount } from './tensors/datatypes.js';
+import type { TaskResult } from './tasks/task.js';
 import { validateInputs, validateOutputNames } from './tensors/validate.js';
 import { WorkerLostError } from './runtime/worker-pool.js';
 
@@ -78,6 +80,18 @@ function toClientError(error: unknown): SluiceError {
   });
 }
 
+/** Outputs of an empty batch: the declared datatypes, every dynamic dimension 0. */
+function emptyResult(signature: ModelSignature, outputNames: string[]): TaskResult {
+  const outputs = outputNames.map((name): Tensor => {
+    const spec = signature.outputs.find((output) => output.name === name)!;
+    const shape = spec.shape.map((dim) => (dim === -1 ? 0 : dim));
+    const length = elementCount(shape);
+    const data = spec.datatype === 'BYTES' ? Array.from({ length }, () => '') : DATATYPES[spec.datatype].allocate!(length);
+    return { name, datatype: spec.datatype, shape, data };
+  });
+  return { outputs, items: 0, computeMs: 0 };
+}
+
 export function createInferenceService(deps: {
   registry: ModelRegistry;
   metrics: ServerMetrics;
@@ -100,14 +114,18 @@ export function createInferenceService(deps: {
           // known model names reach the failure metrics' labels.)
           assertWithinLimits(request.model, request.inputs, deps.limits, target.task.acceptsFiles);
           const signature = target.signature;
-          validateInputs(request.model, signature, request.inputs, { acceptsFiles: target.task.acceptsFiles });
+          // A pipeline's step may have nothing to do (a page without text): an empty batch, answered without a run.
+          const emptyBatch = request.partOf !== undefined && request.inputs.some((input) => input.shape.includes(0));
+          validateInputs(request.model, signature, request.inputs, { acceptsFiles: target.task.acceptsFiles, allowEmpty: emptyBatch });
           const outputNames = request.outputs ?? signature.outputs.map((o) => o.name);
           validateOutputNames(request.model, signature, outputNames);
           items = request.inputs[0]?.shape[0] ?? 1;
           // The deadline stops the work below (queue, worker); the race answers the client on time regardless.
           const runRaw = (feeds: Tensor[], names: string[]) => target.runRaw(feeds, names, deadline);
           const taskRequest = { deadline, caller: request.caller, partOf: request.partOf ?? [] };
-          const result = await deadline.race(target.task.run(request.inputs, outputNames, runRaw, taskRequest));
+          const result = emptyBatch
+            ? emptyResult(signature, outputNames)
+            : await deadline.race(target.task.run(request.inputs, outputNames, runRaw, taskRequest));
           const totalMs = performance.now() - started;
           const queueMs = Math.max(0, totalMs - result.computeMs);
           const labels = { model: request.model, version: versionLabel };

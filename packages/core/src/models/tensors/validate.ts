@@ -17,6 +17,8 @@ function describeShape(shape: number[]): string {
 export interface ValidateOptions {
   /** The model reads BYTES inputs as files (a pipeline): raw bytes need not be UTF-8 text. */
   acceptsFiles?: boolean;
+  /** An empty batch is acceptable (a pipeline step with nothing to do; the caller answers it without a run). */
+  allowEmpty?: boolean;
 }
 
 /** ONNX string tensors hold text: bytes sent raw must be valid UTF-8 for a model that reads them as text. */
@@ -56,7 +58,7 @@ export function validateInputs(modelName: string, signature: ModelSignature, inp
       );
     }
     // An empty tensor carries nothing to infer, and some graphs abort natively on one (Silero VAD with batch 0).
-    if (input.shape.includes(0)) {
+    if (input.shape.includes(0) && !options.allowEmpty) {
       throw new SluiceError(
         'SLUICE_ERR_SHAPE_MISMATCH',
         `input "${input.name}" has shape ${describeShape(input.shape)}: every dimension must be at least 1`,
