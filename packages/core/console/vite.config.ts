@@ -19,6 +19,8 @@ export default defineConfig({
     assetsDir: 'assets',
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
+    // .vite/manifest.json (not served: dotfiles are not indexed) tells the server which chunks each page needs.
+    manifest: true,
     sourcemap: false,
     target: 'es2022',
   },
