@@ -19,6 +19,7 @@ import { SluiceError } from '../errors.js';
 import type { ConsolePage } from '../extensions.js';
 import { SERVER_VERSION } from '../version.js';
 import { errorResponseSchema } from '../api/error-handler.js';
+import { chooseEncoding, compressedCopy, encodedEtag, isCompressible } from './console-compression.js';
 import { etagMatches, indexFolder, type FolderIndex, type IndexedFile } from './console-files.js';
 import { readPageChunks, type PageChunks } from './console-page-chunks.js';
 import { pageModuleUrls, shellHints, withHints } from './console-shell.js';
@@ -95,6 +96,11 @@ class IndexedFolder {
 
   size(): number {
     return this.index?.files.size ?? 0;
+  }
+
+  /** Makes the brotli copies of the files a browser will ask for, in the background (not on the event loop). */
+  precompress(): void {
+    for (const file of this.index?.files.values() ?? []) if (isCompressible(file)) compressedCopy(file, 'br').catch(() => undefined);
   }
 }
 
@@ -225,8 +231,10 @@ export async function consoleRoutes(app: FastifyInstance, options: { dir: string
   const skipped = (folder: string) => (relative: string, why: string) =>
     app.log.warn({ folder, file: relative, why }, 'console: a file is not served');
   const shell = new IndexedFolder(options.dir, skipped(options.dir));
-  if (shell.exists()) app.log.info({ folder: options.dir, files: shell.size() }, 'web console at /console/');
-  else app.log.warn({ folder: options.dir }, 'the web console is not built (run `npm run build`); /console/ answers 404 until it is');
+  if (shell.exists()) {
+    app.log.info({ folder: options.dir, files: shell.size() }, 'web console at /console/');
+    shell.precompress();
+  } else app.log.warn({ folder: options.dir }, 'the web console is not built (run `npm run build`); /console/ answers 404 until it is');
   const pageFolders = new Map<string, IndexedFolder>();
   /** A plugin page's indexed assetsDir (indexed on first use). */
   const pageFolder = (page: ConsolePage): IndexedFolder => {
@@ -234,6 +242,7 @@ export async function consoleRoutes(app: FastifyInstance, options: { dir: string
     if (!folder) {
       folder = new IndexedFolder(page.assetsDir, skipped(page.assetsDir));
       if (!folder.exists()) app.log.warn({ page: page.id, folder: page.assetsDir }, "console: a plugin page's assetsDir does not exist");
+      folder.precompress();
       pageFolders.set(page.id, folder);
     }
     return folder;
@@ -251,14 +260,19 @@ export async function consoleRoutes(app: FastifyInstance, options: { dir: string
     cacheControl: string,
     missing: () => SluiceError,
   ) {
-    reply.header('cache-control', cacheControl).header('etag', entry.etag);
-    if (etagMatches(request.headers['if-none-match'], entry.etag)) return reply.code(304).send();
+    // Text files go compressed (brotli or gzip) to a client that accepts it (console-compression.ts).
+    const encoding = chooseEncoding(entry, request.headers['accept-encoding']);
+    const etag = encoding ? encodedEtag(entry.etag, encoding) : entry.etag;
+    reply.header('cache-control', cacheControl).header('etag', etag);
+    if (isCompressible(entry)) reply.header('vary', 'accept-encoding');
+    if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send();
     let body: Buffer;
     try {
-      body = await readFile(entry.file);
+      body = encoding ? await compressedCopy(entry, encoding) : await readFile(entry.file);
     } catch {
       throw missing(); // removed since it was indexed (a rebuild while running)
     }
+    if (encoding) reply.header('content-encoding', encoding);
     return reply.type(entry.contentType).send(body);
   }
 
