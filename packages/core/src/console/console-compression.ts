@@ -1,6 +1,6 @@
 /**
- * Compressed copies of the console's text files (JavaScript, CSS, JSON, SVG...), made once per file version
- * on the libuv thread pool (never on the event loop) and kept in memory beside the file's index entry. The
+ * Compressed copies of the console's text files (JavaScript, CSS, JSON, SVG...), made once per file content
+ * on the libuv thread pool (never on the event loop) and kept in memory. The
  * console's files are a few hundred kilobytes; a file over MAX_COMPRESSED_BYTES is always sent as it is.
  */
 import { readFile } from 'node:fs/promises';
@@ -36,13 +36,15 @@ export function chooseEncoding(file: IndexedFile, acceptEncoding: string | undef
   return undefined;
 }
 
-const copies = new WeakMap<IndexedFile, Map<Encoding, Promise<Buffer>>>();
+/** Compressed copies by content (ETag) and encoding: a re-indexed folder finds its unchanged files' copies. */
+const copies = new Map<string, Promise<Buffer>>();
+/** Past this many copies the oldest go first (a long-running server through many rebuilds). */
+const MAX_COPIES = 2_000;
 
-/** The file compressed with `encoding` (made on first use, then kept as long as the index entry lives). */
+/** The file compressed with `encoding` (made on first use, then kept). */
 export function compressedCopy(file: IndexedFile, encoding: Encoding): Promise<Buffer> {
-  let byEncoding = copies.get(file);
-  if (!byEncoding) copies.set(file, (byEncoding = new Map()));
-  let copy = byEncoding.get(encoding);
+  const key = `${file.etag}:${encoding}`;
+  let copy = copies.get(key);
   if (!copy) {
     copy = readFile(file.file).then((raw) =>
       encoding === 'br'
@@ -50,8 +52,9 @@ export function compressedCopy(file: IndexedFile, encoding: Encoding): Promise<B
         : gzipped(raw, { level: 9 }),
     );
     // A failure (the file removed by a rebuild) is not kept: the next request tries again.
-    copy.catch(() => byEncoding.delete(encoding));
-    byEncoding.set(encoding, copy);
+    copy.catch(() => copies.delete(key));
+    copies.set(key, copy);
+    if (copies.size > MAX_COPIES) copies.delete(copies.keys().next().value!);
   }
   return copy;
 }

@@ -355,8 +355,9 @@ export async function consoleRoutes(app: FastifyInstance, options: { dir: string
       if (segments[0] === 'assets' || segments[0] === 'ext' || segments.some((s) => s === '.' || s === '..' || /[\\\0]/.test(s)))
         throw noFile(relative);
       if (!shell.exists()) throw notBuilt(options.dir);
-      // A file of the folder's top level (favicon, robots.txt...); anything else is a page of the app.
-      const file = relative !== 'index.html' && !relative.includes('/') ? shell.lookup(relative) : undefined;
+      // A file of the folder's top level (favicon, robots.txt...); anything else is a page of the app. Page ids
+      // have no dot: they are not looked up (a miss re-reads the folder, at most every 2 s).
+      const file = relative !== 'index.html' && !relative.includes('/') && relative.includes('.') ? shell.lookup(relative) : undefined;
       if (file) return sendFile(request, reply, file, REVALIDATE, () => noFile(relative));
       return sendShell(request, reply, segments[0]);
     },
