@@ -23,5 +23,9 @@ export default defineConfig({
     manifest: true,
     sourcemap: false,
     target: 'es2022',
+    rolldownOptions: {
+      // Modules several page chunks share go to one chunk, not one tiny chunk each (fewer requests per page).
+      output: { codeSplitting: { groups: [{ name: 'pages-shared', test: /\/console\/src\//, minShareCount: 2 }] } },
+    },
   },
 });
