@@ -22,6 +22,11 @@ const JSON_API_CSP = "default-src 'none';frame-ancestors 'none'";
 const INDEX_HTML =
   '<!doctype html><html><head><link rel="stylesheet" href="/console/assets/index-4f9a1c.css"><script type="module" src="/console/assets/index-7b2e0d.js"></script></head><body><div id="app"></div></body></html>\n';
 const APP_JS = 'export const answer = 42;\n';
+/** Large enough to be sent compressed (console-compression.ts). */
+const BIG_JS = Array.from({ length: 200 }, (_, i) => `export const value${i} = ${i * 7};`).join('\n');
+/** The shell as built, without the preload hints the server adds before </head> (console-shell.ts). */
+const withoutHints = (html: string) =>
+  html.replace(/\s*<link rel="(?:preload|modulepreload)"[^>]*>/g, '').replace(/\s+<\/head>/, '</head>');
 const SECRET = 'SECRET-OUTSIDE-THE-CONSOLE-8d1f';
 
 /** A GET with the path sent byte for byte (fetch would normalise "..", "%2e%2e" and backslashes away). */
@@ -55,6 +60,7 @@ function makeConsoleFolder(): { root: string; dir: string } {
   mkdirSync(path.join(dir, 'assets'), { recursive: true });
   writeFileSync(path.join(dir, 'index.html'), INDEX_HTML);
   writeFileSync(path.join(dir, 'assets', 'index-7b2e0d.js'), APP_JS);
+  writeFileSync(path.join(dir, 'assets', 'big-5c6d7e.js'), BIG_JS);
   writeFileSync(path.join(dir, 'assets', 'index-4f9a1c.css'), 'body{margin:0}\n');
   writeFileSync(path.join(dir, 'assets', '.hidden'), SECRET);
   writeFileSync(path.join(dir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>\n');
@@ -99,11 +105,57 @@ describe('the web console, served by core', () => {
       expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
       expect(response.headers.get('cache-control')).toBe('no-cache');
       expect(response.headers.get('etag')).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
-      expect(await response.text()).toBe(INDEX_HTML);
+      expect(withoutHints(await response.text())).toBe(INDEX_HTML);
     }
     const head = await fetch(`${server.url}/console/`, { method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(await head.text()).toBe('');
+  });
+
+  it("adds preload hints to the shell: the first reads on every page, a plugin page's entry and styles at its URL", async () => {
+    const first = [
+      '<link rel="preload" href="/auth/session" as="fetch" crossorigin>',
+      '<link rel="preload" href="/console/manifest.json" as="fetch" crossorigin>',
+    ];
+    const plugin = [
+      '<link rel="modulepreload" href="/console/ext/hello/hello.js">',
+      '<link rel="preload" href="/console/ext/hello/hello.css" as="style" crossorigin>',
+    ];
+    const models = await (await fetch(`${server.url}/console/models`)).text();
+    for (const link of first) expect(models).toContain(link);
+    for (const link of plugin) expect(models).not.toContain(link);
+    const hello = await fetch(`${server.url}/console/hello`);
+    const html = await hello.text();
+    for (const link of [...first, ...plugin]) expect(html).toContain(link);
+    expect(html.indexOf(plugin[0]!)).toBeLessThan(html.indexOf('</head>'));
+    // Another page, another body: its own ETag.
+    expect(hello.headers.get('etag')).not.toBe((await fetch(`${server.url}/console/models`)).headers.get('etag'));
+  });
+
+  it('sends text files compressed to a client that accepts it (brotli first), with their own ETag', async () => {
+    const url = `${server.url}/console/assets/big-5c6d7e.js`;
+    const plain = await fetch(url, { headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(plain.headers.get('vary')).toBe('accept-encoding');
+    expect(await plain.text()).toBe(BIG_JS);
+    for (const [accept, encoding] of [
+      ['gzip, deflate, br', 'br'],
+      ['gzip', 'gzip'],
+      ['br;q=0, gzip', 'gzip'],
+    ] as const) {
+      const response = await fetch(url, { headers: { 'accept-encoding': accept } });
+      expect([accept, response.headers.get('content-encoding')]).toEqual([accept, encoding]);
+      expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      expect(Number(response.headers.get('content-length'))).toBeLessThan(BIG_JS.length / 2);
+      expect(await response.text()).toBe(BIG_JS); // fetch decompresses
+      const etag = response.headers.get('etag')!;
+      expect(etag).toBe(`${plain.headers.get('etag')!.slice(0, -1)}-${encoding}"`);
+      const again = await fetch(url, { headers: { 'accept-encoding': accept, 'if-none-match': etag } });
+      expect(again.status).toBe(304);
+    }
+    // Small files are not worth it.
+    const small = await fetch(`${server.url}/console/assets/index-7b2e0d.js`, { headers: { 'accept-encoding': 'br' } });
+    expect([small.headers.get('content-encoding'), small.headers.get('vary')]).toEqual([null, null]);
   });
 
   it('revalidates with the ETag (304 without a body)', async () => {
@@ -297,7 +349,7 @@ describe('a console that is not built', () => {
     await new Promise((resolve) => setTimeout(resolve, 2_100)); // the folder is looked at again at most every 2 s
     const shell = await fetch(`${server.url}/console/`);
     expect(shell.status).toBe(200);
-    expect(await shell.text()).toBe(INDEX_HTML);
+    expect(withoutHints(await shell.text())).toBe(INDEX_HTML);
     expect((await fetch(`${server.url}/console/assets/index-7b2e0d.js`)).status).toBe(200);
   });
 });

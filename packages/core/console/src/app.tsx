@@ -7,7 +7,8 @@ import { ErrorMessage } from './components/error-message.js';
 import { Shell } from './shell.js';
 import { SignInPage } from './pages/sign-in-page.js';
 import { signInErrorMessage, takeSignInErrorCode } from './sign-in-error.js';
-import { fetchManifest, fetchSession, type ConsoleManifest, type ConsoleSession } from './session.js';
+import { takeSessionAndManifest } from './first-read.js';
+import type { ConsoleManifest, ConsoleSession } from './session.js';
 
 type State =
   | { phase: 'loading' }
@@ -20,7 +21,7 @@ export function App() {
   const load = async (): Promise<void> => {
     try {
       const failedSignIn = takeSignInErrorCode();
-      const [session, manifest] = await Promise.all([fetchSession(), fetchManifest()]);
+      const [session, manifest] = await takeSessionAndManifest();
       setState({
         phase: 'ready',
         session,

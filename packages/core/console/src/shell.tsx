@@ -4,11 +4,8 @@ import { messageOf } from './api.js';
 import { ErrorMessage } from './components/error-message.js';
 import { StatusBadge } from './components/status-badge.js';
 import { CORE_PAGES } from './core-pages.js';
-import { KeysPage } from './pages/keys-page.js';
-import { ModelsPage } from './pages/models-page.js';
+import { LazyCorePage } from './components/lazy-core-page.js';
 import { NotFoundPage } from './pages/not-found-page.js';
-import { OverviewPage } from './pages/overview-page.js';
-import { PlaygroundPage } from './pages/playground-page.js';
 import { PluginPage } from './pages/plugin-page.js';
 import { onLinkClick, pageHref, usePage } from './router.js';
 import { allows, signOut, visiblePages, type ConsoleManifest, type ConsoleSession } from './session.js';
@@ -46,12 +43,7 @@ export function Shell({ session, manifest, onSignedOut }: ShellProps) {
 
   const renderPage = () => {
     const core = corePages.find((p) => p.id === page);
-    if (core) {
-      if (core.id === '') return <OverviewPage session={session} />;
-      if (core.id === 'models') return <ModelsPage session={session} />;
-      if (core.id === 'playground') return <PlaygroundPage session={session} />;
-      if (core.id === 'keys') return <KeysPage session={session} />;
-    }
+    if (core) return <LazyCorePage key={core.id} id={core.id} title={core.title} session={session} />;
     const plugin = pluginPages.find((p) => p.id === page);
     if (plugin) return <PluginPage key={plugin.id} page={plugin} session={session} />;
     return <NotFoundPage page={page} />;

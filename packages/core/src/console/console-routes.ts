@@ -3,7 +3,8 @@
  * pages plugins add (extensions.console.addPage), all public (the shell holds no data; every API call it makes
  * is authenticated):
  * - GET /, GET /console               → 302 /console/
- * - GET /console/, /console/<page>... → index.html (Cache-Control: no-cache); the app routes in the browser
+ * - GET /console/, /console/<page>... → index.html (Cache-Control: no-cache) with preload hints for what the
+ *                                       page reads first (console-shell.ts); the app routes in the browser
  * - GET /console/assets/*             → the built files (hashed names: cached for a year, immutable)
  * - GET /console/ext/<page>/*         → the files of a plugin page's assetsDir (Cache-Control: no-cache)
  * - GET /console/manifest.json        → product, version, sign-in methods and plugin pages
@@ -18,7 +19,10 @@ import { SluiceError } from '../errors.js';
 import type { ConsolePage } from '../extensions.js';
 import { SERVER_VERSION } from '../version.js';
 import { errorResponseSchema } from '../api/error-handler.js';
+import { chooseEncoding, compressedCopy, encodedEtag, isCompressible } from './console-compression.js';
 import { etagMatches, indexFolder, type FolderIndex, type IndexedFile } from './console-files.js';
+import { readPageChunks, type PageChunks } from './console-page-chunks.js';
+import { pageModuleUrls, shellHints, withHints } from './console-shell.js';
 
 export const CONSOLE_CSP = [
   "default-src 'none'",
@@ -92,6 +96,11 @@ class IndexedFolder {
 
   size(): number {
     return this.index?.files.size ?? 0;
+  }
+
+  /** Makes the brotli copies of the files a browser will ask for, in the background (not on the event loop). */
+  precompress(): void {
+    for (const file of this.index?.files.values() ?? []) if (isCompressible(file)) compressedCopy(file, 'br').catch(() => undefined);
   }
 }
 
@@ -222,9 +231,22 @@ export async function consoleRoutes(app: FastifyInstance, options: { dir: string
   const skipped = (folder: string) => (relative: string, why: string) =>
     app.log.warn({ folder, file: relative, why }, 'console: a file is not served');
   const shell = new IndexedFolder(options.dir, skipped(options.dir));
-  if (shell.exists()) app.log.info({ folder: options.dir, files: shell.size() }, 'web console at /console/');
-  else app.log.warn({ folder: options.dir }, 'the web console is not built (run `npm run build`); /console/ answers 404 until it is');
+  if (shell.exists()) {
+    app.log.info({ folder: options.dir, files: shell.size() }, 'web console at /console/');
+    shell.precompress();
+  } else app.log.warn({ folder: options.dir }, 'the web console is not built (run `npm run build`); /console/ answers 404 until it is');
   const pageFolders = new Map<string, IndexedFolder>();
+  /** A plugin page's indexed assetsDir (indexed on first use). */
+  const pageFolder = (page: ConsolePage): IndexedFolder => {
+    let folder = pageFolders.get(page.id);
+    if (!folder) {
+      folder = new IndexedFolder(page.assetsDir, skipped(page.assetsDir));
+      if (!folder.exists()) app.log.warn({ page: page.id, folder: page.assetsDir }, "console: a plugin page's assetsDir does not exist");
+      folder.precompress();
+      pageFolders.set(page.id, folder);
+    }
+    return folder;
+  };
 
   // Every console response (errors included) carries the console's CSP instead of the JSON API's.
   app.addHook('onSend', async (_request, reply) => {
@@ -238,22 +260,67 @@ export async function consoleRoutes(app: FastifyInstance, options: { dir: string
     cacheControl: string,
     missing: () => SluiceError,
   ) {
-    reply.header('cache-control', cacheControl).header('etag', entry.etag);
-    if (etagMatches(request.headers['if-none-match'], entry.etag)) return reply.code(304).send();
+    // Text files go compressed (brotli or gzip) to a client that accepts it (console-compression.ts).
+    const encoding = chooseEncoding(entry, request.headers['accept-encoding']);
+    const etag = encoding ? encodedEtag(entry.etag, encoding) : entry.etag;
+    reply.header('cache-control', cacheControl).header('etag', etag);
+    if (isCompressible(entry)) reply.header('vary', 'accept-encoding');
+    if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send();
     let body: Buffer;
     try {
-      body = await readFile(entry.file);
+      body = encoding ? await compressedCopy(entry, encoding) : await readFile(entry.file);
     } catch {
       throw missing(); // removed since it was indexed (a rebuild while running)
     }
+    if (encoding) reply.header('content-encoding', encoding);
     return reply.type(entry.contentType).send(body);
   }
 
-  async function sendShell(request: FastifyRequest, reply: FastifyReply) {
+  /** A plugin page's module URLs (entry and static imports), read again only when its entry file changes. */
+  const pageModules = new Map<string, { entryEtag: string; urls: string[] }>();
+  async function pluginModules(page: ConsolePage, manifest: ManifestPage): Promise<string[]> {
+    const folder = pageFolder(page);
+    const prefix = `/console/ext/${page.id}/`;
+    const fileOf = (url: string) => (url.startsWith(prefix) ? folder.lookup(decodeURIComponent(url.slice(prefix.length))) : undefined);
+    const entryEtag = fileOf(manifest.entry)?.etag;
+    if (!entryEtag) return [];
+    const known = pageModules.get(page.id);
+    if (known?.entryEtag === entryEtag) return known.urls;
+    const urls = await pageModuleUrls(manifest.entry, async (url) => {
+      const file = fileOf(url);
+      return file && /\.m?js$/.test(file.file) ? readFile(file.file, 'utf8').catch(() => undefined) : undefined;
+    });
+    pageModules.set(page.id, { entryEtag, urls });
+    return urls;
+  }
+
+  /** Core pages' chunks, read again when index.html changes (a new build). */
+  let pageChunks: { indexEtag: string; pages: Map<string, PageChunks> } | undefined;
+  function corePageChunks(index: IndexedFile): Map<string, PageChunks> {
+    if (pageChunks?.indexEtag !== index.etag) pageChunks = { indexEtag: index.etag, pages: readPageChunks(options.dir) };
+    return pageChunks.pages;
+  }
+
+  /** index.html with the hints for the page `pageId` names (console-shell.ts). */
+  async function sendShell(request: FastifyRequest, reply: FastifyReply, pageId = '') {
     if (!shell.exists()) throw notBuilt(options.dir);
     const index = shell.lookup('index.html');
     if (!index) throw notBuilt(options.dir);
-    return sendFile(request, reply, index, REVALIDATE, () => notBuilt(options.dir));
+    let html: string;
+    try {
+      html = await readFile(index.file, 'utf8');
+    } catch {
+      throw notBuilt(options.dir); // removed since it was indexed (a rebuild while running)
+    }
+    const plugin = extensions.console.pages().find((p) => p.id === pageId);
+    const manifest = plugin && manifestPage(plugin);
+    const hints = shellHints(
+      plugin && manifest ? { modules: await pluginModules(plugin, manifest), styles: manifest.styles } : corePageChunks(index).get(pageId),
+    );
+    const { body, etag } = withHints(html, hints);
+    reply.header('cache-control', REVALIDATE).header('etag', etag);
+    if (etagMatches(request.headers['if-none-match'], etag)) return reply.code(304).send();
+    return reply.type(index.contentType).send(body);
   }
 
   const toConsole = async (_request: FastifyRequest, reply: FastifyReply) => reply.redirect('/console/', 302);
@@ -268,7 +335,7 @@ export async function consoleRoutes(app: FastifyInstance, options: { dir: string
         response: htmlResponse,
       },
     },
-    sendShell,
+    (request, reply) => sendShell(request, reply),
   );
 
   app.get(
@@ -288,10 +355,11 @@ export async function consoleRoutes(app: FastifyInstance, options: { dir: string
       if (segments[0] === 'assets' || segments[0] === 'ext' || segments.some((s) => s === '.' || s === '..' || /[\\\0]/.test(s)))
         throw noFile(relative);
       if (!shell.exists()) throw notBuilt(options.dir);
-      // A file of the folder's top level (favicon, robots.txt...); anything else is a page of the app.
-      const file = relative !== 'index.html' && !relative.includes('/') ? shell.lookup(relative) : undefined;
+      // A file of the folder's top level (favicon, robots.txt...); anything else is a page of the app. Page ids
+      // have no dot: they are not looked up (a miss re-reads the folder, at most every 2 s).
+      const file = relative !== 'index.html' && !relative.includes('/') && relative.includes('.') ? shell.lookup(relative) : undefined;
       if (file) return sendFile(request, reply, file, REVALIDATE, () => noFile(relative));
-      return sendShell(request, reply);
+      return sendShell(request, reply, segments[0]);
     },
   );
 
@@ -335,13 +403,7 @@ export async function consoleRoutes(app: FastifyInstance, options: { dir: string
       const { page: id, '*': relative } = request.params;
       const page = extensions.console.pages().find((p) => p.id === id);
       if (!page) throw noFile(`ext/${id}/${relative}`);
-      let folder = pageFolders.get(id);
-      if (!folder) {
-        folder = new IndexedFolder(page.assetsDir, skipped(page.assetsDir));
-        if (!folder.exists()) app.log.warn({ page: id, folder: page.assetsDir }, "console: a plugin page's assetsDir does not exist");
-        pageFolders.set(id, folder);
-      }
-      const file = folder.lookup(relative);
+      const file = pageFolder(page).lookup(relative);
       if (!file) throw noFile(`ext/${id}/${relative}`);
       return sendFile(request, reply, file, REVALIDATE, () => noFile(`ext/${id}/${relative}`));
     },

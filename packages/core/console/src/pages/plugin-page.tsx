@@ -22,6 +22,8 @@ function linkStyles(urls: readonly string[]): HTMLLinkElement[] {
   return urls.map((url) => {
     const link = document.createElement('link');
     link.rel = 'stylesheet';
+    // As Vite links the console's own stylesheets, so the preload index.html has for it matches (same origin).
+    link.crossOrigin = '';
     link.href = sameOriginPath(url);
     link.dataset.consolePlugin = 'true';
     document.head.append(link);
