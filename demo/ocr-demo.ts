@@ -66,9 +66,17 @@ export const OCR_PIPELINE = {
       op: 'image.crop_regions',
       params: { height: 48, margin: 0.25, min_width: 320, max_width: 1600, flip_label: 1, flip_threshold: 0.9, ...PADDLE_LINE },
       inputs: { image: 'pixels', boxes: 'line_boxes', flip: 'direction' },
-      outputs: { tensor: 'recognizer_x' },
+      outputs: { tensor: 'recognizer_x', widths: 'line_widths' },
     },
-    { name: 'recognize', model: 'ocr-recognizer', inputs: { x: 'recognizer_x' }, outputs: { 'softmax_11.tmp_0': 'characters' } },
+    {
+      // Groups of lines of similar width (PaddleOCR's batches of 6, at least 320 wide): short lines do not pay
+      // for the longest one's padding. Missing steps of a narrower group are CTC blanks (class 0).
+      name: 'recognize',
+      op: 'model.run_by_width',
+      params: { model: 'ocr-recognizer', input: 'x', output: 'softmax_11.tmp_0', batch_size: 6, min_width: 320, fill_class: 0 },
+      inputs: { tensor: 'recognizer_x', widths: 'line_widths' },
+      outputs: { output: 'characters' },
+    },
     {
       name: 'read',
       op: 'text.ctc_decode',

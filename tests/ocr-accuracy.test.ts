@@ -1,13 +1,12 @@
 /**
- * The `ocr` pipeline's ops on the real PaddleOCR models: pages rendered now with real fonts (DejaVu, Liberation)
+ * The `ocr` pipeline through the real server, on the real PaddleOCR models: pages rendered now with real fonts (DejaVu, Liberation)
  * at several sizes, one page upside down, must read back as drawn. Character accuracy = 1 - edit distance /
  * length over all pages, counted with and without spaces: the Chinese PP-OCRv4 recognizer tends to run English
  * words together, which the recognizer crop's margin (image.crop_regions `margin`) mostly cures.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { editDistance, renderTextPage, type TextPage } from './helpers/ocr-images.js';
-import { createOcrRunner, type OcrRunner } from './helpers/ocr-pipeline-runner.js';
-import { DEMO_MODELS } from './helpers/test-server.js';
+import { postJson, startTestServer, type TestServer } from './helpers/test-server.js';
 
 const PAGES: TextPage[] = [
   {
@@ -50,12 +49,21 @@ const PAGES: TextPage[] = [
 
 const squeeze = (text: string) => text.replace(/\s+/g, '');
 
-describe('ocr pipeline ops on rendered text', () => {
-  let runner: OcrRunner;
+/** Reads a page with the demo `ocr` pipeline through the real server (V2 JSON, the PNG as base64). */
+async function readPage(server: TestServer, png: Buffer): Promise<{ text: string[]; boxes: number[]; scores: number[] }> {
+  const body = { inputs: [{ name: 'image', datatype: 'BYTES', shape: [1], data: [png.toString('base64')] }] };
+  const { status, json, text } = await postJson(`${server.url}/v2/models/ocr/infer`, body, server.auth);
+  if (status !== 200) throw new Error(`ocr answered ${status}: ${text}`);
+  const output = (name: string) => json.outputs.find((o: { name: string }) => o.name === name).data;
+  return { text: output('text') as string[], boxes: output('boxes') as number[], scores: output('scores') as number[] };
+}
+
+describe('the ocr pipeline on rendered text, through the server', () => {
+  let server: TestServer;
   beforeAll(async () => {
-    runner = await createOcrRunner(DEMO_MODELS);
+    server = await startTestServer();
   });
-  afterAll(() => runner?.close());
+  afterAll(() => server?.close());
 
   it('reads >= 20 rendered lines with >= 95% character accuracy', async () => {
     let errors = 0;
@@ -64,7 +72,7 @@ describe('ocr pipeline ops on rendered text', () => {
     let spacedLength = 0;
     let lineCount = 0;
     for (const page of PAGES) {
-      const { text, boxes, scores } = await runner.run(await renderTextPage(page));
+      const { text, boxes, scores } = await readPage(server, await renderTextPage(page));
       // Upside down, the last line drawn is the first one read.
       const expected = page.rotate180 ? [...page.lines].reverse() : page.lines;
       const got = text.join('\n');

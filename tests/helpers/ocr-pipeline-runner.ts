@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Ajv } from 'ajv';
 import * as ort from 'onnxruntime-node';
 import type { Tensor } from '../../packages/core/src/models/tensors/tensor.js';
-import { IMAGE_STEP_OPS } from '../../packages/core/src/pipelines/steps/image/index.js';
+import { BUILT_IN_STEP_OPS } from '../../packages/core/src/pipelines/step-catalogue.js';
 import type { PreparedStep, StepContext } from '../../packages/core/src/pipelines/step-op.js';
 
 interface StepSpec {
@@ -68,12 +68,18 @@ export async function createOcrRunner(modelsDir: string, pipelineName = 'ocr'): 
   const files = { readText: (relative: string) => readFile(path.join(versionDir, relative), 'utf8') };
   const sessions: ort.InferenceSession[] = [];
   const steps: { spec: StepSpec; run: Runnable }[] = [];
+  // Members an op calls itself (model.run_by_width), by name: the same in-process sessions.
+  const members = new Map<string, Promise<Runnable>>();
+  const member = (model: string) => {
+    if (!members.has(model)) members.set(model, memberStep(modelsDir, model, sessions));
+    return members.get(model)!;
+  };
   for (const spec of pipeline.steps) {
     if (spec.model) {
       steps.push({ spec, run: await memberStep(modelsDir, spec.model, sessions) });
       continue;
     }
-    const op = IMAGE_STEP_OPS.find((candidate) => candidate.op === spec.op);
+    const op = BUILT_IN_STEP_OPS.find((candidate) => candidate.op === spec.op);
     if (!op) throw new Error(`step ${spec.name}: unknown op ${spec.op}`);
     const params = spec.params ?? {};
     if (!ajv.validate(op.paramsSchema, params)) throw new Error(`step ${spec.name}: ${ajv.errorsText()}`);
@@ -90,7 +96,10 @@ export async function createOcrRunner(modelsDir: string, pipelineName = 'ocr'): 
       const context: StepContext = {
         pipeline: pipelineName,
         step: spec.name,
-        invoke: () => Promise.reject(new Error('the test runner does not invoke models from ops')),
+        invoke: async (model, _version, memberInputs, outputNames) => {
+          const answer = await (await member(model))(Object.fromEntries(memberInputs.map((t) => [t.name, t])), context);
+          return { outputs: outputNames.map((name) => ({ ...answer[name]!, name })), modelVersion: '1' };
+        },
       };
       const outputs = await run(inputs, context);
       for (const [port, tensor] of Object.entries(spec.outputs)) tensors[tensor] = { ...outputs[port]!, name: tensor };

@@ -6,6 +6,7 @@ import type { StepOp } from './step-op.js';
 import { AUDIO_STEP_OPS } from './steps/audio/index.js';
 import { IMAGE_STEP_OPS } from './steps/image/index.js';
 import { TENSOR_STEP_OPS } from './steps/tensor/index.js';
+import { MODEL_STEP_OPS } from './steps/model/index.js';
 
 export type StepCatalogue = ReadonlyMap<string, StepOp>;
 
@@ -18,4 +19,4 @@ export function createStepCatalogue(ops: readonly StepOp[] = BUILT_IN_STEP_OPS):
   return catalogue;
 }
 
-export const BUILT_IN_STEP_OPS: readonly StepOp[] = [...TENSOR_STEP_OPS, ...AUDIO_STEP_OPS, ...IMAGE_STEP_OPS];
+export const BUILT_IN_STEP_OPS: readonly StepOp[] = [...TENSOR_STEP_OPS, ...MODEL_STEP_OPS, ...AUDIO_STEP_OPS, ...IMAGE_STEP_OPS];

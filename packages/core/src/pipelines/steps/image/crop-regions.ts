@@ -1,7 +1,8 @@
 /**
  * image.crop_regions: cuts each box out of the image as an upright text line of a fixed height, keeping its
  * aspect ratio, and stacks the lines into one normalised FP32 [N, 3, height, W] batch, right-padded with zeros
- * (PaddleOCR's get_rotate_crop_image + resize_norm_img for the classifier and the recognizer).
+ * (PaddleOCR's get_rotate_crop_image + resize_norm_img for the classifier and the recognizer); `widths` says
+ * how wide each line really is (the rest of its row is padding).
  * - A box taller than 1.5x its width is read as vertical text and turned 90 degrees, as PaddleOCR does.
  * - With the optional `flip` input (a direction classifier's [N, K] probabilities), a line whose probability for
  *   `flip_label` exceeds `flip_threshold` is turned 180 degrees (PaddleOCR: label "180" above 0.9).
@@ -115,7 +116,13 @@ function drawLine(
   }
 }
 
-export function cropRegions(image: Tensor, boxes: Tensor, flip: Tensor | undefined, rule: CropRule, norm: Normalization): Tensor {
+export function cropRegions(
+  image: Tensor,
+  boxes: Tensor,
+  flip: Tensor | undefined,
+  rule: CropRule,
+  norm: Normalization,
+): { tensor: Tensor; widths: Tensor } {
   const [imageHeight, imageWidth] = expectTensor(image, 'image', 'UINT8', [-1, -1, 3]) as [number, number];
   const [count] = expectTensor(boxes, 'boxes', 'FP32', [-1, 4, 2]) as [number];
   const coords = float32Data(boxes);
@@ -137,18 +144,22 @@ export function cropRegions(image: Tensor, boxes: Tensor, flip: Tensor | undefin
   const lineSize = 3 * rule.height * tensorWidth;
   const data = new Float32Array(count * lineSize);
   const source = { pixels: uint8Data(image), width: imageWidth, height: imageHeight };
+  const widths = new Int32Array(count);
   lines.forEach((line, n) => {
-    const lineWidth = Math.min(natural[n]!, tensorWidth);
-    drawLine(source, line, lineWidth, tensorWidth, rule, norm, data.subarray(n * lineSize, (n + 1) * lineSize));
+    widths[n] = Math.min(natural[n]!, tensorWidth);
+    drawLine(source, line, widths[n], tensorWidth, rule, norm, data.subarray(n * lineSize, (n + 1) * lineSize));
   });
-  return { name: 'tensor', datatype: 'FP32', shape: [count, 3, rule.height, tensorWidth], data };
+  return {
+    tensor: { name: 'tensor', datatype: 'FP32', shape: [count, 3, rule.height, tensorWidth], data },
+    widths: { name: 'widths', datatype: 'INT32', shape: [count], data: widths },
+  };
 }
 
 export const cropRegionsOp: StepOp = {
   op: 'image.crop_regions',
   summary: 'Crops boxes FP32 [N,4,2] from UINT8 [H,W,3] into upright, normalised lines FP32 [N,3,height,W].',
   inputs: ['image', 'boxes', 'flip?'],
-  outputs: ['tensor'],
+  outputs: ['tensor', 'widths'],
   paramsSchema: {
     type: 'object',
     additionalProperties: false,
@@ -173,6 +184,6 @@ export const cropRegionsOp: StepOp = {
     };
     if (rule.minWidth > rule.maxWidth) throw new Error('min_width must not exceed max_width');
     const norm = readNormalization(params);
-    return ({ image, boxes, flip }) => Promise.resolve({ tensor: cropRegions(image!, boxes!, flip, rule, norm) });
+    return ({ image, boxes, flip }) => Promise.resolve({ ...cropRegions(image!, boxes!, flip, rule, norm) });
   },
 };
