@@ -9,7 +9,7 @@
 #   5. docker run (read-only root filesystem, no capabilities, like the Helm chart) with the port published on
 #      127.0.0.1 only; wait for /v2/health/ready and for Docker's HEALTHCHECK to say healthy
 #   6. checks: non-root user, tini as PID 1, `node --version` inside (the base's Node, 24), enterprise plugin
-#      loaded, a sentiment inference says "positive", the web console and the enterprise pages are served
+#      loaded, a sentiment inference says "positive", the ocr pipeline reads the sample receipt, the web console and the enterprise pages are served
 #   7. docker stop (SIGTERM): exit code 0 and "shutdown complete" in the logs; then a new container on the
 #      same volumes with SLUICE_LICENSE_KEY set: data kept (same API key works), inference fine, exit 0
 #   8. the compose file on the same volumes as the `docker run` steps: `docker-compose config`, then up, the first
@@ -234,6 +234,21 @@ infer_positive() { # container base-url  (uses/sets TOKEN)
 
 step "inference"
 infer_positive "$CONTAINER" "$BASE_URL"
+step_done
+
+# The headline demo: the ocr pipeline reads the sample receipt, uploaded as a multipart file (sharp decodes it).
+step "ocr pipeline"
+ocr_text="$(node -e '
+  const [url, file, token] = process.argv.slice(1);
+  const form = new FormData();
+  form.append("image", new Blob([require("fs").readFileSync(file)]), "receipt.png");
+  fetch(url, { method: "POST", body: form, headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(60000) })
+    .then(async (r) => { const body = await r.json(); if (r.status !== 200) throw new Error(`${r.status} ${JSON.stringify(body)}`);
+      console.log(body.outputs.find((o) => o.name === "text").data.join(" | ")); })
+    .catch((e) => { console.error(e.message); process.exit(1); });
+' "$BASE_URL/v2/models/ocr/infer/multipart" "$REPO/demo/images/sample-receipt.png" "$TOKEN")" || fail "the ocr pipeline failed: $ocr_text"
+grep -q "TOTAL EUR 10.80" <<<"$ocr_text" || fail "the ocr pipeline did not read the receipt's total: $ocr_text"
+log "ocr: $ocr_text"
 step_done
 
 # The image ships the pre-built web console and the enterprise plugin's pages (no network needed to build them).
