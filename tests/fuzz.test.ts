@@ -99,7 +99,7 @@ describe(`fuzz (seed ${SEED})`, () => {
     writeFileSync(path.join(consoleRoot, 'dist', 'assets', 'app-1.js'), 'export {};\n');
     writeFileSync(path.join(consoleRoot, 'secret.txt'), BROKEN_CONFIG_BYTES);
     // The demo models plus two that cannot load, so failure answers are fuzzed for leaked paths and file bytes.
-    models = copyDemoModels(['sentiment', 'silero-vad', 'ocr-direction', 'ocr-detector']);
+    models = copyDemoModels(['sentiment', 'silero-vad', 'ocr-direction', 'ocr-detector', 'ocr-recognizer', 'ocr', 'vad']);
     writeModel(models.dir, 'broken-config', 1, identityModel('float32'));
     writeFileSync(path.join(models.dir, 'broken-config', 'config.json'), `${BROKEN_CONFIG_BYTES} {"task": "raw"}`);
     writeModel(models.dir, 'broken-onnx', 1, Buffer.from(`${BROKEN_ONNX_BYTES} not a protobuf`));

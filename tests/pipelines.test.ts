@@ -250,4 +250,14 @@ describe('pipelines', () => {
       expect(answer.json.error).toMatch(/^multipart body: /);
     }
   });
+
+  it('is authorized as itself: a key limited to the pipeline may use it, but not its members directly', async () => {
+    const created = await postJson(`${server.url}/admin/keys`, { name: 'mood-only', scopes: ['infer'], models: ['mood'] }, server.auth);
+    expect(created.status, created.text).toBe(201);
+    const auth = { authorization: `Bearer ${created.json.token as string}` };
+    expect((await postJson(`${server.url}/v2/models/mood/infer`, moodRequest([PROBE_TEXT]), auth)).status).toBe(200);
+    const direct = await postJson(`${server.url}/v2/models/sentiment/infer`, moodRequest([PROBE_TEXT]), auth);
+    expect(direct.status).toBe(403);
+    expect(direct.json.code).toBe('SLUICE_ERR_FORBIDDEN');
+  });
 });

@@ -17,7 +17,9 @@ export interface FuzzCase {
   auth: 'admin' | 'none' | 'garbage';
 }
 
-const MODELS = ['sentiment', 'silero-vad', 'ocr-direction', 'ocr-detector', 'no-such-model', 'broken-config', 'broken-onnx'];
+/** The demo models the fuzz server serves (never unloaded or reloaded by the fuzz run), then names that are not. */
+const SERVED_MODELS = ['sentiment', 'silero-vad', 'ocr-direction', 'ocr-detector', 'ocr', 'vad'];
+const MODELS = [...SERVED_MODELS, 'no-such-model', 'broken-config', 'broken-onnx'];
 
 /** Path segments that try traversal, encodings, control characters and odd lengths. */
 const TRICKY_SEGMENTS = [
@@ -443,7 +445,7 @@ const ROUTES: RouteSpec[] = [
     route: 'POST /v2/repository/models/:model/load',
     method: 'POST',
     // Real models only with configs that are wrong: loading with absurd resources is another test's subject.
-    path: segment.filter((m) => !MODELS.slice(0, 4).includes(m)).map((m) => `/v2/repository/models/${m}/load`),
+    path: segment.filter((m) => !SERVED_MODELS.includes(m)).map((m) => `/v2/repository/models/${m}/load`),
     body: bodyFor(
       fc.record(
         {
@@ -459,7 +461,7 @@ const ROUTES: RouteSpec[] = [
   {
     route: 'POST /v2/repository/models/:model/unload',
     method: 'POST',
-    path: segment.filter((m) => !MODELS.slice(0, 4).includes(m)).map((m) => `/v2/repository/models/${m}/unload`),
+    path: segment.filter((m) => !SERVED_MODELS.includes(m)).map((m) => `/v2/repository/models/${m}/unload`),
   },
   { route: 'GET /v2/repository/models/:model/aliases', method: 'GET', path: segment.map((m) => `/v2/repository/models/${m}/aliases`) },
   {
