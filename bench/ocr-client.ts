@@ -7,7 +7,7 @@
  */
 import { decodeImage } from '../packages/core/src/pipelines/steps/image/decode.js';
 import { cropRegions } from '../packages/core/src/pipelines/steps/image/crop-regions.js';
-import { ctcDecode, dictionaryClasses } from '../packages/core/src/pipelines/steps/image/ctc-decode.js';
+import { ctcDecodeBestClasses, dictionaryClasses } from '../packages/core/src/pipelines/steps/image/ctc-decode.js';
 import { DEFAULT_REGION_RULE, findTextRegions } from '../packages/core/src/pipelines/steps/image/text-regions.js';
 import type { Normalization } from '../packages/core/src/pipelines/steps/image/normalization.js';
 import { imageToTensor } from '../packages/core/src/pipelines/steps/image/to-tensor.js';
@@ -17,7 +17,7 @@ import type { Tensor } from '../packages/core/src/models/tensors/tensor.js';
 const DETECTOR_NORM: Normalization = { channelOrder: 'BGR', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
 const LINE_NORM: Normalization = { channelOrder: 'BGR', mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] };
 const LINE = { height: 48, flipLabel: 1, flipThreshold: 0.9 };
-const RECOGNIZER_GROUPS: WidthGrouping = { batchSize: 6, minWidth: 320, fillClass: 0 };
+const RECOGNIZER_GROUPS: WidthGrouping = { batchSize: 6, minWidth: 320, fillClass: 0, bestClass: true };
 
 /** POSTs one FP32 tensor with the binary extension and returns the named FP32 output. */
 async function inferBinary(url: string, headers: Record<string, string>, input: Tensor, output: string): Promise<Tensor> {
@@ -71,7 +71,7 @@ export function chainedOcrClient(serverUrl: string, headers: Record<string, stri
       const characters = await runByWidth(recognizerX.tensor, recognizerX.widths, RECOGNIZER_GROUPS, (shape, data) =>
         inferBinary(model('ocr-recognizer'), headers, { name: 'x', datatype: 'FP32', shape, data }, 'softmax_11.tmp_0'),
       );
-      const { text, confidence } = ctcDecode(characters, classes);
+      const { text, confidence } = ctcDecodeBestClasses(characters, classes);
       return text.map((line) => line.trim()).filter((line, n) => line !== '' && confidence[n]! >= 0.5);
     },
   };

@@ -70,17 +70,27 @@ export const OCR_PIPELINE = {
     },
     {
       // Groups of lines of similar width (PaddleOCR's batches of 6, at least 320 wide): short lines do not pay
-      // for the longest one's padding. Missing steps of a narrower group are CTC blanks (class 0).
+      // for the longest one's padding. Missing steps of a narrower group are CTC blanks (class 0). Only each
+      // step's best class and its probability are kept: greedy CTC needs no more, and a page full of lines'
+      // probabilities would take gigabytes.
       name: 'recognize',
       op: 'model.run_by_width',
-      params: { model: 'ocr-recognizer', input: 'x', output: 'softmax_11.tmp_0', batch_size: 6, min_width: 320, fill_class: 0 },
+      params: {
+        model: 'ocr-recognizer',
+        input: 'x',
+        output: 'softmax_11.tmp_0',
+        batch_size: 6,
+        min_width: 320,
+        fill_class: 0,
+        reduce: 'best_class',
+      },
       inputs: { tensor: 'recognizer_x', widths: 'line_widths' },
       outputs: { output: 'characters' },
     },
     {
       name: 'read',
       op: 'text.ctc_decode',
-      params: { dictionary: 'ppocr_keys_v1.txt', append_space: true },
+      params: { dictionary: 'ppocr_keys_v1.txt', append_space: true, input: 'best_class' },
       inputs: { probs: 'characters' },
       outputs: { text: 'lines', confidence: 'line_scores' },
     },

@@ -10,6 +10,7 @@
  * - `margin` widens each box on every side by that fraction of its shorter side first: PaddleOCR's recognizer
  *   reads word gaps better with some room above and below the glyphs than in the detector's snug boxes.
  */
+import { SluiceError } from '../../../errors.js';
 import type { Tensor } from '../../../models/tensors/tensor.js';
 import type { StepOp } from '../../step-op.js';
 import { NORMALIZATION_PARAMS, readNormalization, type Normalization } from './normalization.js';
@@ -25,6 +26,9 @@ export interface CropRule {
   flipLabel: number;
   flipThreshold: number;
 }
+
+/** The most memory the cut-out lines of one image may take (a crafted image could hold thousands of regions). */
+const MAX_BATCH_BYTES = 256 * 2 ** 20;
 
 /** Up to this many samples per axis and output pixel, so a big line shrinks without aliasing. */
 const MAX_SUPERSAMPLING = 4;
@@ -142,6 +146,11 @@ export function cropRegions(
   const natural = lines.map((line) => Math.max(1, Math.ceil((rule.height * line.width) / line.height)));
   const tensorWidth = Math.min(rule.maxWidth, Math.max(rule.minWidth, ...natural));
   const lineSize = 3 * rule.height * tensorWidth;
+  if (count * lineSize * 4 > MAX_BATCH_BYTES)
+    throw new SluiceError(
+      'SLUICE_ERR_MEDIA_TOO_LARGE',
+      `the image has ${count} text regions: cut out at ${rule.height} x ${tensorWidth} they would take ${Math.ceil((count * lineSize * 4) / 2 ** 20)} MiB, more than the ${MAX_BATCH_BYTES / 2 ** 20} MiB one request may use`,
+    );
   const data = new Float32Array(count * lineSize);
   const source = { pixels: uint8Data(image), width: imageWidth, height: imageHeight };
   const widths = new Int32Array(count);

@@ -7,6 +7,8 @@
  * - beam_width > 1: prefix beam search (ctc-beam-search.ts), the most probable text over all alignments;
  *   confidence is that text's probability per character, P^(1/length).
  * - trim_spaces (default true): spaces at either end of a line are dropped (a crop's margin can read as one).
+ * - input "best_class": `probs` holds only each step's (best class, probability) pairs, FP32 [N, T, 2]
+ *   (model.run_by_width's `reduce`); greedy decoding only.
  */
 import type { StepOp } from '../../step-op.js';
 import type { Tensor } from '../../../models/tensors/tensor.js';
@@ -17,6 +19,35 @@ export function dictionaryClasses(text: string, appendSpace: boolean): string[] 
   const lines = text.split(/\r?\n/);
   if (lines[lines.length - 1] === '') lines.pop();
   return ['', ...lines, ...(appendSpace ? [' '] : [])];
+}
+
+/** Greedy decoding of (best class, probability) pairs FP32 [N, T, 2]. */
+export function ctcDecodeBestClasses(pairs: Tensor, classes: readonly string[]): { text: string[]; confidence: Float32Array } {
+  if (pairs.shape[0] === 0) return { text: [], confidence: new Float32Array(0) };
+  const [count, steps] = expectTensor(pairs, 'probs', 'FP32', [-1, -1, 2]) as [number, number];
+  const data = float32Data(pairs);
+  const text: string[] = [];
+  const confidence = new Float32Array(count);
+  for (let n = 0; n < count; n++) {
+    let line = '';
+    let sum = 0;
+    let kept = 0;
+    let previous = -1;
+    for (let t = 0; t < steps; t++) {
+      const best = data[2 * (n * steps + t)]!;
+      if (!Number.isInteger(best) || best < 0 || best >= classes.length)
+        throw new Error(`class ${best} at row ${n}, step ${t} is not one of the ${classes.length} classes`);
+      if (best !== 0 && best !== previous) {
+        line += classes[best];
+        sum += data[2 * (n * steps + t) + 1]!;
+        kept++;
+      }
+      previous = best;
+    }
+    text.push(line);
+    confidence[n] = kept > 0 ? sum / kept : 0;
+  }
+  return { text, confidence };
 }
 
 export function ctcDecode(probs: Tensor, classes: readonly string[], beamWidth = 1): { text: string[]; confidence: Float32Array } {
@@ -73,6 +104,7 @@ export const ctcDecodeOp: StepOp = {
       append_space: { type: 'boolean', description: 'default true: a space class follows the dictionary' },
       beam_width: { type: 'integer', minimum: 1, maximum: 64, description: 'default 1 (greedy)' },
       trim_spaces: { type: 'boolean', description: 'default true: drop spaces at either end of each line' },
+      input: { enum: ['probabilities', 'best_class'], description: 'default probabilities: [N,T,C]; best_class: [N,T,2] pairs' },
     },
   },
   async prepare(params, files) {
@@ -83,8 +115,10 @@ export const ctcDecodeOp: StepOp = {
     if (classes.length < 2) throw new Error(`dictionary ${String(params.dictionary)} is empty`);
     const beamWidth = (params.beam_width as number | undefined) ?? 1;
     const trim = (params.trim_spaces as boolean | undefined) ?? true;
+    const bestClassInput = params.input === 'best_class';
+    if (bestClassInput && beamWidth > 1) throw new Error('input "best_class" decodes greedily: beam_width must be 1');
     return ({ probs }) => {
-      const decoded = ctcDecode(probs!, classes, beamWidth);
+      const decoded = bestClassInput ? ctcDecodeBestClasses(probs!, classes) : ctcDecode(probs!, classes, beamWidth);
       const text = trim ? decoded.text.map((line) => line.replace(/^ +| +$/g, '')) : decoded.text;
       const confidence = decoded.confidence;
       return Promise.resolve({

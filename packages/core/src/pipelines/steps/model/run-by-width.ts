@@ -5,6 +5,9 @@
  * aspect ratio for the same reason); it does less work than one padded batch and reads the same text.
  * Answers of a narrower group have fewer steps along axis 1: the missing steps are zeros, or a one-hot of
  * `fill_class` (a CTC blank), so that later steps see a uniform [N, T, K] tensor.
+ * `reduce: "best_class"` keeps only each step's best class and its probability, FP32 [N, T, 2], taken from each
+ * group's answer as it arrives: a recognizer's [N, T, 6625] probabilities of a page full of lines would be
+ * gigabytes, the pairs are kilobytes (greedy CTC decoding needs nothing else).
  */
 import type { Tensor } from '../../../models/tensors/tensor.js';
 import type { StepOp } from '../../step-op.js';
@@ -36,6 +39,22 @@ export interface WidthGrouping {
   batchSize: number;
   minWidth: number;
   fillClass?: number;
+  /** Keep only (best class, its probability) per step. */
+  bestClass?: boolean;
+}
+
+/** [g, T, K] probabilities -> [g, T, 2] (index of the largest, its value). */
+function bestClassPairs(shape: number[], data: Float32Array): Float32Array {
+  const [rows, steps, classes] = shape as [number, number, number];
+  const pairs = new Float32Array(rows * steps * 2);
+  for (let at = 0; at < rows * steps; at++) {
+    const offset = at * classes;
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (data[offset + c]! > data[offset + best]!) best = c;
+    pairs[2 * at] = best;
+    pairs[2 * at + 1] = data[offset + best]!;
+  }
+  return pairs;
 }
 
 /** Runs one group: FP32 [g, C, H, width] in, the member's FP32 [g, T, K] out. */
@@ -56,20 +75,28 @@ export async function runByWidth(tensor: Tensor, widths: Tensor, grouping: Width
     const width = Math.min(fullWidth, Math.max(grouping.minWidth, rowWidth(group.at(-1)!)));
     const answer = await runGroup([group.length, shape[1]!, shape[2]!, width], gatherRows(data, shape, group, width));
     const answerShape = expectTensor(answer, 'output', 'FP32', [group.length, -1, -1]);
-    answers.push({ rows: group, shape: answerShape, data: float32Data(answer) });
+    if (grouping.fillClass !== undefined && grouping.fillClass >= answerShape[2]!)
+      throw new Error(`fill_class ${grouping.fillClass} is not one of the member's ${answerShape[2]} classes`);
+    answers.push(
+      grouping.bestClass
+        ? { rows: group, shape: [group.length, answerShape[1]!, 2], data: bestClassPairs(answerShape, float32Data(answer)) }
+        : { rows: group, shape: answerShape, data: float32Data(answer) },
+    );
   }
   const classes = answers[0]!.shape[2]!;
   if (answers.some((answer) => answer.shape[2] !== classes)) throw new Error('the member answered groups with different last dimensions');
-  if (grouping.fillClass !== undefined && grouping.fillClass >= classes)
-    throw new Error(`fill_class ${grouping.fillClass} is not one of the member's ${classes} classes`);
   const steps = answers.reduce((most, answer) => Math.max(most, answer.shape[1]!), 0);
   const out = new Float32Array(rows * steps * classes);
   for (const answer of answers) {
     const answerSteps = answer.shape[1]!;
     answer.rows.forEach((row, index) => {
       out.set(answer.data.subarray(index * answerSteps * classes, (index + 1) * answerSteps * classes), row * steps * classes);
-      if (grouping.fillClass !== undefined)
-        for (let step = answerSteps; step < steps; step++) out[(row * steps + step) * classes + grouping.fillClass] = 1;
+      if (grouping.fillClass === undefined) return;
+      for (let step = answerSteps; step < steps; step++) {
+        const at = (row * steps + step) * classes;
+        if (grouping.bestClass) [out[at], out[at + 1]] = [grouping.fillClass, 1];
+        else out[at + grouping.fillClass] = 1;
+      }
     });
   }
   return { name: 'output', datatype: 'FP32', shape: [rows, steps, classes], data: out };
@@ -92,6 +119,7 @@ export const runByWidthOp: StepOp = {
       batch_size: { type: 'integer', minimum: 1, maximum: 1024, description: 'rows per member run (default 6, PaddleOCR rec_batch_num)' },
       min_width: { type: 'integer', minimum: 1, maximum: 8192, description: 'narrowest group width (default 1)' },
       fill_class: { type: 'integer', minimum: 0, maximum: 1_000_000, description: 'one-hot class for the missing steps (default: zeros)' },
+      reduce: { enum: ['best_class'], description: 'keep only (best class, probability) per step: FP32 [N, T, 2]' },
     },
   },
   prepare(params) {
@@ -100,6 +128,7 @@ export const runByWidthOp: StepOp = {
       batchSize: (params.batch_size as number | undefined) ?? 6,
       minWidth: (params.min_width as number | undefined) ?? 1,
       fillClass: params.fill_class as number | undefined,
+      bestClass: params.reduce === 'best_class',
     };
     return async ({ tensor, widths }, context) => {
       const runGroup: GroupRunner = async (shape, data) => {
