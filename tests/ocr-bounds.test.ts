@@ -6,8 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { SluiceError } from '../packages/core/src/errors.js';
 import type { Tensor } from '../packages/core/src/models/tensors/tensor.js';
 import { cropRegions } from '../packages/core/src/pipelines/steps/image/crop-regions.js';
+import type { Normalization } from '../packages/core/src/pipelines/steps/image/normalization.js';
 
-const NORM = { channelOrder: 'BGR' as const, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] };
+const NORM: Normalization = { channelOrder: 'BGR', mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] };
 const RULE = { height: 48, margin: 0, minWidth: 320, maxWidth: 1600, flipLabel: 1, flipThreshold: 0.9 };
 
 function boxes(count: number, width: number, height: number): Tensor {

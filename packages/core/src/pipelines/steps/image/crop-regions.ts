@@ -144,7 +144,10 @@ export function cropRegions(
     return lineCrop(growQuad(quad, rule.margin), upsideDown);
   });
   const natural = lines.map((line) => Math.max(1, Math.ceil((rule.height * line.width) / line.height)));
-  const tensorWidth = Math.min(rule.maxWidth, Math.max(rule.minWidth, ...natural));
+  const tensorWidth = Math.min(
+    rule.maxWidth,
+    natural.reduce((widest, width) => Math.max(widest, width), rule.minWidth),
+  );
   const lineSize = 3 * rule.height * tensorWidth;
   if (count * lineSize * 4 > MAX_BATCH_BYTES)
     throw new SluiceError(

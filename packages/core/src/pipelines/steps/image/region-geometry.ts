@@ -165,9 +165,9 @@ export function rectQuad(rect: RotatedRect): Quad {
 
 /** Mean of `map` over the pixel centres inside a convex quad (PaddleOCR's "fast" box score). */
 export function meanInsideQuad(map: Float32Array, width: number, height: number, quad: Quad): number {
-  const ys = quad.map((p) => p[1]);
-  const top = Math.max(0, Math.ceil(Math.min(...ys) - 1e-6));
-  const bottom = Math.min(height - 1, Math.floor(Math.max(...ys) + 1e-6));
+  const [y0, y1, y2, y3] = quad.map((p) => p[1]) as [number, number, number, number];
+  const top = Math.max(0, Math.ceil(Math.min(y0, y1, y2, y3) - 1e-6));
+  const bottom = Math.min(height - 1, Math.floor(Math.max(y0, y1, y2, y3) + 1e-6));
   let sum = 0;
   let count = 0;
   for (let y = top; y <= bottom; y++) {
