@@ -82,19 +82,33 @@ describe('a lost ORT worker', () => {
   });
 
   it('killed in the middle of session.run(): that request gets 503 WORKER_LOST with Retry-After, the server lives on', async () => {
+    // No session loads in flight (a replacement from an earlier kill): the only call will be this run.
+    await until(async () => ((await readiness()) === 200 ? true : undefined), 60_000);
     const pids = workers().map((w) => w.pid!);
-    const cpuBefore = pids.map(cpuTicks);
     const running = detect(1536);
-    // Killed once a worker has spent 300 ms of CPU on it: the run is under way (a fixed sleep was not enough
-    // on a loaded machine, where the request could still be on its way to the worker).
-    await until(() => (pids.some((pid, i) => cpuTicks(pid) - cpuBefore[i]! >= RUN_UNDER_WAY_TICKS) ? true : undefined), 30_000);
+    // Killed once the worker the run was handed to has spent 300 ms of CPU since: the run is under way. (A fixed
+    // sleep was not enough on a loaded machine, where the request could still be on its way; counting any
+    // worker's CPU from before the request could be fooled by other work, e.g. a replacement loading sessions.)
+    await until(() => (workers().some((w) => w.busy) ? true : undefined), 30_000);
+    const worker = workers().find((w) => w.busy)!;
+    const ticksAtStart = cpuTicks(worker.pid!);
+    await until(() => (cpuTicks(worker.pid!) - ticksAtStart >= RUN_UNDER_WAY_TICKS ? true : undefined), 30_000);
+    expect(workers().find((w) => w.pid === worker.pid)?.busy, 'the run ended before the worker could be killed').toBe(true);
     for (const pid of pids) process.kill(pid, 'SIGKILL');
     const response = await running;
     const body = (await response.json()) as { code: string; error: string };
     expect(response.status, JSON.stringify(body)).toBe(503);
     expect(body.code).toBe('SLUICE_ERR_WORKER_LOST');
     expect(response.headers.get('retry-after')).toBe('1');
-    expect((await fetch(`${server.url}/v2/health/live`)).status).toBe(200);
+    // Alive. (The client's pooled keep-alive socket may have been closed under it; a fresh one must answer.)
+    await until(
+      () =>
+        fetch(`${server.url}/v2/health/live`).then(
+          (r) => (r.status === 200 ? true : undefined),
+          () => undefined,
+        ),
+      10_000,
+    );
     await waitUntilReplaced(pids);
     const again = await detect(256);
     expect(again.status).toBe(200);

@@ -46,6 +46,8 @@ export interface WorkerHealth {
   state: WorkerState;
   sessions: number;
   restarts: number;
+  /** A call (a run, a load) is on the worker right now. */
+  busy: boolean;
 }
 
 type CallBody = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -110,6 +112,7 @@ export class WorkerPool {
       state: s.state,
       sessions: s.sessions.size,
       restarts: s.restarts,
+      busy: s.running !== undefined,
     }));
     return { healthy: workers.every((w) => w.state === 'up'), workers };
   }
