@@ -46,7 +46,9 @@ describe('route -> scope table', () => {
   const tokens: Record<string, string> = {};
 
   beforeAll(async () => {
-    server = await startTestServer({ metricsAuth: 'on' });
+    // This file sends every route a request without credentials (more than 100 with a plugin's routes): the
+    // refused-credentials limit per address (tests/auth-failure-limits.test.ts) must not turn those into 429s.
+    server = await startTestServer({ metricsAuth: 'on', authFailureMax: 100_000 });
     for (const scope of SCOPES) tokens[scope] = server.app.sluice.apiKeys.create({ name: `only-${scope}`, scopes: [scope] }).token;
   });
   afterAll(async () => server?.close());
